@@ -1,0 +1,203 @@
+"""Settings for the clinic, read from the environment.
+
+Every default works for a first run on a laptop (SQLite, debug off but a dev key is
+allowed only with DJANGO_DEBUG). Production sets DATABASE_URL, DJANGO_SECRET_KEY and
+DJANGO_ALLOWED_HOSTS.
+"""
+
+import os
+import zoneinfo
+from decimal import Decimal
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name, "").strip().lower()
+    if value == "":
+        return default
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off"}:
+        return False
+    raise ImproperlyConfigured(f"{name} must be a boolean (true/false), got {value!r}")
+
+
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    if value == "":
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"{name} must be a whole number, got {value!r}"
+        ) from None
+
+
+def env_decimal(name: str, default: str) -> Decimal:
+    value = os.environ.get(name, "").strip() or default
+    try:
+        return Decimal(value)
+    except ArithmeticError:
+        raise ImproperlyConfigured(f"{name} must be a number, got {value!r}") from None
+
+
+def database_from_env() -> dict:
+    url = os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}"
+    try:
+        config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+    except ValueError as error:
+        # The message names the problem, never the URL: it may carry a password.
+        raise ImproperlyConfigured(f"DATABASE_URL cannot be used: {error}") from None
+    if config.get("ENGINE") not in {
+        "django.db.backends.postgresql",
+        "django.db.backends.sqlite3",
+    }:
+        raise ImproperlyConfigured(
+            "DATABASE_URL must start with postgres:// or sqlite:// "
+            "(the clinic runs on PostgreSQL, or SQLite for a first run)."
+        )
+    return config
+
+
+def time_zone_from_env() -> str:
+    name = os.environ.get("DJANGO_TIME_ZONE", "").strip() or "Europe/London"
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise ImproperlyConfigured(
+            f"DJANGO_TIME_ZONE must be an IANA zone such as Europe/London, got {name!r}"
+        ) from None
+    return name
+
+
+DEBUG = env_bool("DJANGO_DEBUG")
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off."
+        )
+    SECRET_KEY = "django-insecure-development-only"
+ALLOWED_HOSTS = [
+    host.strip()
+    for host in os.environ.get("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1").split(",")
+    if host.strip()
+]
+
+INSTALLED_APPS = [
+    "clinic",
+    "patients",
+    "treatments",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.postgres",
+    "bootstrap",
+    "crispy_forms",
+    "crispy_bootstrap5",
+    "simple_history",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
+]
+
+ROOT_URLCONF = "clinic.urls"
+WSGI_APPLICATION = "clinic.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+DATABASES = {"default": database_from_env()}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "clinic.User"
+LOGIN_URL = "admin:login"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": f"django.contrib.auth.password_validation.{name}"}
+    for name in (
+        "UserAttributeSimilarityValidator",
+        "MinimumLengthValidator",
+        "CommonPasswordValidator",
+        "NumericPasswordValidator",
+    )
+]
+
+LANGUAGE_CODE = "en-gb"
+TIME_ZONE = time_zone_from_env()
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+MEDIA_URL = "media/"  # never served directly: reports go through a permission check
+MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT") or BASE_DIR / "media")
+
+CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
+CRISPY_TEMPLATE_PACK = "bootstrap5"
+
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SECURE = not DEBUG and env_bool("DJANGO_SECURE_COOKIES", True)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+# Logs name records by id only; patient data never goes into a log line.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": "WARNING"},
+}
+
+# Clinic-configurable clinical limits (DOMAIN.md section 2); defaults are label values.
+CLINIC_REPORT_MAX_BYTES = env_int("CLINIC_REPORT_MAX_BYTES", 10 * 1024 * 1024)
+CLINIC_MIN_REINJECTION_DAYS = env_int("CLINIC_MIN_REINJECTION_DAYS", 84)
+CLINIC_CUMULATIVE_WINDOW_DAYS = env_int("CLINIC_CUMULATIVE_WINDOW_DAYS", 84)
+CLINIC_ADULT_MAX_UNITS_PER_WINDOW = env_decimal(
+    "CLINIC_ADULT_MAX_UNITS_PER_WINDOW", "400"
+)
+CLINIC_PAEDIATRIC_UNITS_PER_KG = env_decimal("CLINIC_PAEDIATRIC_UNITS_PER_KG", "10")
+CLINIC_PAEDIATRIC_MAX_UNITS = env_decimal("CLINIC_PAEDIATRIC_MAX_UNITS", "340")
+CLINIC_ADULT_AGE_YEARS = env_int("CLINIC_ADULT_AGE_YEARS", 18)
+# Hours a reconstituted vial may be used. Botox is 24 h on its label; the other
+# products' in-use times are UNCONFIRMED in DOMAIN.md, so the clinic sets them.
+CLINIC_IN_USE_HOURS = {
+    "onabotulinumtoxina": env_int("CLINIC_IN_USE_HOURS_ONA", 24),
+    "abobotulinumtoxina": env_int("CLINIC_IN_USE_HOURS_ABO", 24),
+    "incobotulinumtoxina": env_int("CLINIC_IN_USE_HOURS_INCO", 24),
+    "rimabotulinumtoxinb": env_int("CLINIC_IN_USE_HOURS_RIMA", 24),
+}
+# ICD-10-CM codes DOMAIN.md marks UNCONFIRMED, per condition (see patients/coding.py).
+CLINIC_UNCONFIRMED_CONDITION_CODES = {
+    "post_paralytic_synkinesis": ("G51.8",),
+    "benign_twitching": ("R25.3", "G51.4"),
+}

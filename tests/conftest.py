@@ -1,0 +1,40 @@
+import pytest
+
+from tests.factories import UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _fast_and_isolated(settings, tmp_path):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def clinic_admin(db):
+    return UserFactory(username="admin-role", roles=["Clinic admin"], is_staff=True)
+
+
+@pytest.fixture
+def neurologist(db):
+    return UserFactory(username="neuro", roles=["Neurologist"], is_staff=True)
+
+
+@pytest.fixture
+def injector(db):
+    return UserFactory(username="injector", roles=["Injector"], is_staff=True)
+
+
+@pytest.fixture
+def therapist(db):
+    return UserFactory(username="therapist", roles=["Therapist"], is_staff=True)
+
+
+@pytest.fixture
+def scheduler(db):
+    return UserFactory(username="scheduler", roles=["Scheduler"], is_staff=True)
+
+
+@pytest.fixture
+def outsider(db):
+    """Logged in, but with no role."""
+    return UserFactory(username="outsider")

@@ -1,0 +1,803 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from patients.fields import MultipleChoiceField
+from patients.models import Case, Patient, entered_in_error_constraint
+from treatments import dosing
+
+# Choice enums live at module level so that Meta.constraints can reference them.
+
+
+class CourseKind(models.TextChoices):
+    BOTULINUM_TOXIN = "botulinum_toxin", "Botulinum toxin"
+    PHYSICAL_THERAPY = "physical_therapy", "Physical therapy"
+    MEDICATION = "medication", "Medication"
+    SURGICAL_REFERRAL = "surgical_referral", "Surgical referral (MVD)"
+    OBSERVATION = "observation", "Observation with lifestyle advice"
+
+
+class CourseStatus(models.TextChoices):
+    PLANNED = "planned", "Planned"
+    ACTIVE = "active", "Active"
+    ON_HOLD = "on_hold", "On hold"
+    COMPLETED = "completed", "Completed"
+    STOPPED = "stopped", "Stopped"
+
+
+class Product(models.TextChoices):
+    ONABOTULINUMTOXINA = "onabotulinumtoxina", "onabotulinumtoxinA (Botox)"
+    ABOBOTULINUMTOXINA = "abobotulinumtoxina", "abobotulinumtoxinA (Dysport)"
+    INCOBOTULINUMTOXINA = "incobotulinumtoxina", "incobotulinumtoxinA (Xeomin)"
+    RIMABOTULINUMTOXINB = "rimabotulinumtoxinb", "rimabotulinumtoxinB (Myobloc)"
+
+
+class Guidance(models.TextChoices):
+    NONE = "none", "None (anatomical landmarks)"
+    EMG = "emg", "EMG"
+    E_STIM = "e_stim", "Electrical stimulation"
+    ULTRASOUND = "ultrasound", "Ultrasound"
+
+
+class BenefitRating(models.TextChoices):
+    NONE = "none", "No benefit"
+    SLIGHT = "slight", "Slight"
+    MODERATE = "moderate", "Moderate"
+    MARKED = "marked", "Marked"
+
+
+class Muscle(models.TextChoices):
+    """The injection map of DOMAIN.md 2.3."""
+
+    OO_PRETARSAL_UPPER_MEDIAL = (
+        "oo_pretarsal_upper_medial",
+        "Orbicularis oculi, pretarsal upper lid, medial",
+    )
+    OO_PRETARSAL_UPPER_LATERAL = (
+        "oo_pretarsal_upper_lateral",
+        "Orbicularis oculi, pretarsal upper lid, lateral",
+    )
+    OO_PRETARSAL_LOWER_LATERAL = (
+        "oo_pretarsal_lower_lateral",
+        "Orbicularis oculi, pretarsal lower lid, lateral",
+    )
+    OO_PRESEPTAL = "oo_preseptal", "Orbicularis oculi, preseptal"
+    OO_ORBITAL = "oo_orbital", "Orbicularis oculi, orbital / lateral canthus"
+    CORRUGATOR = "corrugator", "Corrugator"
+    PROCERUS = "procerus", "Procerus"
+    FRONTALIS = "frontalis", "Frontalis"
+    NASALIS = "nasalis", "Nasalis"
+    LEVATOR_LABII = (
+        "levator_labii",
+        "Levator labii superioris (alaeque nasi)",
+    )
+    ZYGOMATICUS_MAJOR = "zygomaticus_major", "Zygomaticus major"
+    ZYGOMATICUS_MINOR = "zygomaticus_minor", "Zygomaticus minor"
+    RISORIUS = "risorius", "Risorius"
+    BUCCINATOR = "buccinator", "Buccinator"
+    ORBICULARIS_ORIS = "orbicularis_oris", "Orbicularis oris"
+    DEPRESSOR_ANGULI_ORIS = "depressor_anguli_oris", "Depressor anguli oris"
+    DEPRESSOR_LABII_INFERIORIS = (
+        "depressor_labii_inferioris",
+        "Depressor labii inferioris",
+    )
+    MENTALIS = "mentalis", "Mentalis"
+    PLATYSMA = "platysma", "Platysma"
+
+
+class Side(models.TextChoices):
+    RIGHT = "right", "Right"
+    LEFT = "left", "Left"
+    MIDLINE = "midline", "Midline"
+
+
+# Only these muscles cross the midline; every other site is charted on one side.
+MIDLINE_MUSCLES = [Muscle.PROCERUS]
+
+
+class Route(models.TextChoices):
+    INTRAMUSCULAR = "im", "Intramuscular"
+    SUBCUTANEOUS = "sc", "Subcutaneous"
+
+
+class AdverseEffectKind(models.TextChoices):
+    """DOMAIN.md 2.7 picklist."""
+
+    PTOSIS = "ptosis", "Ptosis"
+    LAGOPHTHALMOS = "lagophthalmos", "Lagophthalmos / incomplete eye closure"
+    KERATITIS_DRY_EYE = "keratitis_dry_eye", "Exposure keratitis / dry eye"
+    EPIPHORA = "epiphora", "Epiphora"
+    DIPLOPIA = "diplopia", "Diplopia"
+    PHOTOPHOBIA = "photophobia", "Photophobia"
+    ECTROPION_ENTROPION = "ectropion_entropion", "Ectropion / entropion"
+    FACIAL_WEAKNESS = "facial_weakness", "Lower-face weakness / mouth asymmetry"
+    DROOLING = "drooling", "Drooling"
+    DYSPHAGIA = "dysphagia", "Dysphagia"
+    DYSPHONIA = "dysphonia", "Dysphonia"
+    BREATHING_DIFFICULTY = "breathing_difficulty", "Breathing difficulty"
+    BRUISING = "bruising", "Bruising / ecchymosis"
+    INJECTION_SITE_PAIN = "injection_site_pain", "Injection-site pain"
+    HEADACHE = "headache", "Headache"
+    DISTANT_SPREAD = "distant_spread", "Distant spread of toxin"
+
+
+# Signs of distant spread (boxed warning): escalate urgently.
+URGENT_ADVERSE_EFFECTS = [
+    AdverseEffectKind.DYSPHAGIA,
+    AdverseEffectKind.DYSPHONIA,
+    AdverseEffectKind.BREATHING_DIFFICULTY,
+    AdverseEffectKind.DISTANT_SPREAD,
+]
+
+
+class Severity(models.TextChoices):
+    MILD = "mild", "Mild"
+    MODERATE = "moderate", "Moderate"
+    SEVERE = "severe", "Severe"
+
+
+class TherapyFocus(models.TextChoices):
+    FACIAL_RETRAINING = "facial_retraining", "Facial retraining"
+    BIOFEEDBACK = "biofeedback", "Mirror / EMG biofeedback"
+    SOFT_TISSUE = "soft_tissue", "Massage and stretching"
+    EYE_CARE = "eye_care", "Eye-protection teaching"
+    RELAXATION = "relaxation", "Relaxation / habit reversal"
+
+
+class TherapyProgress(models.TextChoices):
+    IMPROVED = "improved", "Improved"
+    UNCHANGED = "unchanged", "Unchanged"
+    WORSE = "worse", "Worse"
+
+
+class DrugRoute(models.TextChoices):
+    ORAL = "oral", "Oral"
+    INTRAVENOUS = "iv", "Intravenous"
+    INTRAMUSCULAR = "im", "Intramuscular"
+    TOPICAL = "topical", "Topical"
+    OPHTHALMIC = "ophthalmic", "Eye drops / ointment"
+
+
+class DoseUnit(models.TextChoices):
+    MG = "mg", "mg"
+    MICROGRAM = "mcg", "microgram"
+    ML = "ml", "mL"
+    DROP = "drop", "drop"
+
+
+class Specialty(models.TextChoices):
+    NEUROSURGERY = "neurosurgery", "Neurosurgery"
+    OPHTHALMOLOGY = "ophthalmology", "Ophthalmology"
+    ENT = "ent", "ENT / otology"
+    PLASTIC_SURGERY = "plastic_surgery", "Facial plastic surgery"
+    OTHER = "other", "Other"
+
+
+class Urgency(models.TextChoices):
+    ROUTINE = "routine", "Routine"
+    SOON = "soon", "Soon"
+    URGENT = "urgent", "Urgent"
+
+
+class ReferralStatus(models.TextChoices):
+    SENT = "sent", "Sent"
+    ACKNOWLEDGED = "acknowledged", "Acknowledged"
+    SEEN = "seen", "Seen by specialist"
+    SURGERY_SCHEDULED = "surgery_scheduled", "Surgery scheduled"
+    OPERATED = "operated", "Operated"
+    OUTCOME_RECORDED = "outcome_recorded", "Outcome recorded"
+    DECLINED = "declined", "Declined"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+AWAITING_REPLY_STATUSES = [ReferralStatus.SENT, ReferralStatus.ACKNOWLEDGED]
+
+
+class MvdOutcome(models.TextChoices):
+    """DOMAIN.md 3: delayed cure is common, so 'not yet' is not 'failed'."""
+
+    COMPLETE_RESOLUTION = "complete_resolution", "Complete resolution"
+    PARTIAL = "partial", "Partial improvement"
+    AWAITING_DELAYED_CURE = "awaiting_delayed_cure", "No change yet (delayed cure)"
+    NO_CHANGE = "no_change", "No change"
+    RECURRENCE = "recurrence", "Recurrence"
+
+
+class MvdComplication(models.TextChoices):
+    TRANSIENT_FACIAL_PALSY = "transient_facial_palsy", "Transient facial palsy"
+    TRANSIENT_HEARING_LOSS = "transient_hearing_loss", "Transient hearing loss"
+    CSF_LEAK = "csf_leak", "CSF leak"
+    PERMANENT_HEARING_LOSS = "permanent_hearing_loss", "Permanent hearing loss"
+    PERMANENT_FACIAL_PALSY = "permanent_facial_palsy", "Permanent facial palsy"
+    OTHER = "other", "Other"
+
+
+class FollowUpTimepoint(models.TextChoices):
+    """MVD follow-up at about 1 week, 1, 3, 6, 12 and 24 months (DOMAIN.md 3)."""
+
+    WEEK_1 = "1w", "1 week"
+    MONTH_1 = "1m", "1 month"
+    MONTH_3 = "3m", "3 months"
+    MONTH_6 = "6m", "6 months"
+    MONTH_12 = "12m", "12 months"
+    MONTH_24 = "24m", "24 months"
+
+
+class AppointmentKind(models.TextChoices):
+    NEW_PATIENT = "new_patient", "New patient"
+    FOLLOW_UP = "follow_up", "Follow-up"
+    TOXIN_SESSION = "toxin_session", "Toxin session"
+    THERAPY = "therapy", "Therapy session"
+    STUDY = "study", "Diagnostic study"
+
+
+class AppointmentStatus(models.TextChoices):
+    BOOKED = "booked", "Booked"
+    CONFIRMED = "confirmed", "Confirmed"
+    ARRIVED = "arrived", "Arrived"
+    COMPLETED = "completed", "Completed"
+    CANCELLED = "cancelled", "Cancelled"
+    NO_SHOW = "no_show", "No-show"
+
+
+def _valid_choice(field: str, choices, prefix: str, *, blank=False):
+    values = [*choices.values, ""] if blank else choices.values
+    return models.CheckConstraint(
+        condition=Q(**{f"{field}__in": values}), name=f"{prefix}_{field}_valid"
+    )
+
+
+class TreatmentCourse(models.Model):
+    """A plan under a case: toxin, therapy, medication, referral or observation."""
+
+    case = models.ForeignKey(Case, models.PROTECT, related_name="courses")
+    kind = models.CharField(max_length=20, choices=CourseKind)
+    status = models.CharField(
+        max_length=10, choices=CourseStatus, default=CourseStatus.ACTIVE
+    )
+    started_on = models.DateField(default=timezone.localdate)
+    ended_on = models.DateField(null=True, blank=True)
+    goal = models.TextField(blank=True)
+    responsible_clinician = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+"
+    )
+    planned_interval_days = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="Toxin courses: planned days between sessions (at least 84 is safe).",
+    )
+    stop_reason = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-started_on"]
+        constraints = [
+            _valid_choice("kind", CourseKind, "treatments_course"),
+            _valid_choice("status", CourseStatus, "treatments_course"),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")),
+                name="treatments_course_ends_after_start",
+                violation_error_message="A course cannot end before it starts.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind=CourseKind.BOTULINUM_TOXIN)
+                | Q(planned_interval_days__gt=0),
+                name="treatments_course_toxin_has_interval",
+                violation_error_message="A toxin course needs its planned interval "
+                "in days.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=CourseStatus.STOPPED) | ~Q(stop_reason=""),
+                name="treatments_course_stop_has_reason",
+                violation_error_message="Say why the course was stopped.",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["kind", "status"], name="treatments_course_kind"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} from {self.started_on:%d %b %Y}"
+
+    @property
+    def is_toxin(self) -> bool:
+        return self.kind == CourseKind.BOTULINUM_TOXIN
+
+
+class ToxinSessionQuerySet(models.QuerySet):
+    def for_patient(self, patient: Patient):
+        return self.filter(course__case__patient=patient)
+
+    def valid(self):
+        """Sessions that count clinically: not entered in error."""
+        return self.filter(entered_in_error=False)
+
+    def with_total_units(self):
+        return self.annotate(total_units=models.Sum("injections__units"))
+
+
+class ToxinSession(models.Model):
+    """One botulinum-toxin session (DOMAIN.md 2.10)."""
+
+    course = models.ForeignKey(
+        TreatmentCourse, models.PROTECT, related_name="toxin_sessions"
+    )
+    performed_at = models.DateTimeField(default=timezone.now)
+    injector = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+"
+    )
+    assistant = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    product = models.CharField(max_length=20, choices=Product)
+    vial_size_units = models.PositiveIntegerField("vial size (U)")
+    lot_number = models.CharField(max_length=40)
+    expiry_date = models.DateField()
+    diluent = models.CharField(
+        max_length=60, default="0.9% sodium chloride, preservative-free"
+    )
+    diluent_volume_ml = models.DecimalField(
+        "diluent volume (mL)",
+        max_digits=4,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.01"))],
+    )
+    reconstituted_at = models.DateTimeField()
+    consent_obtained = models.BooleanField(default=False)
+    consent_information_version = models.CharField(
+        "information sheet version", max_length=40, blank=True
+    )
+    distant_spread_risk_discussed = models.BooleanField(default=False)
+    guidance = models.CharField(max_length=12, choices=Guidance, default=Guidance.NONE)
+    units_discarded = models.DecimalField(
+        "units discarded",
+        max_digits=7,
+        decimal_places=2,
+        default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    waste_reason = models.CharField(max_length=200, blank=True)
+    # Follow-up reported by the patient later.
+    onset_day = models.PositiveSmallIntegerField(
+        "onset (days after injection)", null=True, blank=True
+    )
+    peak_day = models.PositiveSmallIntegerField(
+        "peak (days after injection)", null=True, blank=True
+    )
+    wore_off_on = models.DateField("wore off on", null=True, blank=True)
+    benefit = models.CharField(max_length=10, choices=BenefitRating, blank=True)
+    notes = models.TextField(blank=True)
+    entered_in_error = models.BooleanField(default=False)
+    entered_in_error_reason = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    objects = ToxinSessionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-performed_at"]
+        constraints = [
+            _valid_choice("product", Product, "treatments_session"),
+            _valid_choice("guidance", Guidance, "treatments_session"),
+            _valid_choice("benefit", BenefitRating, "treatments_session", blank=True),
+            models.CheckConstraint(
+                condition=Q(vial_size_units__gt=0),
+                name="treatments_session_vial_positive",
+                violation_error_message="The vial size must be more than 0 units.",
+            ),
+            models.CheckConstraint(
+                condition=Q(diluent_volume_ml__gt=0),
+                name="treatments_session_diluent_positive",
+                violation_error_message="The diluent volume must be more than 0 mL.",
+            ),
+            models.CheckConstraint(
+                condition=Q(units_discarded__gte=0)
+                & Q(units_discarded__lte=F("vial_size_units")),
+                name="treatments_session_discard_in_vial",
+                violation_error_message="Units discarded must be between 0 and the "
+                "vial size.",
+            ),
+            models.CheckConstraint(
+                condition=Q(reconstituted_at__lte=F("performed_at")),
+                name="treatments_session_reconstituted_first",
+                violation_error_message="The vial must be reconstituted before the "
+                "session.",
+            ),
+            models.CheckConstraint(
+                condition=Q(peak_day__isnull=True)
+                | Q(onset_day__isnull=True)
+                | Q(peak_day__gte=F("onset_day")),
+                name="treatments_session_peak_after_onset",
+                violation_error_message="The peak cannot come before the onset.",
+            ),
+            entered_in_error_constraint("treatments_session"),
+        ]
+        indexes = [
+            # Last session per patient / course, and lot look-up.
+            models.Index(
+                fields=["course", "-performed_at"], name="treatments_session_course"
+            ),
+            models.Index(fields=["lot_number"], name="treatments_session_lot"),
+        ]
+
+    def __str__(self):
+        when = timezone.localtime(self.performed_at)
+        return f"{self.get_product_display()} on {when:%d %b %Y}"
+
+    def clean(self):
+        errors = {}
+        if self.course_id and not self.course.is_toxin:
+            errors["course"] = "Toxin sessions belong to a botulinum-toxin course."
+        if self.wore_off_on and self.performed_at:
+            if self.wore_off_on < timezone.localtime(self.performed_at).date():
+                errors["wore_off_on"] = "The effect cannot wear off before the session."
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def performed_on(self):
+        return timezone.localtime(self.performed_at).date()
+
+    @property
+    def units_per_0_1_ml(self) -> Decimal:
+        return dosing.units_per_0_1_ml(self.vial_size_units, self.diluent_volume_ml)
+
+    @property
+    def benefit_days(self) -> int | None:
+        """How long the effect lasted: wear-off date minus session date."""
+        if self.wore_off_on is None:
+            return None
+        return (self.wore_off_on - self.performed_on).days
+
+
+class Injection(models.Model):
+    """One injected site of a toxin session."""
+
+    session = models.ForeignKey(ToxinSession, models.PROTECT, related_name="injections")
+    muscle = models.CharField(max_length=30, choices=Muscle)
+    side = models.CharField(max_length=10, choices=Side)
+    units = models.DecimalField(
+        max_digits=6,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.01"))],
+    )
+    points = models.PositiveSmallIntegerField(default=1)
+    route = models.CharField(max_length=2, choices=Route, default=Route.INTRAMUSCULAR)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["session", "muscle", "side"]
+        constraints = [
+            _valid_choice("muscle", Muscle, "treatments_injection"),
+            _valid_choice("side", Side, "treatments_injection"),
+            _valid_choice("route", Route, "treatments_injection"),
+            models.CheckConstraint(
+                condition=Q(units__gt=0),
+                name="treatments_injection_units_positive",
+                violation_error_message="Units must be more than 0.",
+            ),
+            models.CheckConstraint(
+                condition=Q(points__gte=1),
+                name="treatments_injection_points_positive",
+                violation_error_message="A site has at least one injection point.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(side=Side.MIDLINE) | Q(muscle__in=MIDLINE_MUSCLES),
+                name="treatments_injection_midline_muscle",
+                violation_error_message="Only the procerus is injected in the midline; "
+                "choose right or left.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_muscle_display()} ({self.side}): {self.units} U"
+
+    def volume_ml(self) -> Decimal:
+        """Volume to draw, derived from the session's dilution."""
+        session = self.session
+        return dosing.volume_ml(
+            self.units, session.vial_size_units, session.diluent_volume_ml
+        )
+
+
+class AdverseEffect(models.Model):
+    session = models.ForeignKey(
+        ToxinSession, models.PROTECT, related_name="adverse_effects"
+    )
+    kind = models.CharField(max_length=30, choices=AdverseEffectKind)
+    onset_on = models.DateField()
+    severity = models.CharField(max_length=10, choices=Severity)
+    resolved_on = models.DateField(null=True, blank=True)
+    notes = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["onset_on"]
+        constraints = [
+            _valid_choice("kind", AdverseEffectKind, "treatments_adverse"),
+            _valid_choice("severity", Severity, "treatments_adverse"),
+            models.CheckConstraint(
+                condition=Q(resolved_on__isnull=True)
+                | Q(resolved_on__gte=F("onset_on")),
+                name="treatments_adverse_resolved_after_onset",
+                violation_error_message="An effect cannot resolve before it began.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} ({self.severity})"
+
+    @property
+    def is_urgent(self) -> bool:
+        return self.kind in URGENT_ADVERSE_EFFECTS
+
+
+class TherapySession(models.Model):
+    course = models.ForeignKey(
+        TreatmentCourse, models.PROTECT, related_name="therapy_sessions"
+    )
+    therapist = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+"
+    )
+    session_on = models.DateField(default=timezone.localdate)
+    duration_minutes = models.PositiveSmallIntegerField(default=45)
+    focus = models.CharField(max_length=20, choices=TherapyFocus)
+    exercises = models.TextField(blank=True)
+    home_programme = models.TextField(blank=True)
+    progress = models.CharField(max_length=10, choices=TherapyProgress, blank=True)
+    notes = models.TextField(blank=True)
+    entered_in_error = models.BooleanField(default=False)
+    entered_in_error_reason = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-session_on"]
+        constraints = [
+            _valid_choice("focus", TherapyFocus, "treatments_therapy"),
+            _valid_choice(
+                "progress", TherapyProgress, "treatments_therapy", blank=True
+            ),
+            models.CheckConstraint(
+                condition=Q(duration_minutes__gt=0),
+                name="treatments_therapy_duration_positive",
+                violation_error_message="The session must last at least a minute.",
+            ),
+            entered_in_error_constraint("treatments_therapy"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_focus_display()} on {self.session_on:%d %b %Y}"
+
+    def clean(self):
+        if self.course_id and self.course.kind != CourseKind.PHYSICAL_THERAPY:
+            raise ValidationError(
+                {"course": "Therapy sessions belong to a physical-therapy course."}
+            )
+
+
+class MedicationOrder(models.Model):
+    course = models.ForeignKey(
+        TreatmentCourse, models.PROTECT, related_name="medication_orders"
+    )
+    drug = models.CharField(max_length=100, help_text="Generic name, e.g. clonazepam.")
+    dose = models.DecimalField(
+        max_digits=8,
+        decimal_places=3,
+        validators=[MinValueValidator(Decimal("0.001"))],
+    )
+    dose_unit = models.CharField(max_length=5, choices=DoseUnit, default=DoseUnit.MG)
+    route = models.CharField(max_length=10, choices=DrugRoute, default=DrugRoute.ORAL)
+    frequency = models.CharField(max_length=60, help_text="E.g. twice daily.")
+    start_on = models.DateField(default=timezone.localdate)
+    stop_on = models.DateField(null=True, blank=True)
+    prescriber = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+"
+    )
+    indication = models.CharField(max_length=200, blank=True)
+    stop_reason = models.CharField(max_length=200, blank=True)
+    entered_in_error = models.BooleanField(default=False)
+    entered_in_error_reason = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-start_on"]
+        constraints = [
+            _valid_choice("dose_unit", DoseUnit, "treatments_medication"),
+            _valid_choice("route", DrugRoute, "treatments_medication"),
+            models.CheckConstraint(
+                condition=Q(dose__gt=0),
+                name="treatments_medication_dose_positive",
+                violation_error_message="The dose must be more than 0.",
+            ),
+            models.CheckConstraint(
+                condition=Q(stop_on__isnull=True) | Q(stop_on__gte=F("start_on")),
+                name="treatments_medication_stops_after_start",
+                violation_error_message="A medication cannot stop before it starts.",
+            ),
+            entered_in_error_constraint("treatments_medication"),
+        ]
+
+    def __str__(self):
+        return (
+            f"{self.drug} {self.dose.normalize():f} {self.dose_unit} {self.frequency}"
+        )
+
+    def clean(self):
+        if self.course_id and self.course.kind != CourseKind.MEDICATION:
+            raise ValidationError(
+                {"course": "Medication orders belong to a medication course."}
+            )
+
+
+class Referral(models.Model):
+    course = models.ForeignKey(
+        TreatmentCourse, models.PROTECT, related_name="referrals"
+    )
+    to_name = models.CharField("referred to", max_length=200)
+    specialty = models.CharField(max_length=20, choices=Specialty)
+    reason = models.TextField()
+    urgency = models.CharField(max_length=10, choices=Urgency, default=Urgency.ROUTINE)
+    status = models.CharField(
+        max_length=20, choices=ReferralStatus, default=ReferralStatus.SENT
+    )
+    sent_on = models.DateField(default=timezone.localdate)
+    replied_on = models.DateField(null=True, blank=True)
+    surgery_on = models.DateField(null=True, blank=True)
+    outcome = models.CharField(max_length=25, choices=MvdOutcome, blank=True)
+    complications = MultipleChoiceField(options=MvdComplication.choices)
+    notes = models.TextField(blank=True)
+    entered_in_error = models.BooleanField(default=False)
+    entered_in_error_reason = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-sent_on"]
+        constraints = [
+            _valid_choice("specialty", Specialty, "treatments_referral"),
+            _valid_choice("urgency", Urgency, "treatments_referral"),
+            _valid_choice("status", ReferralStatus, "treatments_referral"),
+            _valid_choice("outcome", MvdOutcome, "treatments_referral", blank=True),
+            models.CheckConstraint(
+                condition=Q(replied_on__isnull=True) | Q(replied_on__gte=F("sent_on")),
+                name="treatments_referral_reply_after_sent",
+                violation_error_message="A reply cannot come before the referral "
+                "was sent.",
+            ),
+            models.CheckConstraint(
+                condition=Q(surgery_on__isnull=True) | Q(surgery_on__gte=F("sent_on")),
+                name="treatments_referral_surgery_after_sent",
+                violation_error_message="Surgery cannot be before the referral.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=ReferralStatus.OPERATED)
+                | Q(surgery_on__isnull=False),
+                name="treatments_referral_operated_has_date",
+                violation_error_message="Record the date of surgery.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=ReferralStatus.OUTCOME_RECORDED) | ~Q(outcome=""),
+                name="treatments_referral_outcome_recorded",
+                violation_error_message="Record the outcome.",
+            ),
+            entered_in_error_constraint("treatments_referral"),
+        ]
+        indexes = [
+            # Dashboard: referrals awaiting a reply.
+            models.Index(fields=["status"], name="treatments_referral_status"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_specialty_display()} referral to {self.to_name}"
+
+    def clean(self):
+        if self.course_id and self.course.kind != CourseKind.SURGICAL_REFERRAL:
+            raise ValidationError(
+                {"course": "Referrals belong to a surgical-referral course."}
+            )
+
+
+class ReferralFollowUp(models.Model):
+    """A post-MVD review at one of the standard timepoints."""
+
+    referral = models.ForeignKey(Referral, models.PROTECT, related_name="follow_ups")
+    timepoint = models.CharField(max_length=3, choices=FollowUpTimepoint)
+    seen_on = models.DateField()
+    spasm_status = models.CharField(max_length=25, choices=MvdOutcome)
+    complications = MultipleChoiceField(options=MvdComplication.choices)
+    notes = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["seen_on"]
+        constraints = [
+            _valid_choice("timepoint", FollowUpTimepoint, "treatments_followup"),
+            _valid_choice("spasm_status", MvdOutcome, "treatments_followup"),
+            models.UniqueConstraint(
+                fields=["referral", "timepoint"],
+                name="treatments_followup_one_per_timepoint",
+                violation_error_message="This timepoint is already recorded.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_timepoint_display()} follow-up"
+
+
+ACTIVE_APPOINTMENT_STATUSES = [
+    AppointmentStatus.BOOKED,
+    AppointmentStatus.CONFIRMED,
+    AppointmentStatus.ARRIVED,
+    AppointmentStatus.COMPLETED,
+]
+
+
+class Appointment(models.Model):
+    """One visit; series are separate rows."""
+
+    patient = models.ForeignKey(Patient, models.PROTECT, related_name="appointments")
+    clinician = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="appointments"
+    )
+    kind = models.CharField(max_length=15, choices=AppointmentKind)
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    status = models.CharField(
+        max_length=10, choices=AppointmentStatus, default=AppointmentStatus.BOOKED
+    )
+    course = models.ForeignKey(
+        TreatmentCourse,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="appointments",
+    )
+    cancel_reason = models.CharField(max_length=200, blank=True)
+    notes = models.CharField(
+        max_length=200, blank=True, help_text="Administrative notes only."
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["starts_at"]
+        constraints = [
+            _valid_choice("kind", AppointmentKind, "treatments_appointment"),
+            _valid_choice("status", AppointmentStatus, "treatments_appointment"),
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")),
+                name="treatments_appointment_ends_after_start",
+                violation_error_message="An appointment must end after it starts.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=AppointmentStatus.CANCELLED) | ~Q(cancel_reason=""),
+                name="treatments_appointment_cancel_has_reason",
+                violation_error_message="Say why the appointment was cancelled.",
+            ),
+        ]
+        indexes = [
+            # Day and week calendars per clinician; a patient's upcoming visits.
+            models.Index(
+                fields=["clinician", "starts_at"], name="treatments_appt_clinician"
+            ),
+            models.Index(
+                fields=["patient", "starts_at"], name="treatments_appt_patient"
+            ),
+        ]
+
+    def __str__(self):
+        when = timezone.localtime(self.starts_at)
+        return f"{self.get_kind_display()} {when:%d %b %Y %H:%M}"
+
+    def clean(self):
+        if self.course_id and self.course.case.patient_id != self.patient_id:
+            raise ValidationError(
+                {"course": "The course belongs to a different patient."}
+            )
