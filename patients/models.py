@@ -228,6 +228,8 @@ class Patient(models.Model):
                 fields=["mrn"],
                 name="patients_patient_mrn_unique",
                 violation_error_message="Another patient already has this MRN.",
+                # "unique" files the message under the MRN field, next to the input.
+                violation_error_code="unique",
             ),
             models.CheckConstraint(
                 condition=Q(sex__in=Sex.values), name="patients_patient_sex_valid"
@@ -272,7 +274,6 @@ class Patient(models.Model):
         return f"{self.family_name.upper()}, {self.given_name} ({self.mrn})"
 
     def clean(self):
-        self.mrn = self.mrn.strip().upper()
         if self.date_of_birth and self.date_of_birth > timezone.localdate():
             raise ValidationError(
                 {"date_of_birth": "The date of birth cannot be in the future."}
@@ -555,7 +556,7 @@ class DiagnosticStudy(models.Model):
         decimal_places=1,
         null=True,
         blank=True,
-        validators=[MinValueValidator(Decimal("0.1"))],
+        validators=[MinValueValidator(Decimal("0.1"), "The latency must be positive.")],
     )
     emg_high_frequency_bursts = models.BooleanField(
         "high-frequency bursts (150-400 Hz)", null=True, blank=True

@@ -20,8 +20,11 @@ def study_report(request: HttpRequest, pk: int) -> FileResponse:
         report.close()
         raise Http404("The stored report is not a readable file.")
     content_type, extension = detected
-    return FileResponse(
+    response = FileResponse(
         report,
         content_type=content_type,
         filename=f"study-{study.pk}-report{extension}",
     )
+    # Patient documents must not linger in shared or browser caches.
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -250,3 +250,20 @@ class AppointmentFactory(factory.django.DjangoModelFactory):
     ends_at = factory.LazyAttribute(
         lambda o: o.starts_at + datetime.timedelta(minutes=30)
     )
+
+
+def build_with_saved_relations(factory_class, **kwargs):
+    """An unsaved instance whose related rows exist, ready for full_clean()/save()."""
+    instance = factory_class.build(**kwargs)
+    _save_relations(instance)
+    return instance
+
+
+def _save_relations(instance):
+    for field in instance._meta.concrete_fields:
+        if field.is_relation:
+            related = getattr(instance, field.name)
+            if related is not None and related.pk is None:
+                _save_relations(related)
+                related.save()
+                setattr(instance, field.name, related)

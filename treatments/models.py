@@ -286,8 +286,9 @@ class TreatmentCourse(models.Model):
                 violation_error_message="A course cannot end before it starts.",
             ),
             models.CheckConstraint(
+                # isnull=False: a NULL would pass a bare comparison in SQL.
                 condition=~Q(kind=CourseKind.BOTULINUM_TOXIN)
-                | Q(planned_interval_days__gt=0),
+                | Q(planned_interval_days__isnull=False, planned_interval_days__gt=0),
                 name="treatments_course_toxin_has_interval",
                 violation_error_message="A toxin course needs its planned interval "
                 "in days.",
@@ -350,7 +351,11 @@ class ToxinSession(models.Model):
         "diluent volume (mL)",
         max_digits=4,
         decimal_places=2,
-        validators=[MinValueValidator(Decimal("0.01"))],
+        validators=[
+            MinValueValidator(
+                Decimal("0.01"), "The diluent volume must be more than 0 mL."
+            )
+        ],
     )
     reconstituted_at = models.DateTimeField()
     consent_obtained = models.BooleanField(default=False)
@@ -364,7 +369,7 @@ class ToxinSession(models.Model):
         max_digits=7,
         decimal_places=2,
         default=Decimal("0"),
-        validators=[MinValueValidator(Decimal("0"))],
+        validators=[MinValueValidator(Decimal("0"), "Units cannot be negative.")],
     )
     waste_reason = models.CharField(max_length=200, blank=True)
     # Follow-up reported by the patient later.
@@ -468,7 +473,7 @@ class Injection(models.Model):
     units = models.DecimalField(
         max_digits=6,
         decimal_places=2,
-        validators=[MinValueValidator(Decimal("0.01"))],
+        validators=[MinValueValidator(Decimal("0.01"), "Units must be more than 0.")],
     )
     points = models.PositiveSmallIntegerField(default=1)
     route = models.CharField(max_length=2, choices=Route, default=Route.INTRAMUSCULAR)
@@ -592,7 +597,9 @@ class MedicationOrder(models.Model):
     dose = models.DecimalField(
         max_digits=8,
         decimal_places=3,
-        validators=[MinValueValidator(Decimal("0.001"))],
+        validators=[
+            MinValueValidator(Decimal("0.001"), "The dose must be more than 0.")
+        ],
     )
     dose_unit = models.CharField(max_length=5, choices=DoseUnit, default=DoseUnit.MG)
     route = models.CharField(max_length=10, choices=DrugRoute, default=DrugRoute.ORAL)

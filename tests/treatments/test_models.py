@@ -1,0 +1,245 @@
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from treatments.models import CourseKind, ToxinSession
+from tests.factories import (
+    SESSION_AT,
+    AdverseEffectFactory,
+    AppointmentFactory,
+    CaseFactory,
+    InjectionFactory,
+    MedicationOrderFactory,
+    ReferralFactory,
+    ReferralFollowUpFactory,
+    TherapySessionFactory,
+    ToxinSessionFactory,
+    TreatmentCourseFactory,
+    build_with_saved_relations,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def assert_refused(factory, message, **kwargs):
+    """The database refuses the row, and full_clean() explains why."""
+    instance = build_with_saved_relations(factory, **kwargs)
+    with pytest.raises(ValidationError) as excinfo:
+        instance.full_clean()
+    assert message in str(excinfo.value)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        instance.save()
+
+
+class TestTreatmentCourse:
+    def test_course_cannot_end_before_it_starts(self):
+        assert_refused(
+            TreatmentCourseFactory,
+            "A course cannot end before it starts.",
+            ended_on=datetime.date(2025, 5, 1),
+        )
+
+    def test_toxin_course_needs_its_interval(self):
+        assert_refused(
+            TreatmentCourseFactory,
+            "A toxin course needs its planned interval in days.",
+            planned_interval_days=None,
+        )
+
+    def test_stopped_course_needs_a_reason(self):
+        assert_refused(
+            TreatmentCourseFactory, "Say why the course was stopped.", status="stopped"
+        )
+
+    def test_kind_must_be_a_choice(self):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            TreatmentCourseFactory(kind="acupuncture")
+
+    def test_a_case_with_courses_cannot_be_deleted(self):
+        course = TreatmentCourseFactory()
+        with pytest.raises(IntegrityError), transaction.atomic():
+            course.case.delete()
+
+
+class TestToxinSession:
+    @pytest.mark.parametrize(
+        ("changes", "message"),
+        [
+            ({"vial_size_units": 0}, "The vial size must be more than 0 units."),
+            ({"diluent_volume_ml": Decimal("0")}, "more than 0 mL"),
+            ({"units_discarded": Decimal("101")}, "between 0 and the vial size"),
+            (
+                {"reconstituted_at": SESSION_AT + datetime.timedelta(minutes=5)},
+                "reconstituted before the session",
+            ),
+            ({"onset_day": 5, "peak_day": 3}, "The peak cannot come before the onset."),
+            ({"product": "daxxify"}, "product"),
+            ({"entered_in_error": True}, "Say why the record was entered in error."),
+        ],
+    )
+    def test_database_refuses_impossible_sessions(self, changes, message):
+        assert_refused(ToxinSessionFactory, message, **changes)
+
+    def test_session_must_be_on_a_toxin_course(self):
+        session = build_with_saved_relations(
+            ToxinSessionFactory,
+            course=TreatmentCourseFactory(
+                kind=CourseKind.MEDICATION, planned_interval_days=None
+            ),
+        )
+        with pytest.raises(ValidationError) as excinfo:
+            session.full_clean()
+        assert excinfo.value.message_dict["course"] == [
+            "Toxin sessions belong to a botulinum-toxin course."
+        ]
+
+    def test_effect_cannot_wear_off_before_the_session(self):
+        session = build_with_saved_relations(
+            ToxinSessionFactory, wore_off_on=datetime.date(2026, 3, 1)
+        )
+        with pytest.raises(ValidationError) as excinfo:
+            session.full_clean()
+        assert "wore_off_on" in excinfo.value.message_dict
+
+    def test_concentration_and_benefit_days(self):
+        session = ToxinSessionFactory(
+            diluent_volume_ml=Decimal("4"), wore_off_on=datetime.date(2026, 6, 1)
+        )
+        assert session.units_per_0_1_ml == Decimal("2.5")
+        assert session.benefit_days == 91
+
+    def test_total_units_annotation_sums_the_sites(self):
+        session = ToxinSessionFactory()
+        InjectionFactory(session=session, units=Decimal("2.5"))
+        InjectionFactory(session=session, units=Decimal("5"), side="left")
+        total = ToxinSession.objects.with_total_units().get(pk=session.pk).total_units
+        assert total == Decimal("7.5")
+
+
+class TestInjection:
+    @pytest.mark.parametrize(
+        ("changes", "message"),
+        [
+            ({"units": Decimal("0")}, "Units must be more than 0."),
+            ({"units": Decimal("-2.5")}, "Units must be more than 0."),
+            ({"points": 0}, "at least one injection point"),
+            ({"side": "midline"}, "Only the procerus is injected in the midline"),
+            ({"muscle": "masseter"}, "muscle"),
+        ],
+    )
+    def test_database_refuses_impossible_sites(self, changes, message):
+        assert_refused(InjectionFactory, message, **changes)
+
+    def test_procerus_may_be_midline(self):
+        InjectionFactory(muscle="procerus", side="midline").full_clean()
+
+    def test_volume_is_derived_from_the_dilution(self):
+        injection = InjectionFactory(
+            units=Decimal("2.5"),
+            session=ToxinSessionFactory(diluent_volume_ml=Decimal("4")),
+        )
+        assert injection.volume_ml() == Decimal("0.100")
+
+    def test_history_records_a_changed_dose(self):
+        injection = InjectionFactory(units=Decimal("2.5"))
+        injection.units = Decimal("5")
+        injection.save()
+        assert [h.units for h in injection.history.all()] == [
+            Decimal("5.00"),
+            Decimal("2.50"),
+        ]
+
+
+class TestOtherRecords:
+    def test_adverse_effect_cannot_resolve_before_onset(self):
+        assert_refused(
+            AdverseEffectFactory,
+            "An effect cannot resolve before it began.",
+            resolved_on=datetime.date(2026, 3, 1),
+        )
+
+    def test_distant_spread_signs_are_urgent(self):
+        assert AdverseEffectFactory.build(kind="dysphagia").is_urgent is True
+        assert AdverseEffectFactory.build(kind="ptosis").is_urgent is False
+
+    def test_therapy_session_needs_a_positive_duration(self):
+        assert_refused(
+            TherapySessionFactory,
+            "The session must last at least a minute.",
+            duration_minutes=0,
+        )
+
+    def test_therapy_session_belongs_to_a_therapy_course(self):
+        session = build_with_saved_relations(
+            TherapySessionFactory, course=TreatmentCourseFactory()
+        )
+        with pytest.raises(ValidationError, match="physical-therapy course"):
+            session.full_clean()
+
+    def test_medication_dose_is_positive(self):
+        assert_refused(
+            MedicationOrderFactory, "The dose must be more than 0.", dose=Decimal("0")
+        )
+
+    def test_medication_cannot_stop_before_it_starts(self):
+        assert_refused(
+            MedicationOrderFactory,
+            "A medication cannot stop before it starts.",
+            stop_on=datetime.date(2026, 3, 1),
+        )
+
+    def test_operated_referral_needs_the_surgery_date(self):
+        assert_refused(
+            ReferralFactory, "Record the date of surgery.", status="operated"
+        )
+
+    def test_outcome_recorded_needs_the_outcome(self):
+        assert_refused(
+            ReferralFactory,
+            "Record the outcome.",
+            status="outcome_recorded",
+            surgery_on=datetime.date(2026, 4, 1),
+        )
+
+    def test_reply_cannot_precede_the_referral(self):
+        assert_refused(
+            ReferralFactory,
+            "A reply cannot come before the referral was sent.",
+            replied_on=datetime.date(2026, 3, 1),
+        )
+
+    def test_one_follow_up_per_timepoint(self):
+        first = ReferralFollowUpFactory()
+        duplicate = build_with_saved_relations(
+            ReferralFollowUpFactory, referral=first.referral, timepoint=first.timepoint
+        )
+        with pytest.raises(ValidationError, match="already recorded"):
+            duplicate.full_clean()
+        with pytest.raises(IntegrityError), transaction.atomic():
+            duplicate.save()
+
+    def test_appointment_must_end_after_it_starts(self):
+        start = datetime.datetime(2026, 12, 1, 9, 0, tzinfo=datetime.UTC)
+        assert_refused(
+            AppointmentFactory,
+            "An appointment must end after it starts.",
+            starts_at=start,
+            ends_at=start,
+        )
+
+    def test_cancelled_appointment_needs_a_reason(self):
+        assert_refused(
+            AppointmentFactory,
+            "Say why the appointment was cancelled.",
+            status="cancelled",
+        )
+
+    def test_appointment_course_must_be_the_patients(self):
+        appointment = build_with_saved_relations(
+            AppointmentFactory, course=TreatmentCourseFactory(case=CaseFactory())
+        )
+        with pytest.raises(ValidationError, match="different patient"):
+            appointment.full_clean()
