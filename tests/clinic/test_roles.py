@@ -33,7 +33,9 @@ def test_scheduler_sees_demographics_and_appointments_only():
         ("patients", f"{action}_{model}")
         for action in ("view", "add", "change")
         for model in ("patient", "guardian")
-    } | {("treatments", f"{action}_appointment") for action in ("view", "add", "change")}
+    } | {
+        ("treatments", f"{action}_appointment") for action in ("view", "add", "change")
+    }
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,316 @@
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.html import format_html
+from simple_history.admin import SimpleHistoryAdmin
+
+from patients.forms import PatientForm
+from patients.models import Case, DiagnosticStudy, Guardian, Patient
+
+PATIENT_SEARCH_FIELDS = ("mrn", "family_name", "given_name")
+
+
+def patient_search_fields(path: str) -> tuple[str, ...]:
+    """Patient search (name, MRN) through a relation such as "case__patient"."""
+    return tuple(f"{path}__{name}" for name in PATIENT_SEARCH_FIELDS)
+
+
+def patient_column(path: str):
+    """A "Patient" list column reached through `path`, e.g. "case__patient".
+
+    The admin using it lists `path` in list_select_related.
+    """
+
+    @admin.display(description="Patient", ordering=f"{path}__family_name")
+    def patient(self, obj):
+        for name in path.split("__"):
+            obj = getattr(obj, name)
+        return obj
+
+    return patient
+
+
+def parse_search_date(term: str):
+    """The date typed in a search box (1968-05-17 or 17/05/1968), or None."""
+    try:
+        return forms.DateField().clean(term.strip())
+    except ValidationError:
+        return None
+
+
+class ClinicalRecordAdmin(SimpleHistoryAdmin):
+    """Clinical records are archived or marked entered in error, never deleted.
+
+    Not even a superuser deletes one from the admin; the roles hold no delete
+    permission either (clinic/migrations/0003_roles.py).
+    """
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+
+class GuardianInline(admin.TabularInline):
+    model = Guardian
+    fields = ("full_name", "relationship", "phone", "email", "holds_consent")
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+
+@admin.register(Patient)
+class PatientAdmin(ClinicalRecordAdmin):
+    form = PatientForm  # strips and upper-cases the MRN before it is checked
+    list_display = (
+        "mrn",
+        "family_name",
+        "given_name",
+        "date_of_birth",
+        "age",
+        "sex",
+        "responsible_neurologist",
+        "is_archived",
+    )
+    list_display_links = ("mrn", "family_name")
+    list_filter = ("sex", "is_archived", "reminder_consent")
+    list_select_related = ("responsible_neurologist",)
+    search_fields = PATIENT_SEARCH_FIELDS
+    search_help_text = "MRN, name, or date of birth (1968-05-17 or 17/05/1968)."
+    autocomplete_fields = ("responsible_neurologist",)
+    readonly_fields = ("created_at", "updated_at")
+    fieldsets = (
+        (
+            None,
+            {
+                "fields": (
+                    "mrn",
+                    ("given_name", "family_name"),
+                    ("date_of_birth", "sex"),
+                    "responsible_neurologist",
+                    "referring_clinician",
+                    "is_archived",
+                )
+            },
+        ),
+        (
+            "Contact and reminders",
+            {
+                "fields": (
+                    "email",
+                    "phone",
+                    "address",
+                    ("reminder_consent", "reminder_channel"),
+                )
+            },
+        ),
+        ("Weight", {"fields": (("weight_kg", "weight_measured_on"),)}),
+        ("Record", {"fields": ("created_at", "updated_at")}),
+    )
+    inlines = (GuardianInline,)
+    actions = ("archive_patients", "unarchive_patients")
+
+    @admin.display(description="Age")
+    def age(self, obj):
+        return obj.age
+
+    def get_search_results(self, request, queryset, search_term):
+        results, may_have_duplicates = super().get_search_results(
+            request, queryset, search_term
+        )
+        born = parse_search_date(search_term)
+        if born is not None:
+            results |= queryset.filter(date_of_birth=born)
+        return results, may_have_duplicates
+
+    @admin.action(description="Archive selected patients", permissions=["change"])
+    def archive_patients(self, request, queryset):
+        self._set_archived(request, queryset, archived=True)
+
+    @admin.action(description="Unarchive selected patients", permissions=["change"])
+    def unarchive_patients(self, request, queryset):
+        self._set_archived(request, queryset, archived=False)
+
+    def _set_archived(self, request, queryset, *, archived: bool) -> None:
+        # One save per row, never QuerySet.update(): update() writes no history.
+        changed = 0
+        with transaction.atomic():
+            for patient in queryset.filter(is_archived=not archived):
+                patient.is_archived = archived
+                patient._history_user = request.user
+                patient.save()
+                self.log_change(
+                    request, patient, "Archived." if archived else "Unarchived."
+                )
+                changed += 1
+        verb = "Archived" if archived else "Unarchived"
+        self.message_user(request, f"{verb} {changed} patient(s).", messages.SUCCESS)
+
+
+@admin.register(Guardian)
+class GuardianAdmin(ClinicalRecordAdmin):
+    list_display = ("full_name", "relationship", "patient", "phone", "holds_consent")
+    list_filter = ("relationship", "holds_consent")
+    list_select_related = ("patient",)
+    search_fields = ("full_name", *patient_search_fields("patient"))
+    autocomplete_fields = ("patient",)
+
+
+@admin.register(Case)
+class CaseAdmin(ClinicalRecordAdmin):
+    list_display = (
+        "patient",
+        "condition",
+        "icd10_code",
+        "laterality",
+        "status",
+        "opened_on",
+        "red_flag",
+        "responsible_neurologist",
+    )
+    list_filter = ("condition", "status", "laterality", "entered_in_error")
+    list_select_related = ("patient", "responsible_neurologist")
+    search_fields = ("icd10_code", *patient_search_fields("patient"))
+    autocomplete_fields = ("patient", "responsible_neurologist")
+    date_hierarchy = "opened_on"
+    readonly_fields = ("code_system_version",)
+    fieldsets = (
+        (
+            None,
+            {
+                "fields": (
+                    "patient",
+                    "condition",
+                    ("icd10_code", "code_system_version"),
+                    "laterality",
+                    "responsible_neurologist",
+                    ("status", "opened_on", "closed_on"),
+                )
+            },
+        ),
+        (
+            "Onset and spread",
+            {
+                "fields": (
+                    ("onset_date", "onset_at"),
+                    "onset_site",
+                    "spread_sites",
+                    "triggers",
+                )
+            },
+        ),
+        ("Red flags", {"fields": ("red_flags",)}),
+        ("Notes", {"fields": ("notes",)}),
+        (
+            "Entered in error",
+            {
+                "classes": ("collapse",),
+                "fields": ("entered_in_error", "entered_in_error_reason"),
+            },
+        ),
+    )
+
+    @admin.display(description="Red flag", boolean=True)
+    def red_flag(self, obj):
+        return obj.has_red_flag
+
+
+@admin.register(DiagnosticStudy)
+class DiagnosticStudyAdmin(ClinicalRecordAdmin):
+    list_display = (
+        "modality",
+        "status",
+        "patient",
+        "ordered_on",
+        "resulted_on",
+        "reviewed_by",
+    )
+    list_filter = ("modality", "status", "entered_in_error")
+    list_select_related = ("case__patient", "reviewed_by")
+    search_fields = ("description", *patient_search_fields("case__patient"))
+    autocomplete_fields = ("case", "ordered_by", "reviewed_by")
+    date_hierarchy = "ordered_on"
+    readonly_fields = ("report_link",)
+    fieldsets = (
+        (
+            None,
+            {
+                "fields": (
+                    "case",
+                    ("modality", "status"),
+                    "description",
+                    ("ordered_on", "ordered_by"),
+                    ("performed_on", "resulted_on"),
+                    ("reviewed_at", "reviewed_by"),
+                )
+            },
+        ),
+        (
+            "MRI findings",
+            {
+                "classes": ("collapse",),
+                "fields": (
+                    ("mri_field_strength", "mri_sequences"),
+                    ("mri_neurovascular_compression", "mri_compression_side"),
+                    "mri_offending_vessels",
+                    "mri_lesion_found",
+                    "mri_lesion_description",
+                ),
+            },
+        ),
+        (
+            "EMG findings",
+            {
+                "classes": ("collapse",),
+                "fields": (
+                    ("emg_lateral_spread_response", "emg_lsr_latency_ms"),
+                    "emg_high_frequency_bursts",
+                    "emg_myokymic_discharges",
+                    "emg_blink_reflex_synkinesis",
+                ),
+            },
+        ),
+        (
+            "EEG findings",
+            {
+                "classes": ("collapse",),
+                "fields": (
+                    "eeg_abnormal",
+                    "eeg_epileptiform_activity",
+                    "eeg_ictal_correlate",
+                ),
+            },
+        ),
+        ("Result", {"fields": ("impression", "report", "report_link")}),
+        (
+            "Entered in error",
+            {
+                "classes": ("collapse",),
+                "fields": ("entered_in_error", "entered_in_error_reason"),
+            },
+        ),
+    )
+
+    patient = patient_column("case__patient")
+
+    @admin.display(description="Report on file")
+    def report_link(self, obj):
+        if obj is None or obj.pk is None or not obj.report:
+            return "-"
+        return format_html('<a href="{}">Open the report</a>', obj.get_report_url())
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "report":
+            # The admin's file widget links to the raw media URL, which is not
+            # served; the report is reached through report_link instead.
+            kwargs["widget"] = forms.FileInput
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
+# Assessment is registered in treatments/admin.py: saving one stamps the days
+# since the patient's last toxin session, which needs treatments, and patients
+# never imports treatments.
