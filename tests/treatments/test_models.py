@@ -5,7 +5,6 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from treatments.models import CourseKind, ToxinSession
 from tests.factories import (
     SESSION_AT,
     AdverseEffectFactory,
@@ -20,6 +19,7 @@ from tests.factories import (
     TreatmentCourseFactory,
     build_with_saved_relations,
 )
+from treatments.models import CourseKind, ToxinSession
 
 pytestmark = pytest.mark.django_db
 

@@ -2,13 +2,13 @@ import datetime
 
 import pytest
 
-from treatments.services import days_since_last_toxin, stamp_days_since_last_toxin
 from tests.factories import (
     AssessmentFactory,
     CaseFactory,
     ToxinSessionFactory,
     TreatmentCourseFactory,
 )
+from treatments.services import days_since_last_toxin, stamp_days_since_last_toxin
 
 pytestmark = pytest.mark.django_db
 
