@@ -18,9 +18,9 @@ $(BIN)/.installed: requirements.txt requirements-dev.txt
 venv: $(BIN)/.installed
 
 run: venv
-	$(RUN_ENV) $(BIN)/python manage.py migrate --no-input
-	$(RUN_ENV) $(BIN)/python manage.py seed_demo --if-empty
-	$(RUN_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
+	@$(RUN_ENV) $(BIN)/python manage.py migrate --no-input
+	@$(RUN_ENV) $(BIN)/python manage.py seed_demo --if-empty
+	@$(RUN_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 test: venv
 	$(TEST_ENV) $(BIN)/python -m pytest

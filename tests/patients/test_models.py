@@ -6,26 +6,16 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from patients.models import Case, Patient, StudyStatus
+from tests.constraints import assert_refused
 from tests.factories import (
     AssessmentFactory,
     CaseFactory,
     DiagnosticStudyFactory,
     PatientFactory,
     UserFactory,
-    build_with_saved_relations,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-def assert_refused(factory, message, **kwargs):
-    """The database refuses the row, and full_clean() explains why."""
-    instance = build_with_saved_relations(factory, **kwargs)
-    with pytest.raises(ValidationError) as excinfo:
-        instance.full_clean()
-    assert message in str(excinfo.value)
-    with pytest.raises(IntegrityError), transaction.atomic():
-        instance.save()
 
 
 class TestPatient:

@@ -5,6 +5,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from tests.constraints import assert_refused
 from tests.factories import (
     SESSION_AT,
     AdverseEffectFactory,
@@ -22,16 +23,6 @@ from tests.factories import (
 from treatments.models import CourseKind, ToxinSession
 
 pytestmark = pytest.mark.django_db
-
-
-def assert_refused(factory, message, **kwargs):
-    """The database refuses the row, and full_clean() explains why."""
-    instance = build_with_saved_relations(factory, **kwargs)
-    with pytest.raises(ValidationError) as excinfo:
-        instance.full_clean()
-    assert message in str(excinfo.value)
-    with pytest.raises(IntegrityError), transaction.atomic():
-        instance.save()
 
 
 class TestTreatmentCourse:
