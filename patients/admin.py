@@ -1,12 +1,12 @@
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from patients.forms import PatientForm
 from patients.models import Case, DiagnosticStudy, Guardian, Patient
+from patients.search import parse_search_date
 
 PATIENT_SEARCH_FIELDS = ("mrn", "family_name", "given_name")
 
@@ -29,14 +29,6 @@ def patient_column(path: str):
         return obj
 
     return patient
-
-
-def parse_search_date(term: str):
-    """The date typed in a search box (1968-05-17 or 17/05/1968), or None."""
-    try:
-        return forms.DateField().clean(term.strip())
-    except ValidationError:
-        return None
 
 
 class ClinicalRecordAdmin(SimpleHistoryAdmin):

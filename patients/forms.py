@@ -1,6 +1,6 @@
 from django import forms
 
-from patients.models import Patient
+from patients.models import Guardian, Patient
 
 
 class PatientForm(forms.ModelForm):
@@ -30,3 +30,22 @@ class PatientForm(forms.ModelForm):
 
     def clean_mrn(self):
         return self.cleaned_data["mrn"].strip().upper()
+
+
+class PatientSearchForm(forms.Form):
+    q = forms.CharField(
+        label="Search",
+        required=False,
+        max_length=100,
+        help_text="Name, MRN, or date of birth (1968-05-17 or 17/05/1968).",
+    )
+    archived = forms.BooleanField(label="Include archived", required=False)
+
+
+GuardianFormSet = forms.inlineformset_factory(
+    Patient,
+    Guardian,
+    fields=["full_name", "relationship", "phone", "email", "holds_consent"],
+    extra=1,
+    can_delete=False,  # guardians are corrected, never deleted
+)

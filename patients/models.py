@@ -14,6 +14,7 @@ from simple_history.models import HistoricalRecords
 from patients import coding, scales
 from patients.fields import MultipleChoiceField
 from patients.reports import report_upload_path, validate_report_file
+from patients.search import parse_search_date, search_key
 
 # Choice enums live at module level so that Meta.constraints can reference them.
 
@@ -169,6 +170,24 @@ class PatientQuerySet(models.QuerySet):
     def active(self):
         return self.filter(is_archived=False)
 
+    def search(self, term: str):
+        """Patients matching an MRN, a date of birth, or every word of a name."""
+        term = term.strip()
+        if not term:
+            return self
+        born = parse_search_date(term)
+        if born is not None:
+            return self.filter(date_of_birth=born)
+        by_name = self
+        for word in search_key(term).split():
+            by_name = by_name.filter(search_name__contains=word)
+        return by_name | self.filter(mrn__startswith=term.upper())
+
+    def for_list_page(self):
+        return self.select_related("responsible_neurologist").annotate(
+            guardian_count=models.Count("guardians")
+        )
+
 
 class Patient(models.Model):
     mrn = models.CharField(
@@ -211,6 +230,11 @@ class Patient(models.Model):
         null=True,
         blank=True,
         related_name="neurology_patients",
+    )
+    search_name = models.CharField(
+        max_length=201,
+        editable=False,
+        help_text="Given and family name without accents or case, for search.",
     )
     is_archived = models.BooleanField(
         default=False, help_text="Archived patients are kept, never deleted."
@@ -273,6 +297,18 @@ class Patient(models.Model):
     def __str__(self):
         return f"{self.family_name.upper()}, {self.given_name} ({self.mrn})"
 
+    def save(self, *args, **kwargs):
+        # Kept in step with the names on every save, so that name search ignores
+        # accents and case the same way on PostgreSQL and SQLite.
+        self.search_name = search_key(f"{self.given_name} {self.family_name}")
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "search_name"}
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("patients:patient_update", args=[self.pk])
+
     def clean(self):
         if self.date_of_birth and self.date_of_birth > timezone.localdate():
             raise ValidationError(
@@ -298,6 +334,10 @@ class Patient(models.Model):
     @property
     def is_minor(self) -> bool:
         return self.is_minor_on(timezone.localdate())
+
+    def needs_guardian(self, guardian_count: int) -> bool:
+        """A child with no guardian on record: nobody can consent for them."""
+        return self.is_minor and guardian_count == 0
 
 
 class Guardian(models.Model):

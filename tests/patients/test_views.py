@@ -27,7 +27,7 @@ def test_report_is_stored_under_a_generated_name(study_with_report):
 def test_anonymous_user_is_sent_to_login(client, study_with_report):
     response = client.get(reverse("patients:study_report", args=[study_with_report.pk]))
     assert response.status_code == 302
-    assert response["Location"].startswith(reverse("admin:login"))
+    assert response["Location"].startswith(reverse("login"))
 
 
 def test_user_without_permission_is_refused(client, scheduler, study_with_report):

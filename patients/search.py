@@ -1,0 +1,22 @@
+"""Patient search terms: names without accents or case, dates as typed."""
+
+import datetime
+import unicodedata
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+
+def search_key(text: str) -> str:
+    """Lower-case, accent-free, single-spaced: "José  GARCÍA" -> "jose garcia"."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    bare = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return " ".join(bare.casefold().split())
+
+
+def parse_search_date(term: str) -> datetime.date | None:
+    """The date typed in a search box (1968-05-17 or 17/05/1968), or None."""
+    try:
+        return forms.DateField().clean(term.strip())
+    except ValidationError:
+        return None
