@@ -1,15 +1,26 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from django.views.generic import RedirectView
+
+from clinic import views
 
 admin.site.site_header = "Facial twitching clinic"
 admin.site.site_title = "Clinic admin"
 admin.site.index_title = "Records"
 
 urlpatterns = [
-    # Until the dashboard lands, patient search is the start page.
-    path("", RedirectView.as_view(pattern_name="patients:patient_list"), name="home"),
+    path("", views.dashboard, name="home"),
+    path("patients/<int:pk>/", views.patient_chart, name="patient_chart"),
+    path(
+        "patients/<int:pk>/print/",
+        views.patient_chart_print,
+        name="patient_chart_print",
+    ),
+    path(
+        "patients/<int:pk>/access-log/",
+        views.patient_access_log,
+        name="patient_access_log",
+    ),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
@@ -24,4 +35,5 @@ urlpatterns = [
     ),
     path("admin/", admin.site.urls),
     path("patients/", include("patients.urls")),
+    path("treatments/", include("treatments.urls")),
 ]

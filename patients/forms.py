@@ -1,6 +1,22 @@
-from django import forms
+import uuid
 
-from patients.models import Guardian, Patient
+from django import forms
+from django.conf import settings
+from django.contrib.auth import get_user_model
+
+from patients import coding
+from patients.models import (
+    FINDING_FIELDS,
+    Case,
+    Condition,
+    DiagnosticStudy,
+    Guardian,
+    Laterality,
+    Patient,
+    StudyStatus,
+)
+
+User = get_user_model()
 
 
 class PatientForm(forms.ModelForm):
@@ -49,3 +65,218 @@ GuardianFormSet = forms.inlineformset_factory(
     extra=1,
     can_delete=False,  # guardians are corrected, never deleted
 )
+
+
+class FormTokenField(forms.UUIDField):
+    """A one-time token for a create form, new on every blank form.
+
+    The view stores it on the record it saves, so a second submit of the same form
+    finds that record instead of saving another (double click, browser resubmit).
+    """
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs):
+        super().__init__(required=False, initial=uuid.uuid4, **kwargs)
+
+
+def neurologists(*, also: int | None = None):
+    """Active users in the Neurologist role, and the one a record already names."""
+    in_role = User.objects.filter(groups__name="Neurologist", is_active=True)
+    chosen = User.objects.filter(pk__in=in_role.values("pk"))
+    if also is not None:
+        chosen = chosen | User.objects.filter(pk=also)
+    return chosen.order_by("last_name", "first_name", "username")
+
+
+def _code_label(condition: str, code: str, unconfirmed: frozenset[str]) -> str:
+    if condition == Condition.HEMIFACIAL_SPASM:
+        for side, side_code in coding.HEMIFACIAL_SPASM_CODE_BY_SIDE.items():
+            if side_code == code:
+                return f"{code} ({Laterality(side).label.lower()})"
+    if code in unconfirmed:
+        return f"{code} (not confirmed)"
+    return code
+
+
+def icd10_code_choices(current: str = "") -> list:
+    """The leaf codes grouped by condition, for a select that works without script.
+
+    A code the record already holds that is no longer offered stays visible, so the
+    model can say why it is refused instead of it silently vanishing.
+    """
+    configured = settings.CLINIC_UNCONFIRMED_CONDITION_CODES
+    choices: list = [("", "---------")]
+    offered = set()
+    for condition, label in Condition.choices:
+        codes = coding.codes_for(condition, configured)
+        if not codes:
+            continue
+        unconfirmed = frozenset(configured.get(condition, ()))
+        choices.append(
+            (
+                label,
+                [(code, _code_label(condition, code, unconfirmed)) for code in codes],
+            )
+        )
+        offered.update(codes)
+    if current and current not in offered:
+        choices.append(("Current", [(current, f"{current} (current code)")]))
+    return choices
+
+
+def suggested_code(condition: str, laterality: str) -> str:
+    """The code a case of this condition and side takes when there is only one."""
+    if condition == Condition.HEMIFACIAL_SPASM:
+        return coding.HEMIFACIAL_SPASM_CODE_BY_SIDE.get(laterality, "")
+    codes = coding.codes_for(condition, settings.CLINIC_UNCONFIRMED_CONDITION_CODES)
+    return codes[0] if len(codes) == 1 else ""
+
+
+DATE_INPUT = {"attrs": {"type": "date"}, "format": "%Y-%m-%d"}
+
+
+class CaseForm(forms.ModelForm):
+    # Any text reaches the model, so that a refused code (a category header such as
+    # G51.3) is explained next to the field rather than as "not a valid choice".
+    icd10_code = forms.CharField(
+        label="ICD-10-CM code",
+        required=False,
+        max_length=10,
+        help_text="A billable leaf code for the condition. Left empty, hemifacial "
+        "spasm takes the code for its side, and a condition with one code takes it.",
+    )
+    responsible_neurologist = forms.ModelChoiceField(
+        queryset=User.objects.none(), required=False
+    )
+    form_token = FormTokenField()
+
+    class Meta:
+        model = Case
+        fields = [
+            "condition",
+            "laterality",
+            "icd10_code",
+            "onset_date",
+            "onset_at",
+            "onset_site",
+            "spread_sites",
+            "triggers",
+            "red_flags",
+            "status",
+            "opened_on",
+            "closed_on",
+            "responsible_neurologist",
+            "notes",
+        ]
+        widgets = {
+            "onset_date": forms.DateInput(**DATE_INPUT),
+            "onset_at": forms.DateTimeInput(
+                attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+            ),
+            "opened_on": forms.DateInput(**DATE_INPUT),
+            "closed_on": forms.DateInput(**DATE_INPUT),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {
+            "onset_at": "Required for Bell's palsy: steroids are timed from onset. "
+            "Clinic time.",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        current = self.instance.icd10_code if self.instance.pk else ""
+        self.fields["icd10_code"].widget = forms.Select(
+            choices=icd10_code_choices(current)
+        )
+        if self.instance.pk:
+            del self.fields["form_token"]  # only a create form can be double-saved
+        # An edit keeps the neurologist already named, even one who left the role.
+        self.fields["responsible_neurologist"].queryset = neurologists(
+            also=self.instance.responsible_neurologist_id if self.instance.pk else None
+        )
+
+    def clean_icd10_code(self):
+        return coding.normalise_code(self.cleaned_data["icd10_code"])
+
+    def clean(self):
+        cleaned = super().clean()
+        condition = cleaned.get("condition")
+        if condition and "icd10_code" in cleaned and not cleaned["icd10_code"]:
+            code = suggested_code(condition, cleaned.get("laterality", ""))
+            if code:
+                cleaned["icd10_code"] = code
+            else:
+                self.add_error("icd10_code", "Choose the ICD-10-CM code.")
+        return cleaned
+
+
+class StudyOrderForm(forms.ModelForm):
+    form_token = FormTokenField()
+
+    class Meta:
+        model = DiagnosticStudy
+        fields = ["modality", "description", "ordered_on"]
+        widgets = {"ordered_on": forms.DateInput(**DATE_INPUT)}
+
+
+# The result form never sets "reviewed": sign-off is its own step, by a neurologist.
+RESULT_STATUS_CHOICES = [
+    (value, label)
+    for value, label in StudyStatus.choices
+    if value != StudyStatus.REVIEWED
+]
+ALL_FINDING_FIELDS = [name for names in FINDING_FIELDS.values() for name in names]
+
+
+class StudyResultForm(forms.ModelForm):
+    """Result entry, showing the structured findings of the study's modality only."""
+
+    status = forms.ChoiceField(choices=RESULT_STATUS_CHOICES)
+
+    class Meta:
+        model = DiagnosticStudy
+        fields = [
+            "status",
+            "performed_on",
+            "resulted_on",
+            *ALL_FINDING_FIELDS,
+            "impression",
+            "report",
+        ]
+        widgets = {
+            "performed_on": forms.DateInput(**DATE_INPUT),
+            "resulted_on": forms.DateInput(**DATE_INPUT),
+            "mri_lesion_description": forms.Textarea(attrs={"rows": 2}),
+            "impression": forms.Textarea(attrs={"rows": 4}),
+            # Not the clearable input: it links the file's storage URL, and reports
+            # are only served by the permission-checked report view.
+            "report": forms.FileInput,
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        shown = FINDING_FIELDS.get(self.instance.modality, ())
+        for name in ALL_FINDING_FIELDS:
+            if name not in shown:
+                del self.fields[name]
+
+    def clean(self):
+        cleaned = super().clean()
+        # A result left at "ordered" or "performed" would never reach the review list.
+        status = cleaned.get("status")
+        if status in (StudyStatus.ORDERED, StudyStatus.PERFORMED) and cleaned.get(
+            "resulted_on"
+        ):
+            self.add_error(
+                "status",
+                "A result date is recorded: set the status to resulted, or clear "
+                "the result date.",
+            )
+        elif status == StudyStatus.ORDERED and cleaned.get("performed_on"):
+            self.add_error(
+                "status",
+                "A performed date is recorded: set the status to performed, or "
+                "clear the date.",
+            )
+        return cleaned

@@ -307,7 +307,7 @@ class Patient(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("patients:patient_update", args=[self.pk])
+        return reverse("patient_chart", args=[self.pk])
 
     def clean(self):
         if self.date_of_birth and self.date_of_birth > timezone.localdate():
@@ -408,6 +408,13 @@ class Case(models.Model):
     notes = models.TextField(blank=True)
     entered_in_error = models.BooleanField(default=False)
     entered_in_error_reason = models.TextField(blank=True)
+    form_token = models.UUIDField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="The one-time token of the form that created the case: a double "
+        "submit of that form finds this case instead of saving a second one.",
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -467,6 +474,9 @@ class Case(models.Model):
                 "date; an open case has none.",
             ),
             entered_in_error_constraint("patients_case"),
+            models.UniqueConstraint(
+                fields=["form_token"], name="patients_case_form_token_unique"
+            ),
         ]
         indexes = [
             models.Index(fields=["status"], name="patients_case_status"),
@@ -494,6 +504,29 @@ class Case(models.Model):
             and timezone.localtime(self.onset_at).date() != self.onset_date
         ):
             errors["onset_at"] = "The onset time must fall on the onset date."
+        # The checks below repeat Meta.constraints so that a form shows each message
+        # next to its field; the constraint on a field with an error is then skipped.
+        if self.condition == Condition.HEMIFACIAL_SPASM and self.laterality not in (
+            Laterality.RIGHT,
+            Laterality.LEFT,
+            Laterality.BILATERAL,
+        ):
+            errors["laterality"] = (
+                "Hemifacial spasm needs a side: right, left or bilateral."
+            )
+        if self.condition == Condition.BELLS_PALSY and not self.onset_at:
+            errors["onset_at"] = "Bell's palsy needs the onset date and time."
+        if self.onset_date and self.opened_on and self.onset_date > self.opened_on:
+            errors["onset_date"] = "The onset cannot be after the case opened."
+        if self.closed_on and self.opened_on and self.closed_on < self.opened_on:
+            errors["closed_on"] = "A case cannot close before it was opened."
+        elif self.status in CLOSED_CASE_STATUSES and not self.closed_on:
+            errors["closed_on"] = "A resolved or discharged case needs a closing date."
+        elif self.status in CaseStatus.values and self.is_open and self.closed_on:
+            errors["closed_on"] = (
+                "Clear the closing date or choose resolved or discharged: an open "
+                "case has none."
+            )
         if errors:
             raise ValidationError(errors)
 
@@ -623,6 +656,13 @@ class DiagnosticStudy(models.Model):
     )
     entered_in_error = models.BooleanField(default=False)
     entered_in_error_reason = models.TextField(blank=True)
+    form_token = models.UUIDField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="The one-time token of the form that ordered the study: a double "
+        "submit of that form finds this study instead of saving a second one.",
+    )
     history = HistoricalRecords()
 
     objects = DiagnosticStudyQuerySet.as_manager()
@@ -630,6 +670,7 @@ class DiagnosticStudy(models.Model):
     class Meta:
         verbose_name_plural = "diagnostic studies"
         ordering = ["-ordered_on"]
+        permissions = [("review_diagnosticstudy", "Can sign off study results")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(modality__in=Modality.values),
@@ -686,6 +727,9 @@ class DiagnosticStudy(models.Model):
                 name="patients_study_lsr_latency_positive",
             ),
             entered_in_error_constraint("patients_study"),
+            models.UniqueConstraint(
+                fields=["form_token"], name="patients_study_form_token_unique"
+            ),
         ]
         indexes = [
             # Dashboard: results awaiting review.
@@ -711,6 +755,28 @@ class DiagnosticStudy(models.Model):
             and timezone.localtime(self.reviewed_at).date() < self.resulted_on
         ):
             errors["reviewed_at"] = "A result cannot be reviewed before it arrived."
+        # The checks below repeat Meta.constraints so that a form shows each message
+        # next to its field; the constraint on a field with an error is then skipped.
+        if (
+            self.performed_on
+            and self.ordered_on
+            and self.performed_on < self.ordered_on
+        ):
+            errors["performed_on"] = (
+                "A study cannot be performed before it was ordered."
+            )
+        elif self.status in STATUSES_AFTER_PERFORMED and not self.performed_on:
+            errors["performed_on"] = "Record the date the study was performed."
+        elif self.resulted_on and not self.performed_on:
+            errors["performed_on"] = "A result needs a performed date on or before it."
+        if (
+            self.resulted_on
+            and self.performed_on
+            and self.resulted_on < self.performed_on
+        ):
+            errors["resulted_on"] = "A result needs a performed date on or before it."
+        elif self.status in STATUSES_AFTER_RESULTED and not self.resulted_on:
+            errors["resulted_on"] = "Record the date the result arrived."
         if errors:
             raise ValidationError(errors)
 

@@ -8,5 +8,14 @@ urlpatterns = [
     path("", views.patient_list, name="patient_list"),
     path("new/", views.patient_create, name="patient_create"),
     path("<int:pk>/edit/", views.patient_update, name="patient_update"),
+    path("<int:patient_pk>/cases/new/", views.case_create, name="case_create"),
+    path("cases/<int:pk>/edit/", views.case_update, name="case_update"),
+    path(
+        "cases/<int:case_pk>/studies/new/",
+        views.study_create,
+        name="study_create",
+    ),
+    path("studies/<int:pk>/edit/", views.study_update, name="study_update"),
+    path("studies/<int:pk>/review/", views.study_review, name="study_review"),
     path("studies/<int:pk>/report/", views.study_report, name="study_report"),
 ]

@@ -1,13 +1,30 @@
+import copy
+import uuid
+
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
+from django.db import IntegrityError, models, transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.utils import timezone
+from django.views.decorators.http import (
+    require_GET,
+    require_http_methods,
+    require_POST,
+)
 
-from patients.forms import GuardianFormSet, PatientForm, PatientSearchForm
-from patients.models import DiagnosticStudy, Patient
+from patients import coding
+from patients.forms import (
+    CaseForm,
+    GuardianFormSet,
+    PatientForm,
+    PatientSearchForm,
+    StudyOrderForm,
+    StudyResultForm,
+)
+from patients.models import Case, Condition, DiagnosticStudy, Patient, StudyStatus
 from patients.reports import detect_report_type
 
 PATIENTS_PER_PAGE = 25
@@ -98,3 +115,181 @@ def study_report(request: HttpRequest, pk: int) -> FileResponse:
     # Patient documents must not linger in shared or browser caches.
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def _saved_by_token(queryset: models.QuerySet, data) -> models.Model | None:
+    """The record an earlier submit of this same create form saved, if any."""
+    try:
+        token = uuid.UUID(data.get("form_token") or "")
+    except ValueError:
+        return None
+    return queryset.filter(form_token=token).first()
+
+
+def _save_once(form, queryset: models.QuerySet):
+    """Save a create form in one transaction, keeping its one-time token.
+
+    Returns (record, created). Two submits racing past the token look-up meet the
+    unique constraint: the loser answers with the winner's record.
+    """
+    form.instance.form_token = form.cleaned_data.get("form_token") or uuid.uuid4()
+    try:
+        with transaction.atomic():
+            return form.save(), True
+    except IntegrityError:
+        earlier = queryset.filter(form_token=form.instance.form_token).first()
+        if earlier is None:
+            raise
+        return earlier, False
+
+
+def _case_form_page(request, form, patient, case) -> HttpResponse:
+    return render(
+        request,
+        "patients/case_form.html",
+        {
+            "form": form,
+            "patient": patient,
+            "case": case,
+            # For the optional script that narrows the code list as the form changes.
+            "code_script_data": {
+                "hfs": Condition.HEMIFACIAL_SPASM.value,
+                "hfsCodeBySide": coding.HEMIFACIAL_SPASM_CODE_BY_SIDE,
+            },
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("patients.add_case", raise_exception=True)
+def case_create(request: HttpRequest, patient_pk: int) -> HttpResponse:
+    patient = get_object_or_404(Patient, pk=patient_pk)
+    if request.method == "POST":
+        earlier = _saved_by_token(Case.objects.select_related("patient"), request.POST)
+        if earlier is not None:
+            messages.info(request, "This case was already saved.")
+            return redirect(earlier.patient)
+        form = CaseForm(request.POST, instance=Case(patient=patient))
+        if form.is_valid():
+            case, created = _save_once(form, Case.objects.select_related("patient"))
+            messages.success(
+                request, "Case saved." if created else "This case was already saved."
+            )
+            return redirect(case.patient)
+    else:
+        form = CaseForm(
+            instance=Case(
+                patient=patient,
+                responsible_neurologist_id=patient.responsible_neurologist_id,
+            )
+        )
+    return _case_form_page(request, form, patient, None)
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("patients.change_case", raise_exception=True)
+def case_update(request: HttpRequest, pk: int) -> HttpResponse:
+    case = get_object_or_404(Case.objects.select_related("patient"), pk=pk)
+    if request.method == "POST":
+        # The form fills a copy, so the page heading shows the case as saved.
+        form = CaseForm(request.POST, instance=copy.copy(case))
+        if form.is_valid():
+            with transaction.atomic():
+                form.save()
+            messages.success(request, "Case saved.")
+            return redirect(case.patient)
+    else:
+        form = CaseForm(instance=case)
+    return _case_form_page(request, form, case.patient, case)
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("patients.add_diagnosticstudy", raise_exception=True)
+def study_create(request: HttpRequest, case_pk: int) -> HttpResponse:
+    case = get_object_or_404(Case.objects.select_related("patient"), pk=case_pk)
+    studies = DiagnosticStudy.objects.select_related("case__patient")
+    if request.method == "POST":
+        earlier = _saved_by_token(studies, request.POST)
+        if earlier is not None:
+            messages.info(request, "This study was already ordered.")
+            return redirect(earlier.case.patient)
+        form = StudyOrderForm(
+            request.POST, instance=DiagnosticStudy(case=case, ordered_by=request.user)
+        )
+        if form.is_valid():
+            _, created = _save_once(form, studies)
+            messages.success(
+                request,
+                "Study ordered." if created else "This study was already ordered.",
+            )
+            return redirect(case.patient)
+    else:
+        form = StudyOrderForm()
+    return render(
+        request,
+        "patients/study_form.html",
+        {"form": form, "case": case, "patient": case.patient, "study": None},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("patients.change_diagnosticstudy", raise_exception=True)
+def study_update(request: HttpRequest, pk: int) -> HttpResponse:
+    study = get_object_or_404(
+        DiagnosticStudy.objects.select_related(
+            "case__patient", "ordered_by", "reviewed_by"
+        ),
+        pk=pk,
+    )
+    patient = study.case.patient
+    if study.status == StudyStatus.REVIEWED:
+        # A signed-off result is final here; a mistake is marked entered in error.
+        messages.warning(
+            request,
+            "This study was signed off and can no longer be changed. Ask a clinic "
+            "administrator to mark it entered in error if it is wrong.",
+        )
+        return redirect(patient)
+    if request.method == "POST":
+        # The form fills a copy, so the heading shows the study as saved (its
+        # status, its stored report) and sign-off is offered for a saved result only.
+        form = StudyResultForm(request.POST, request.FILES, instance=copy.copy(study))
+        if form.is_valid():
+            with transaction.atomic():
+                form.save()
+            messages.success(request, "Study saved.")
+            return redirect(patient)
+    else:
+        form = StudyResultForm(instance=study)
+    return render(
+        request,
+        "patients/study_form.html",
+        {"form": form, "case": study.case, "patient": patient, "study": study},
+    )
+
+
+@require_POST
+@permission_required("patients.review_diagnosticstudy", raise_exception=True)
+def study_review(request: HttpRequest, pk: int) -> HttpResponse:
+    """Sign off a resulted study; anything else is explained, and left unchanged."""
+    with transaction.atomic():
+        study = get_object_or_404(
+            DiagnosticStudy.objects.select_for_update(of=("self",)).select_related(
+                "case__patient"
+            ),
+            pk=pk,
+        )
+        was = study.get_status_display().lower()
+        try:
+            study.mark_reviewed(by=request.user, at=timezone.now())
+            # The report is not touched by a sign-off; no need to re-read the file.
+            study.full_clean(exclude=["report"])
+        except ValidationError as error:
+            messages.error(
+                request,
+                f"Not signed off: {' '.join(error.messages)} This study is {was}.",
+            )
+            return redirect(study.case.patient)
+        study.save()
+    messages.success(request, "Study signed off.")
+    return redirect(study.case.patient)

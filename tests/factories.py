@@ -267,3 +267,12 @@ def _save_relations(instance):
                 _save_relations(related)
                 related.save()
                 setattr(instance, field.name, related)
+
+
+class ResultedStudyFactory(DiagnosticStudyFactory):
+    """A study with its result in, awaiting a neurologist's sign-off."""
+
+    status = "resulted"
+    performed_on = datetime.date(2025, 6, 10)
+    resulted_on = datetime.date(2025, 6, 12)
+    impression = "Left AICA loop contacting the facial nerve root exit zone."

@@ -5,6 +5,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Upper
+from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
@@ -384,6 +386,27 @@ class ToxinSession(models.Model):
     notes = models.TextField(blank=True)
     entered_in_error = models.BooleanField(default=False)
     entered_in_error_reason = models.TextField(blank=True)
+    # A one-time token from the charting form: a second POST of the same form
+    # finds this session instead of charting it twice.
+    form_token = models.UUIDField(null=True, blank=True, editable=False)
+    # Safety warnings shown before saving and explicitly overridden (DESIGN.md 5).
+    overridden_warnings = models.JSONField(
+        "warnings overridden",
+        default=list,
+        blank=True,
+        editable=False,
+        help_text="The safety warnings shown when the session was saved.",
+    )
+    override_reason = models.TextField(blank=True, editable=False)
+    overridden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    overridden_at = models.DateTimeField(null=True, blank=True, editable=False)
     history = HistoricalRecords()
 
     objects = ToxinSessionQuerySet.as_manager()
@@ -425,6 +448,25 @@ class ToxinSession(models.Model):
                 violation_error_message="The peak cannot come before the onset.",
             ),
             entered_in_error_constraint("treatments_session"),
+            models.UniqueConstraint(
+                fields=["form_token"],
+                name="treatments_session_form_token_unique",
+                violation_error_message="This form was already saved.",
+            ),
+            models.CheckConstraint(
+                # Either no override at all, or who, when and why together.
+                condition=Q(
+                    overridden_by__isnull=True,
+                    overridden_at__isnull=True,
+                    override_reason="",
+                )
+                | (
+                    Q(overridden_by__isnull=False, overridden_at__isnull=False)
+                    & ~Q(override_reason="")
+                ),
+                name="treatments_session_override_complete",
+                violation_error_message="An override needs who overrode, when and why.",
+            ),
         ]
         indexes = [
             # Last session per patient / course, and lot look-up.
@@ -432,21 +474,70 @@ class ToxinSession(models.Model):
                 fields=["course", "-performed_at"], name="treatments_session_course"
             ),
             models.Index(fields=["lot_number"], name="treatments_session_lot"),
+            # Lot look-up is case-insensitive (lot_number__iexact uses UPPER()).
+            models.Index(Upper("lot_number"), name="treatments_session_lot_upper"),
+        ]
+        permissions = [
+            ("override_safety_warnings", "Can override toxin safety warnings"),
         ]
 
     def __str__(self):
         when = timezone.localtime(self.performed_at)
         return f"{self.get_product_display()} on {when:%d %b %Y}"
 
+    def get_absolute_url(self):
+        return reverse("treatments:toxinsession_detail", args=[self.pk])
+
     def clean(self):
+        # The constraints hold these rules; here they get a message next to the
+        # field the user has to change.
         errors = {}
         if self.course_id and not self.course.is_toxin:
             errors["course"] = "Toxin sessions belong to a botulinum-toxin course."
         if self.wore_off_on and self.performed_at:
             if self.wore_off_on < timezone.localtime(self.performed_at).date():
                 errors["wore_off_on"] = "The effect cannot wear off before the session."
+        if (
+            self.reconstituted_at
+            and self.performed_at
+            and self.reconstituted_at > self.performed_at
+        ):
+            errors["reconstituted_at"] = (
+                "The vial must be reconstituted before the session."
+            )
+        if (
+            self.units_discarded is not None
+            and self.vial_size_units is not None
+            and self.units_discarded > self.vial_size_units
+        ):
+            errors["units_discarded"] = (
+                "Units discarded must be between 0 and the vial size."
+            )
+        if (
+            self.onset_day is not None
+            and self.peak_day is not None
+            and self.peak_day < self.onset_day
+        ):
+            errors["peak_day"] = "The peak cannot come before the onset."
         if errors:
             raise ValidationError(errors)
+
+    def record_override(self, *, warnings: list[str], reason: str, by, at) -> None:
+        """Keep the overridden warnings with who overrode them, when and why; the
+        caller saves."""
+        reason = (reason or "").strip()
+        if not warnings:
+            raise ValidationError("There are no warnings to override.")
+        if not reason:
+            raise ValidationError({"override_reason": "Say why you override."})
+        self.overridden_warnings = list(warnings)
+        self.override_reason = reason
+        self.overridden_by = by
+        self.overridden_at = at
+
+    @property
+    def is_overridden(self) -> bool:
+        return self.overridden_by_id is not None
 
     @property
     def performed_on(self):
@@ -506,6 +597,21 @@ class Injection(models.Model):
     def __str__(self):
         return f"{self.get_muscle_display()} ({self.side}): {self.units} U"
 
+    def clean(self):
+        errors = {}
+        if (
+            self.side == Side.MIDLINE
+            and self.muscle
+            and self.muscle not in MIDLINE_MUSCLES
+        ):
+            errors["side"] = (
+                "Only the procerus is injected in the midline; choose right or left."
+            )
+        if self.points is not None and self.points < 1:
+            errors["points"] = "A site has at least one injection point."
+        if errors:
+            raise ValidationError(errors)
+
     def volume_ml(self) -> Decimal:
         """Volume to draw, derived from the session's dilution."""
         session = self.session
@@ -540,6 +646,17 @@ class AdverseEffect(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} ({self.severity})"
+
+    def clean(self):
+        if self.session_id and self.onset_on and self.session.performed_at:
+            if self.onset_on < self.session.performed_on:
+                raise ValidationError(
+                    {"onset_on": "An adverse effect cannot begin before the session."}
+                )
+        if self.onset_on and self.resolved_on and self.resolved_on < self.onset_on:
+            raise ValidationError(
+                {"resolved_on": "An effect cannot resolve before it began."}
+            )
 
     @property
     def is_urgent(self) -> bool:

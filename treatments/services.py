@@ -1,10 +1,20 @@
 import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
 
+from django.conf import settings
+from django.db.models import Prefetch
 from django.utils import timezone
 
 from patients.models import Assessment, Patient
-from treatments import dosing
-from treatments.models import ToxinSession
+from treatments import dosing, safety
+from treatments.models import (
+    Appointment,
+    AppointmentStatus,
+    ToxinSession,
+    TreatmentCourse,
+)
 
 
 def days_since_last_toxin(patient: Patient, on: datetime.date) -> int | None:
@@ -28,4 +38,179 @@ def stamp_days_since_last_toxin(assessment: Assessment) -> None:
     """
     assessment.days_since_last_toxin = days_since_last_toxin(
         assessment.case.patient, assessment.assessed_on
+    )
+
+
+def safety_limits() -> safety.Limits:
+    """The clinic's configured limits, read when used so that tests and
+    deployments can change them."""
+    return safety.Limits(
+        min_reinjection_days=settings.CLINIC_MIN_REINJECTION_DAYS,
+        window_days=settings.CLINIC_CUMULATIVE_WINDOW_DAYS,
+        adult_max_units=settings.CLINIC_ADULT_MAX_UNITS_PER_WINDOW,
+        paediatric_units_per_kg=settings.CLINIC_PAEDIATRIC_UNITS_PER_KG,
+        paediatric_max_units=settings.CLINIC_PAEDIATRIC_MAX_UNITS,
+        in_use_hours=settings.CLINIC_IN_USE_HOURS,
+    )
+
+
+def prior_toxin_sessions(
+    patient: Patient, *, before: datetime.datetime, exclude_pk: int | None = None
+) -> list[safety.PriorSession]:
+    """The patient's valid sessions given before `before`, in time order, with their
+    units: one query, however long the history."""
+    sessions = (
+        ToxinSession.objects.valid()
+        .for_patient(patient)
+        .filter(performed_at__lt=before)
+        .with_total_units()
+        .order_by("performed_at", "pk")
+    )
+    if exclude_pk is not None:
+        sessions = sessions.exclude(pk=exclude_pk)
+    return [
+        safety.PriorSession(
+            performed_on=timezone.localtime(performed_at).date(),
+            product=product,
+            units=total_units or Decimal("0"),
+        )
+        for performed_at, product, total_units in sessions.values_list(
+            "performed_at", "product", "total_units"
+        )
+    ]
+
+
+def toxin_safety_warnings(
+    *,
+    course: TreatmentCourse,
+    product: str,
+    performed_at: datetime.datetime,
+    reconstituted_at: datetime.datetime,
+    expiry_date: datetime.date,
+    units: Iterable[Decimal],
+    exclude_pk: int | None = None,
+) -> list[safety.SafetyWarning]:
+    """The safety warnings for a session about to be saved (DESIGN.md 5).
+
+    Reads the patient's earlier sessions in one query; the course's case and patient
+    are expected to be loaded with the course. `exclude_pk` leaves out the session
+    being edited, so that it is not compared with itself.
+    """
+    case = course.case
+    patient = case.patient
+    session_on = timezone.localtime(performed_at).date()
+    return safety.session_warnings(
+        product=product,
+        units=sum(units, Decimal("0")),
+        performed_at=performed_at,
+        reconstituted_at=reconstituted_at,
+        expiry_date=expiry_date,
+        session_on=session_on,
+        prior=prior_toxin_sessions(patient, before=performed_at, exclude_pk=exclude_pk),
+        is_minor=patient.is_minor_on(session_on),
+        weight_kg=patient.weight_kg,
+        red_flag_labels=case.red_flag_labels(),
+        limits=safety_limits(),
+    )
+
+
+def previous_toxin_session(
+    patient: Patient,
+    *,
+    before: datetime.datetime | None = None,
+    exclude_pk: int | None = None,
+) -> ToxinSession | None:
+    """The patient's latest valid session (any course), with its injections; the
+    one "repeat last session" copies and changes are shown against."""
+    sessions = (
+        ToxinSession.objects.valid()
+        .for_patient(patient)
+        .prefetch_related("injections")
+        .order_by("-performed_at", "-pk")
+    )
+    if before is not None:
+        sessions = sessions.filter(performed_at__lt=before)
+    if exclude_pk is not None:
+        sessions = sessions.exclude(pk=exclude_pk)
+    return sessions.first()
+
+
+@dataclass(frozen=True)
+class InjectionChanges:
+    """How the charted sites differ from the previous session's.
+
+    `rows` has one entry per charted row: "added" (that muscle and side were not
+    injected last time), "changed" (the units there differ) or "" (as last time).
+    `previous_units` holds last time's units per (muscle, side) and `missing` the
+    sites injected last time and not charted now.
+    """
+
+    rows: list[str]
+    previous_units: dict[tuple[str, str], Decimal]
+    missing: list[tuple[str, str, Decimal]]
+
+
+def compare_injections(
+    current: list[tuple[str, str, Decimal] | None],
+    previous: Iterable[tuple[str, str, Decimal]],
+) -> InjectionChanges:
+    """Compare sites (muscle, side, units) with the previous session's; sites are
+    matched on muscle and side, with the units at one site added up. A None row
+    (blank or unreadable) is left unmarked."""
+    before: dict[tuple[str, str], Decimal] = {}
+    for muscle, side, units in previous:
+        before[(muscle, side)] = before.get((muscle, side), Decimal("0")) + units
+    now: dict[tuple[str, str], Decimal] = {}
+    for row in current:
+        if row is not None:
+            muscle, side, units = row
+            now[(muscle, side)] = now.get((muscle, side), Decimal("0")) + units
+    marks = []
+    for row in current:
+        if row is None:
+            marks.append("")
+        elif (row[0], row[1]) not in before:
+            marks.append("added")
+        elif before[(row[0], row[1])] != now[(row[0], row[1])]:
+            marks.append("changed")
+        else:
+            marks.append("")
+    missing = [
+        (muscle, side, units)
+        for (muscle, side), units in before.items()
+        if (muscle, side) not in now
+    ]
+    return InjectionChanges(rows=marks, previous_units=before, missing=missing)
+
+
+def sessions_with_lot(lot_number: str):
+    """Valid sessions that used a lot (case-insensitive), with each patient and the
+    patient's next booked appointment: a constant number of queries however many
+    patients received the lot. The next appointments are prefetched onto
+    `patient.upcoming_appointments`, soonest first."""
+    upcoming = (
+        Appointment.objects.filter(
+            status__in=[AppointmentStatus.BOOKED, AppointmentStatus.CONFIRMED],
+            starts_at__gt=timezone.now(),
+        )
+        .select_related("clinician")
+        .order_by("starts_at")
+    )
+    return (
+        ToxinSession.objects.valid()
+        .filter(lot_number__iexact=lot_number.strip())
+        .select_related("course__case__patient")
+        .prefetch_related(
+            Prefetch(
+                "course__case__patient__appointments",
+                queryset=upcoming,
+                to_attr="upcoming_appointments",
+            )
+        )
+        .order_by(
+            "course__case__patient__family_name",
+            "course__case__patient__given_name",
+            "course__case__patient__pk",
+            "performed_at",
+        )
     )

@@ -1,4 +1,5 @@
 import datetime
+import uuid
 from decimal import Decimal
 
 import pytest
@@ -13,6 +14,7 @@ from tests.factories import (
     DiagnosticStudyFactory,
     PatientFactory,
     UserFactory,
+    build_with_saved_relations,
 )
 
 pytestmark = pytest.mark.django_db
@@ -390,3 +392,134 @@ class TestAssessment:
         assessment.refresh_from_db()
         assert assessment.score == Decimal("-15")
         assert assessment.totals["composite"] == -15
+
+
+def field_errors(instance) -> dict[str, list[str]]:
+    with pytest.raises(ValidationError) as excinfo:
+        instance.full_clean()
+    return excinfo.value.message_dict
+
+
+class TestMessagesNextToTheField:
+    """Each constraint a form user can trip is also reported under its field, once."""
+
+    @pytest.mark.parametrize(
+        ("values", "field", "message"),
+        [
+            (
+                {"status": "resolved", "closed_on": datetime.date(2025, 5, 1)},
+                "closed_on",
+                "A case cannot close before it was opened.",
+            ),
+            (
+                {"status": "discharged"},
+                "closed_on",
+                "A resolved or discharged case needs a closing date.",
+            ),
+            (
+                {"closed_on": datetime.date(2025, 7, 1)},
+                "closed_on",
+                "Clear the closing date or choose resolved or discharged: an open "
+                "case has none.",
+            ),
+            (
+                {"onset_date": datetime.date(2025, 7, 1)},
+                "onset_date",
+                "The onset cannot be after the case opened.",
+            ),
+            (
+                {"laterality": "n/a"},
+                "laterality",
+                "Hemifacial spasm needs a side: right, left or bilateral.",
+            ),
+            (
+                {"condition": "bells_palsy", "icd10_code": "G51.0"},
+                "onset_at",
+                "Bell's palsy needs the onset date and time.",
+            ),
+        ],
+    )
+    def test_case(self, values, field, message):
+        case = build_with_saved_relations(CaseFactory, **values)
+        assert field_errors(case) == {field: [message]}
+        with pytest.raises(IntegrityError), transaction.atomic():
+            case.save()
+
+    @pytest.mark.parametrize(
+        ("values", "field", "message"),
+        [
+            (
+                {"performed_on": datetime.date(2025, 5, 1)},
+                "performed_on",
+                "A study cannot be performed before it was ordered.",
+            ),
+            (
+                {"status": StudyStatus.PERFORMED},
+                "performed_on",
+                "Record the date the study was performed.",
+            ),
+            (
+                {"resulted_on": datetime.date(2025, 6, 12)},
+                "performed_on",
+                "A result needs a performed date on or before it.",
+            ),
+            (
+                {
+                    "status": StudyStatus.RESULTED,
+                    "performed_on": datetime.date(2025, 6, 10),
+                    "resulted_on": datetime.date(2025, 6, 9),
+                },
+                "resulted_on",
+                "A result needs a performed date on or before it.",
+            ),
+            (
+                {
+                    "status": StudyStatus.RESULTED,
+                    "performed_on": datetime.date(2025, 6, 10),
+                },
+                "resulted_on",
+                "Record the date the result arrived.",
+            ),
+        ],
+    )
+    def test_study(self, values, field, message):
+        study = build_with_saved_relations(DiagnosticStudyFactory, **values)
+        assert field_errors(study) == {field: [message]}
+        with pytest.raises(IntegrityError), transaction.atomic():
+            study.save()
+
+    def test_hemifacial_spasm_without_side_keeps_its_code_message(self):
+        case = build_with_saved_relations(
+            CaseFactory, laterality="n/a", icd10_code="G51.39"
+        )
+        errors = field_errors(case)
+        assert errors["laterality"] == [
+            "Hemifacial spasm needs a side: right, left or bilateral."
+        ]
+        assert "not a code for this condition" in errors["icd10_code"][0]
+
+
+class TestFormTokens:
+    @pytest.mark.parametrize("factory", [CaseFactory, DiagnosticStudyFactory])
+    def test_a_form_token_saves_one_record(self, factory):
+        token = uuid.uuid4()
+        factory(form_token=token)
+        with pytest.raises(IntegrityError), transaction.atomic():
+            factory(form_token=token)
+
+    @pytest.mark.parametrize("factory", [CaseFactory, DiagnosticStudyFactory])
+    def test_records_without_a_token_are_not_limited(self, factory):
+        factory.create_batch(2)
+        assert factory._meta.model.objects.filter(form_token=None).count() == 2
+
+
+class TestReviewPermission:
+    def test_neurologists_sign_off_results(self, neurologist):
+        assert neurologist.has_perm("patients.review_diagnosticstudy") is True
+
+    @pytest.mark.parametrize(
+        "persona", ["clinic_admin", "injector", "therapist", "scheduler"]
+    )
+    def test_other_roles_do_not(self, request, persona):
+        user = request.getfixturevalue(persona)
+        assert user.has_perm("patients.review_diagnosticstudy") is False

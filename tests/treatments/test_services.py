@@ -1,14 +1,24 @@
 import datetime
+from decimal import Decimal
 
 import pytest
 
 from tests.factories import (
     AssessmentFactory,
     CaseFactory,
+    InjectionFactory,
     ToxinSessionFactory,
     TreatmentCourseFactory,
 )
-from treatments.services import days_since_last_toxin, stamp_days_since_last_toxin
+from treatments.models import Product
+from treatments.services import (
+    compare_injections,
+    days_since_last_toxin,
+    previous_toxin_session,
+    sessions_with_lot,
+    stamp_days_since_last_toxin,
+    toxin_safety_warnings,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -64,3 +74,153 @@ def test_stamp_sets_the_assessment_field(course):
     )
     stamp_days_since_last_toxin(assessment)
     assert assessment.days_since_last_toxin == 21
+
+
+class TestToxinSafetyWarnings:
+    """The service gathers the history; the rules themselves are in test_safety."""
+
+    def warn(self, course, **changes):
+        values = dict(
+            course=course,
+            product=Product.ONABOTULINUMTOXINA,
+            performed_at=at(datetime.date(2026, 6, 1)),
+            reconstituted_at=at(datetime.date(2026, 6, 1)),
+            expiry_date=datetime.date(2027, 1, 31),
+            units=[Decimal("25"), Decimal("25")],
+        )
+        values.update(changes)
+        return [warning.code for warning in toxin_safety_warnings(**values)]
+
+    def test_a_first_session_has_no_warnings(self, course):
+        assert self.warn(course) == []
+
+    def test_sessions_in_any_course_of_the_patient_count(self, course):
+        other_course = TreatmentCourseFactory(
+            case=CaseFactory(patient=course.case.patient)
+        )
+        InjectionFactory(
+            session=ToxinSessionFactory(
+                course=other_course, performed_at=at(datetime.date(2026, 4, 1))
+            )
+        )
+        assert self.warn(course) == ["reinjection_interval"]
+
+    def test_sessions_entered_in_error_and_the_edited_session_do_not_count(
+        self, course
+    ):
+        ToxinSessionFactory(
+            course=course,
+            performed_at=at(datetime.date(2026, 4, 1)),
+            entered_in_error=True,
+            entered_in_error_reason="Wrong patient.",
+        )
+        edited = ToxinSessionFactory(
+            course=course, performed_at=at(datetime.date(2026, 5, 1))
+        )
+        assert self.warn(course, exclude_pk=edited.pk) == []
+
+    def test_later_sessions_do_not_count(self, course):
+        ToxinSessionFactory(course=course, performed_at=at(datetime.date(2026, 7, 1)))
+        assert self.warn(course) == []
+
+    def test_units_in_the_window_add_up_per_product(self, course):
+        for day, product, units in [
+            (datetime.date(2026, 3, 20), Product.ONABOTULINUMTOXINA, "200"),
+            (datetime.date(2026, 4, 20), Product.ABOBOTULINUMTOXINA, "300"),
+        ]:
+            session = ToxinSessionFactory(
+                course=course, performed_at=at(day), product=product
+            )
+            InjectionFactory(session=session, units=Decimal(units))
+        # 200 + 201 Botox units is over 400; the 300 Dysport units never count.
+        assert "cumulative_dose" in self.warn(course, units=[Decimal("201")])
+        assert "cumulative_dose" not in self.warn(course, units=[Decimal("200")])
+
+    def test_red_flags_of_the_courses_case_are_shown(self, course):
+        course.case.red_flags = ["long_tract_signs"]
+        assert self.warn(course) == ["red_flag"]
+
+    def test_a_child_without_weight_is_flagged(self, course):
+        course.case.patient.date_of_birth = datetime.date(2016, 1, 1)
+        assert self.warn(course) == ["paediatric_weight_missing"]
+
+    def test_history_is_read_in_one_query(self, course, django_assert_num_queries):
+        for month in (1, 2, 3):
+            InjectionFactory.create_batch(
+                3,
+                session=ToxinSessionFactory(
+                    course=course, performed_at=at(datetime.date(2025, month, 1))
+                ),
+            )
+        with django_assert_num_queries(1):
+            self.warn(course)
+
+
+class TestPreviousToxinSession:
+    def test_latest_valid_session_of_any_course_with_its_injections(
+        self, course, django_assert_num_queries
+    ):
+        old = ToxinSessionFactory(
+            course=course, performed_at=at(datetime.date(2025, 9, 1))
+        )
+        latest = ToxinSessionFactory(
+            course=TreatmentCourseFactory(
+                case=CaseFactory(patient=course.case.patient)
+            ),
+            performed_at=at(datetime.date(2025, 12, 1)),
+        )
+        ToxinSessionFactory(
+            course=course,
+            performed_at=at(datetime.date(2026, 1, 1)),
+            entered_in_error=True,
+            entered_in_error_reason="Duplicate.",
+        )
+        InjectionFactory.create_batch(2, session=latest)
+        with django_assert_num_queries(2):
+            found = previous_toxin_session(course.case.patient)
+            assert len(found.injections.all()) == 2
+        assert found == latest
+        assert (
+            previous_toxin_session(course.case.patient, before=latest.performed_at)
+            == old
+        )
+        assert previous_toxin_session(course.case.patient, exclude_pk=latest.pk) == old
+
+
+class TestCompareInjections:
+    def test_changed_added_and_missing_sites(self):
+        previous = [
+            ("frontalis", "right", Decimal("5")),
+            ("oo_orbital", "right", Decimal("2.5")),
+            ("mentalis", "left", Decimal("2")),
+        ]
+        current = [
+            ("frontalis", "right", Decimal("5")),
+            ("oo_orbital", "right", Decimal("5")),
+            ("risorius", "left", Decimal("1")),
+            None,
+        ]
+        changes = compare_injections(current, previous)
+        assert changes.rows == ["", "changed", "added", ""]
+        assert changes.missing == [("mentalis", "left", Decimal("2"))]
+        assert changes.previous_units[("oo_orbital", "right")] == Decimal("2.5")
+
+    def test_a_side_is_a_different_site(self):
+        changes = compare_injections(
+            [("frontalis", "left", Decimal("5"))],
+            [("frontalis", "right", Decimal("5"))],
+        )
+        assert changes.rows == ["added"]
+        assert changes.missing == [("frontalis", "right", Decimal("5"))]
+
+
+class TestSessionsWithLot:
+    def test_case_insensitive_exact_match_without_errors(self):
+        wanted = ToxinSessionFactory(lot_number="C1234C3")
+        ToxinSessionFactory(lot_number="C1234C30")
+        ToxinSessionFactory(
+            lot_number="c1234c3",
+            entered_in_error=True,
+            entered_in_error_reason="Wrong lot.",
+        )
+        assert list(sessions_with_lot(" c1234C3 ")) == [wanted]

@@ -1,0 +1,72 @@
+import datetime
+from decimal import Decimal
+
+from clinic.charts import (
+    HEIGHT,
+    PAD_BOTTOM,
+    PAD_LEFT,
+    PAD_RIGHT,
+    PAD_TOP,
+    WIDTH,
+    line_chart,
+)
+
+JAN = datetime.date(2026, 1, 1)
+MAR = datetime.date(2026, 3, 1)
+MAY = datetime.date(2026, 5, 1)
+
+
+def test_first_and_last_days_span_the_plot():
+    chart = line_chart(
+        "JRS",
+        [(JAN, Decimal(8), "8"), (MAY, Decimal(0), "0")],
+        y_range=(Decimal(0), Decimal(8)),
+    )
+    first, last = chart.points
+    assert (first.x, first.y) == (PAD_LEFT, PAD_TOP)
+    assert (last.x, last.y) == (WIDTH - PAD_RIGHT, HEIGHT - PAD_BOTTOM)
+
+
+def test_points_are_sorted_by_day_and_scaled_on_the_fixed_axis():
+    chart = line_chart(
+        "JRS",
+        [(MAY, Decimal(2), "2"), (JAN, Decimal(4), "4")],
+        y_range=(Decimal(0), Decimal(8)),
+    )
+    assert [point.day for point in chart.points] == [JAN, MAY]
+    middle = (PAD_TOP + HEIGHT - PAD_BOTTOM) / 2
+    assert chart.points[0].y == middle
+    assert chart.polyline == (
+        f"{PAD_LEFT:.1f},{middle:.1f} {WIDTH - PAD_RIGHT:.1f},"
+        f"{(HEIGHT - PAD_BOTTOM) - (HEIGHT - PAD_BOTTOM - PAD_TOP) / 4:.1f}"
+    )
+
+
+def test_negative_sunnybrook_composite_is_drawn_below_zero():
+    chart = line_chart(
+        "Sunnybrook",
+        [(JAN, Decimal(-15), "-15"), (MAY, Decimal(0), "0")],
+        y_range=(Decimal(-15), Decimal(100)),
+    )
+    assert chart.points[0].y > chart.points[1].y
+    assert chart.y_ticks[0].label == "-15"
+
+
+def test_toxin_markers_share_the_time_axis():
+    chart = line_chart(
+        "JRS",
+        [(JAN, Decimal(6), "6"), (MAY, Decimal(2), "2")],
+        markers=[(MAR, "Botox")],
+    )
+    (marker,) = chart.markers
+    assert chart.points[0].x < marker.x < chart.points[1].x
+
+
+def test_single_point_sits_in_the_middle():
+    chart = line_chart("HB", [(JAN, Decimal(3), "III")], y_range=(1, 6))
+    assert chart.points[0].x == (PAD_LEFT + WIDTH - PAD_RIGHT) / 2
+
+
+def test_no_values_gives_an_empty_chart():
+    chart = line_chart("JRS", [])
+    assert chart.points == () and chart.polyline == ""

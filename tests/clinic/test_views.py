@@ -1,0 +1,254 @@
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from clinic.models import AccessLog
+from tests.factories import (
+    AppointmentFactory,
+    AssessmentFactory,
+    CaseFactory,
+    DiagnosticStudyFactory,
+    InjectionFactory,
+    MedicationOrderFactory,
+    PatientFactory,
+    ReferralFactory,
+    TherapySessionFactory,
+    ToxinSessionFactory,
+    TreatmentCourseFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+# Words that only clinical sections of the chart contain.
+CLINICAL_WORDS = ["Hemifacial spasm", "G51.31", "Jankovic", "Botox", "Red flag", "MRI"]
+
+
+def chart_url(patient) -> str:
+    return reverse("patient_chart", args=[patient.pk])
+
+
+def full_record(patient=None):
+    """A patient with one of every kind of record."""
+    case = CaseFactory(
+        patient=patient or PatientFactory(), red_flags=["facial_weakness"]
+    )
+    course = TreatmentCourseFactory(case=case)
+    session = ToxinSessionFactory(course=course)
+    InjectionFactory(session=session, units=Decimal("2.5"))
+    InjectionFactory(session=session, units=Decimal("5"), side="left")
+    AssessmentFactory(case=case, assessed_on=datetime.date(2026, 1, 5))
+    AssessmentFactory(case=case, assessed_on=datetime.date(2026, 3, 20))
+    DiagnosticStudyFactory(
+        case=case,
+        status="resulted",
+        performed_on=datetime.date(2025, 6, 10),
+        resulted_on=datetime.date(2025, 6, 12),
+        impression="AICA loop at the root exit zone.",
+    )
+    TherapySessionFactory(course__case=case)
+    MedicationOrderFactory(course__case=case)
+    ReferralFactory(course__case=case)
+    AppointmentFactory(patient=case.patient)
+    return case.patient
+
+
+class TestChart:
+    def test_anonymous_user_is_sent_to_login(self, client):
+        patient = PatientFactory()
+        response = client.get(chart_url(patient))
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("login"))
+
+    def test_user_without_a_role_is_refused(self, client, outsider):
+        client.force_login(outsider)
+        assert client.get(chart_url(PatientFactory())).status_code == 403
+
+    def test_unknown_patient_is_404(self, client, neurologist):
+        client.force_login(neurologist)
+        assert client.get(reverse("patient_chart", args=[999999])).status_code == 404
+
+    def test_clinician_sees_cases_timeline_alerts_and_trends(self, client, neurologist):
+        patient = full_record()
+        client.force_login(neurologist)
+        response = client.get(chart_url(patient))
+        content = response.content.decode()
+        assert response.status_code == 200
+        for text in ["G51.31", "Twitching with facial weakness", "AICA loop"]:
+            assert text in content
+        assert {entry.kind for entry in response.context["entries"]} == {
+            "study",
+            "assessment",
+            "toxin",
+            "therapy",
+            "medication",
+            "referral",
+            "appointment",
+        }
+        assert (
+            "MRI result awaiting review since 12 Jun 2025."
+            in response.context["alerts"]
+        )
+        assert [chart.title for chart in response.context["score_charts"]] == [
+            "Jankovic Rating Scale"
+        ]
+        assert response.context["units_charts"][0].points[0].value == Decimal("7.50")
+        assert "<svg" in content
+
+    def test_timeline_is_newest_first_and_filterable(self, client, neurologist):
+        patient = full_record()
+        client.force_login(neurologist)
+        entries = client.get(chart_url(patient)).context["entries"]
+        assert [e.when for e in entries] == sorted(
+            (e.when for e in entries), reverse=True
+        )
+        filtered = client.get(chart_url(patient), {"kind": "assessment"})
+        assert {e.kind for e in filtered.context["entries"]} == {"assessment"}
+        assert len(filtered.context["entries"]) == 2
+
+    def test_scheduler_sees_demographics_and_appointments_only(self, client, scheduler):
+        patient = full_record()
+        client.force_login(scheduler)
+        response = client.get(chart_url(patient))
+        content = response.content.decode()
+        assert response.status_code == 200
+        assert patient.mrn in content
+        assert {e.kind for e in response.context["entries"]} == {"appointment"}
+        for word in CLINICAL_WORDS:
+            assert word not in content
+
+    def test_opening_the_chart_is_logged(self, client, injector):
+        patient = PatientFactory()
+        client.force_login(injector)
+        client.get(chart_url(patient))
+        log = AccessLog.objects.get()
+        assert (log.user, log.patient, log.action) == (injector, patient, "view")
+
+    def test_printing_is_logged_as_printing(self, client, neurologist):
+        patient = full_record()
+        client.force_login(neurologist)
+        response = client.get(reverse("patient_chart_print", args=[patient.pk]))
+        assert response.status_code == 200
+        assert "Confidential patient record" in response.content.decode()
+        assert AccessLog.objects.get().action == "print"
+
+    def test_minor_without_guardian_or_weight_is_flagged(self, client, neurologist):
+        child = PatientFactory(date_of_birth=datetime.date(2016, 1, 1))
+        client.force_login(neurologist)
+        response = client.get(chart_url(child))
+        assert response.context["needs_guardian"] is True
+        assert (
+            "Child with no recorded weight: toxin doses cannot be checked."
+            in response.context["alerts"]
+        )
+
+    def test_recent_toxin_session_is_an_alert(self, client, neurologist):
+        session = ToxinSessionFactory(
+            performed_at=timezone.now() - datetime.timedelta(days=30)
+        )
+        client.force_login(neurologist)
+        response = client.get(chart_url(session.course.case.patient))
+        assert any(
+            alert.startswith("Last toxin session 30 days ago")
+            for alert in response.context["alerts"]
+        )
+
+    def test_query_count_does_not_grow_with_records(
+        self, client, neurologist, django_assert_num_queries
+    ):
+        patient = full_record()
+        client.force_login(neurologist)
+        client.get(chart_url(patient))
+        with CaptureQueriesContext(connection) as baseline:
+            client.get(chart_url(patient))
+        for _ in range(4):
+            full_record(patient)
+        with django_assert_num_queries(len(baseline)):
+            response = client.get(chart_url(patient))
+        assert len(response.context["cases"]) == 5
+
+
+class TestAccessLogPage:
+    def test_neurologist_sees_who_opened_the_chart(self, client, neurologist):
+        patient = PatientFactory()
+        reader = UserFactory(first_name="Rita", last_name="Reader", roles=["Injector"])
+        client.force_login(reader)
+        client.get(chart_url(patient))
+        client.force_login(neurologist)
+        response = client.get(reverse("patient_access_log", args=[patient.pk]))
+        assert response.status_code == 200
+        assert "Rita Reader" in response.content.decode()
+
+    @pytest.mark.parametrize("persona", ["injector", "therapist", "scheduler"])
+    def test_other_roles_are_refused(self, client, request, persona):
+        client.force_login(request.getfixturevalue(persona))
+        url = reverse("patient_access_log", args=[PatientFactory().pk])
+        assert client.get(url).status_code == 403
+
+
+class TestDashboard:
+    def test_anonymous_user_is_sent_to_login(self, client):
+        assert client.get(reverse("home")).status_code == 302
+
+    def test_todays_appointments_mine_and_all(self, client, neurologist):
+        now = timezone.localtime().replace(hour=12, minute=0, second=0, microsecond=0)
+        mine = AppointmentFactory(clinician=neurologist, starts_at=now)
+        theirs = AppointmentFactory(starts_at=now)
+        AppointmentFactory(clinician=neurologist, starts_at=now + datetime.timedelta(1))
+        client.force_login(neurologist)
+        assert client.get(reverse("home")).context["appointments"] == [mine]
+        everyone = client.get(reverse("home"), {"appointments": "all"})
+        assert set(everyone.context["appointments"]) == {mine, theirs}
+
+    def test_recall_lists_due_unbooked_toxin_courses(self, client, scheduler):
+        now = timezone.now()
+        due = TreatmentCourseFactory(planned_interval_days=91)
+        ToxinSessionFactory(course=due, performed_at=now - datetime.timedelta(80))
+        booked = TreatmentCourseFactory(planned_interval_days=91)
+        ToxinSessionFactory(course=booked, performed_at=now - datetime.timedelta(80))
+        AppointmentFactory(
+            patient=booked.case.patient,
+            kind="toxin_session",
+            starts_at=now + datetime.timedelta(days=11),
+        )
+        not_yet = TreatmentCourseFactory(planned_interval_days=91)
+        ToxinSessionFactory(course=not_yet, performed_at=now - datetime.timedelta(20))
+        client.force_login(scheduler)
+        recall = client.get(reverse("home")).context["recall"]
+        assert [item["patient"] for item in recall] == [due.case.patient]
+
+    def test_clinical_lists_for_the_neurologist(self, client, neurologist):
+        patient = full_record()
+        client.force_login(neurologist)
+        context = client.get(reverse("home")).context
+        assert [s.case.patient for s in context["awaiting_review"]] == [patient]
+        assert [c.patient for c in context["red_flag_cases"]] == [patient]
+        assert [r.course.case.patient for r in context["open_referrals"]] == [patient]
+
+    def test_scheduler_sees_no_clinical_lists(self, client, scheduler):
+        full_record()
+        client.force_login(scheduler)
+        response = client.get(reverse("home"))
+        for name in ("awaiting_review", "red_flag_cases", "open_referrals"):
+            assert name not in response.context
+        for word in CLINICAL_WORDS:
+            assert word not in response.content.decode()
+
+    def test_query_count_does_not_grow_with_rows(
+        self, client, neurologist, django_assert_num_queries
+    ):
+        full_record()
+        client.force_login(neurologist)
+        client.get(reverse("home"), {"appointments": "all"})
+        with CaptureQueriesContext(connection) as baseline:
+            client.get(reverse("home"), {"appointments": "all"})
+        for _ in range(4):
+            full_record()
+        with django_assert_num_queries(len(baseline)):
+            response = client.get(reverse("home"), {"appointments": "all"})
+        assert len(response.context["red_flag_cases"]) == 5
