@@ -80,7 +80,8 @@ def assessment_entries(assessments) -> list[Entry]:
                 assessment.assessed_on,
                 assessment.get_instrument_display(),
                 detail,
-                entered_in_error=assessment.entered_in_error,
+                _url("treatments:assessment_update", assessment.pk),
+                assessment.entered_in_error,
             )
         )
     return entries
@@ -119,7 +120,8 @@ def therapy_entries(sessions) -> list[Entry]:
                 if session.progress
                 else ""
             ),
-            entered_in_error=session.entered_in_error,
+            _url("treatments:therapysession_update", session.pk),
+            session.entered_in_error,
         )
         for session in sessions
     ]
@@ -138,7 +140,8 @@ def medication_entries(orders) -> list[Entry]:
                 order.start_on,
                 str(order),
                 detail,
-                entered_in_error=order.entered_in_error,
+                _url("treatments:medication_update", order.pk),
+                order.entered_in_error,
             )
         )
     return entries
@@ -153,7 +156,8 @@ def referral_entries(referrals) -> list[Entry]:
             str(referral),
             referral.get_status_display()
             + (f": {referral.get_outcome_display()}" if referral.outcome else ""),
-            entered_in_error=referral.entered_in_error,
+            _url("treatments:referral_update", referral.pk),
+            referral.entered_in_error,
         )
         for referral in referrals
     ]

@@ -1,5 +1,3 @@
-import uuid
-
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -15,6 +13,7 @@ from patients.models import (
     Patient,
     StudyStatus,
 )
+from patients.submissions import FormTokenField
 
 User = get_user_model()
 
@@ -65,19 +64,6 @@ GuardianFormSet = forms.inlineformset_factory(
     extra=1,
     can_delete=False,  # guardians are corrected, never deleted
 )
-
-
-class FormTokenField(forms.UUIDField):
-    """A one-time token for a create form, new on every blank form.
-
-    The view stores it on the record it saves, so a second submit of the same form
-    finds that record instead of saving another (double click, browser resubmit).
-    """
-
-    widget = forms.HiddenInput
-
-    def __init__(self, **kwargs):
-        super().__init__(required=False, initial=uuid.uuid4, **kwargs)
 
 
 def neurologists(*, also: int | None = None):

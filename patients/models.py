@@ -822,6 +822,13 @@ class Assessment(models.Model):
     notes = models.TextField(blank=True)
     entered_in_error = models.BooleanField(default=False)
     entered_in_error_reason = models.TextField(blank=True)
+    form_token = models.UUIDField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="The one-time token of the form that recorded the score: a double "
+        "submit of that form finds this assessment instead of saving a second one.",
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -838,6 +845,9 @@ class Assessment(models.Model):
                 name="patients_assessment_side_valid",
             ),
             entered_in_error_constraint("patients_assessment"),
+            models.UniqueConstraint(
+                fields=["form_token"], name="patients_assessment_form_token_unique"
+            ),
         ]
         indexes = [
             # Trend charts: one instrument's scores for a case over time.

@@ -1,11 +1,10 @@
 import copy
-import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import IntegrityError, models, transaction
+from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -26,6 +25,7 @@ from patients.forms import (
 )
 from patients.models import Case, Condition, DiagnosticStudy, Patient, StudyStatus
 from patients.reports import detect_report_type
+from patients.submissions import save_once, saved_by_token
 
 PATIENTS_PER_PAGE = 25
 
@@ -117,32 +117,6 @@ def study_report(request: HttpRequest, pk: int) -> FileResponse:
     return response
 
 
-def _saved_by_token(queryset: models.QuerySet, data) -> models.Model | None:
-    """The record an earlier submit of this same create form saved, if any."""
-    try:
-        token = uuid.UUID(data.get("form_token") or "")
-    except ValueError:
-        return None
-    return queryset.filter(form_token=token).first()
-
-
-def _save_once(form, queryset: models.QuerySet):
-    """Save a create form in one transaction, keeping its one-time token.
-
-    Returns (record, created). Two submits racing past the token look-up meet the
-    unique constraint: the loser answers with the winner's record.
-    """
-    form.instance.form_token = form.cleaned_data.get("form_token") or uuid.uuid4()
-    try:
-        with transaction.atomic():
-            return form.save(), True
-    except IntegrityError:
-        earlier = queryset.filter(form_token=form.instance.form_token).first()
-        if earlier is None:
-            raise
-        return earlier, False
-
-
 def _case_form_page(request, form, patient, case) -> HttpResponse:
     return render(
         request,
@@ -165,13 +139,13 @@ def _case_form_page(request, form, patient, case) -> HttpResponse:
 def case_create(request: HttpRequest, patient_pk: int) -> HttpResponse:
     patient = get_object_or_404(Patient, pk=patient_pk)
     if request.method == "POST":
-        earlier = _saved_by_token(Case.objects.select_related("patient"), request.POST)
+        earlier = saved_by_token(Case.objects.select_related("patient"), request.POST)
         if earlier is not None:
             messages.info(request, "This case was already saved.")
             return redirect(earlier.patient)
         form = CaseForm(request.POST, instance=Case(patient=patient))
         if form.is_valid():
-            case, created = _save_once(form, Case.objects.select_related("patient"))
+            case, created = save_once(form, Case.objects.select_related("patient"))
             messages.success(
                 request, "Case saved." if created else "This case was already saved."
             )
@@ -209,7 +183,7 @@ def study_create(request: HttpRequest, case_pk: int) -> HttpResponse:
     case = get_object_or_404(Case.objects.select_related("patient"), pk=case_pk)
     studies = DiagnosticStudy.objects.select_related("case__patient")
     if request.method == "POST":
-        earlier = _saved_by_token(studies, request.POST)
+        earlier = saved_by_token(studies, request.POST)
         if earlier is not None:
             messages.info(request, "This study was already ordered.")
             return redirect(earlier.case.patient)
@@ -217,7 +191,7 @@ def study_create(request: HttpRequest, case_pk: int) -> HttpResponse:
             request.POST, instance=DiagnosticStudy(case=case, ordered_by=request.user)
         )
         if form.is_valid():
-            _, created = _save_once(form, studies)
+            _, created = save_once(form, studies)
             messages.success(
                 request,
                 "Study ordered." if created else "This study was already ordered.",

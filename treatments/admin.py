@@ -1,7 +1,7 @@
 from decimal import Decimal
 
 from django.contrib import admin
-from django.utils.html import format_html_join
+from django.utils.html import format_html, format_html_join
 
 from patients import scales
 from patients.admin import ClinicalRecordAdmin, patient_column, patient_search_fields
@@ -327,6 +327,10 @@ class ToxinSessionAdmin(ClinicalRecordAdmin):
         "units_by_product",
         "units_by_side",
         "benefit_days",
+        "overridden_warnings_list",
+        "override_reason",
+        "overridden_by",
+        "overridden_at",
     )
     fieldsets = (
         (
@@ -375,6 +379,18 @@ class ToxinSessionAdmin(ClinicalRecordAdmin):
                 )
             },
         ),
+        (
+            "Safety override",
+            {
+                "description": "Warnings shown before saving and overridden by a "
+                "neurologist in the clinician UI; kept as recorded.",
+                "fields": (
+                    "overridden_warnings_list",
+                    "override_reason",
+                    ("overridden_by", "overridden_at"),
+                ),
+            },
+        ),
         ("Notes", {"fields": ("notes",)}),
         ENTERED_IN_ERROR,
     )
@@ -384,6 +400,17 @@ class ToxinSessionAdmin(ClinicalRecordAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_total_units()
+
+    @admin.display(description="Warnings overridden")
+    def overridden_warnings_list(self, obj):
+        if not obj.overridden_warnings:
+            return "-"
+        return format_html(
+            "<ul>{}</ul>",
+            format_html_join(
+                "", "<li>{}</li>", ((warning,) for warning in obj.overridden_warnings)
+            ),
+        )
 
     @admin.display(description="Total units", ordering="total_units")
     def total_units(self, obj):

@@ -1,3 +1,4 @@
+import datetime
 from decimal import Decimal
 
 from django.conf import settings
@@ -11,7 +12,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from patients.fields import MultipleChoiceField
-from patients.models import Case, Patient, entered_in_error_constraint
+from patients.models import Case, Condition, Patient, entered_in_error_constraint
 from treatments import dosing
 
 # Choice enums live at module level so that Meta.constraints can reference them.
@@ -248,6 +249,37 @@ class AppointmentStatus(models.TextChoices):
     NO_SHOW = "no_show", "No-show"
 
 
+FORM_TOKEN_HELP = (
+    "The one-time token of the form that created the record: a double submit of "
+    "that form finds this record instead of saving a second one."
+)
+
+# DOMAIN.md 4.1-4.2: oral steroids within 72 hours of the onset of Bell's palsy.
+STEROIDS = ("prednisolone", "prednisone")
+BELLS_STEROID_WINDOW = datetime.timedelta(hours=72)
+
+
+def _form_token():
+    return models.UUIDField(
+        null=True, blank=True, editable=False, help_text=FORM_TOKEN_HELP
+    )
+
+
+def _form_token_unique(prefix: str) -> models.UniqueConstraint:
+    return models.UniqueConstraint(
+        fields=["form_token"],
+        name=f"{prefix}_form_token_unique",
+        violation_error_message="This form was already saved.",
+    )
+
+
+def _entered_in_error_errors(record) -> dict[str, str]:
+    """The message of entered_in_error_constraint, next to the reason."""
+    if record.entered_in_error and not record.entered_in_error_reason.strip():
+        return {"entered_in_error_reason": "Say why the record was entered in error."}
+    return {}
+
+
 def _valid_choice(field: str, choices, prefix: str, *, blank=False):
     values = [*choices.values, ""] if blank else choices.values
     return models.CheckConstraint(
@@ -275,6 +307,7 @@ class TreatmentCourse(models.Model):
         help_text="Toxin courses: planned days between sessions (at least 84 is safe).",
     )
     stop_reason = models.TextField(blank=True)
+    form_token = _form_token()
     history = HistoricalRecords()
 
     class Meta:
@@ -300,6 +333,7 @@ class TreatmentCourse(models.Model):
                 name="treatments_course_stop_has_reason",
                 violation_error_message="Say why the course was stopped.",
             ),
+            _form_token_unique("treatments_course"),
         ]
         indexes = [
             models.Index(fields=["kind", "status"], name="treatments_course_kind"),
@@ -308,9 +342,34 @@ class TreatmentCourse(models.Model):
     def __str__(self):
         return f"{self.get_kind_display()} from {self.started_on:%d %b %Y}"
 
+    def clean(self):
+        # These repeat Meta.constraints so that a form shows each message next to
+        # its field; the constraint on a field with an error is then skipped.
+        errors = {}
+        if self.started_on and self.ended_on and self.ended_on < self.started_on:
+            errors["ended_on"] = "A course cannot end before it starts."
+        if self.kind == CourseKind.BOTULINUM_TOXIN and not self.planned_interval_days:
+            errors["planned_interval_days"] = (
+                "A toxin course needs its planned interval in days."
+            )
+        if self.status == CourseStatus.STOPPED and not self.stop_reason.strip():
+            errors["stop_reason"] = "Say why the course was stopped."
+        if errors:
+            raise ValidationError(errors)
+
     @property
     def is_toxin(self) -> bool:
         return self.kind == CourseKind.BOTULINUM_TOXIN
+
+    def has_records(self) -> bool:
+        """Whether anything was charted under the course; its kind is then fixed,
+        because each record belongs to a course of its own kind."""
+        return (
+            self.toxin_sessions.exists()
+            or self.therapy_sessions.exists()
+            or self.medication_orders.exists()
+            or self.referrals.exists()
+        )
 
 
 class ToxinSessionQuerySet(models.QuerySet):
@@ -679,6 +738,7 @@ class TherapySession(models.Model):
     notes = models.TextField(blank=True)
     entered_in_error = models.BooleanField(default=False)
     entered_in_error_reason = models.TextField(blank=True)
+    form_token = _form_token()
     history = HistoricalRecords()
 
     class Meta:
@@ -694,6 +754,7 @@ class TherapySession(models.Model):
                 violation_error_message="The session must last at least a minute.",
             ),
             entered_in_error_constraint("treatments_therapy"),
+            _form_token_unique("treatments_therapy"),
         ]
 
     def __str__(self):
@@ -704,6 +765,11 @@ class TherapySession(models.Model):
             raise ValidationError(
                 {"course": "Therapy sessions belong to a physical-therapy course."}
             )
+        errors = _entered_in_error_errors(self)
+        if self.duration_minutes is not None and self.duration_minutes < 1:
+            errors["duration_minutes"] = "The session must last at least a minute."
+        if errors:
+            raise ValidationError(errors)
 
 
 class MedicationOrder(models.Model):
@@ -730,6 +796,7 @@ class MedicationOrder(models.Model):
     stop_reason = models.CharField(max_length=200, blank=True)
     entered_in_error = models.BooleanField(default=False)
     entered_in_error_reason = models.TextField(blank=True)
+    form_token = _form_token()
     history = HistoricalRecords()
 
     class Meta:
@@ -748,6 +815,7 @@ class MedicationOrder(models.Model):
                 violation_error_message="A medication cannot stop before it starts.",
             ),
             entered_in_error_constraint("treatments_medication"),
+            _form_token_unique("treatments_medication"),
         ]
 
     def __str__(self):
@@ -760,6 +828,33 @@ class MedicationOrder(models.Model):
             raise ValidationError(
                 {"course": "Medication orders belong to a medication course."}
             )
+        errors = _entered_in_error_errors(self)
+        if self.start_on and self.stop_on and self.stop_on < self.start_on:
+            errors["stop_on"] = "A medication cannot stop before it starts."
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def is_steroid(self) -> bool:
+        drug = self.drug.lower()
+        return any(name in drug for name in STEROIDS)
+
+    def steroid_delay_after_bells_onset(self) -> datetime.timedelta | None:
+        """For a steroid in a Bell's palsy case, how long after the onset it
+        starts; None for anything else. Only the start date is kept, so this
+        counts from the start of that day: the least the delay can be."""
+        case = self.course.case
+        if not (
+            self.is_steroid
+            and case.condition == Condition.BELLS_PALSY
+            and case.onset_at
+            and self.start_on
+        ):
+            return None
+        starts = timezone.make_aware(
+            datetime.datetime.combine(self.start_on, datetime.time.min)
+        )
+        return starts - case.onset_at
 
 
 class Referral(models.Model):
@@ -781,6 +876,7 @@ class Referral(models.Model):
     notes = models.TextField(blank=True)
     entered_in_error = models.BooleanField(default=False)
     entered_in_error_reason = models.TextField(blank=True)
+    form_token = _form_token()
     history = HistoricalRecords()
 
     class Meta:
@@ -813,6 +909,7 @@ class Referral(models.Model):
                 violation_error_message="Record the outcome.",
             ),
             entered_in_error_constraint("treatments_referral"),
+            _form_token_unique("treatments_referral"),
         ]
         indexes = [
             # Dashboard: referrals awaiting a reply.
@@ -827,6 +924,19 @@ class Referral(models.Model):
             raise ValidationError(
                 {"course": "Referrals belong to a surgical-referral course."}
             )
+        # These repeat Meta.constraints so that a form shows each message next to
+        # its field; the constraint on a field with an error is then skipped.
+        errors = _entered_in_error_errors(self)
+        if self.sent_on and self.replied_on and self.replied_on < self.sent_on:
+            errors["replied_on"] = "A reply cannot come before the referral was sent."
+        if self.sent_on and self.surgery_on and self.surgery_on < self.sent_on:
+            errors["surgery_on"] = "Surgery cannot be before the referral."
+        elif self.status == ReferralStatus.OPERATED and not self.surgery_on:
+            errors["surgery_on"] = "Record the date of surgery."
+        if self.status == ReferralStatus.OUTCOME_RECORDED and not self.outcome:
+            errors["outcome"] = "Record the outcome."
+        if errors:
+            raise ValidationError(errors)
 
 
 class ReferralFollowUp(models.Model):
@@ -838,6 +948,7 @@ class ReferralFollowUp(models.Model):
     spasm_status = models.CharField(max_length=25, choices=MvdOutcome)
     complications = MultipleChoiceField(options=MvdComplication.choices)
     notes = models.TextField(blank=True)
+    form_token = _form_token()
     history = HistoricalRecords()
 
     class Meta:
@@ -850,10 +961,25 @@ class ReferralFollowUp(models.Model):
                 name="treatments_followup_one_per_timepoint",
                 violation_error_message="This timepoint is already recorded.",
             ),
+            _form_token_unique("treatments_followup"),
         ]
 
     def __str__(self):
         return f"{self.get_timepoint_display()} follow-up"
+
+    def clean(self):
+        # The unique constraint's message next to the timepoint: a form that does
+        # not edit the referral would otherwise skip the constraint.
+        if (
+            self.referral_id
+            and self.timepoint
+            and ReferralFollowUp.objects.filter(
+                referral_id=self.referral_id, timepoint=self.timepoint
+            )
+            .exclude(pk=self.pk)
+            .exists()
+        ):
+            raise ValidationError({"timepoint": "This timepoint is already recorded."})
 
 
 ACTIVE_APPOINTMENT_STATUSES = [

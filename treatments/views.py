@@ -1,28 +1,48 @@
+import copy
 import uuid
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods
 
+from patients import scales
+from patients.models import Assessment, Case, Laterality
+from patients.submissions import save_once, saved_by_token
 from treatments import dosing, face_map, services
 from treatments.forms import (
     AdverseEffectFormSet,
+    AssessmentForm,
+    CourseForm,
     InjectionFormSet,
     LotLookupForm,
+    MedicationOrderForm,
+    ReferralFollowUpForm,
+    ReferralForm,
     SafetyOverrideForm,
+    TherapySessionForm,
     ToxinFollowUpForm,
     ToxinSessionForm,
 )
 from treatments.models import (
+    BELLS_STEROID_WINDOW,
     URGENT_ADVERSE_EFFECTS,
     CourseKind,
+    FollowUpTimepoint,
+    MedicationOrder,
     Muscle,
+    MvdOutcome,
+    Referral,
+    ReferralFollowUp,
     Side,
+    TherapySession,
     ToxinSession,
     TreatmentCourse,
 )
@@ -404,5 +424,509 @@ def lot_lookup(request: HttpRequest) -> HttpResponse:
             "form": form,
             "rows": rows,
             "patient_count": len({patient.pk for _, patient, _ in rows}),
+        },
+    )
+
+
+# Assessments. They are a patients model, entered here because saving one stamps
+# the days since the last toxin session (patients never imports treatments).
+
+
+def _chosen_scale(query) -> scales.ScaleDefinition | None:
+    """The scale named by ?instrument= (and ?version=, else the default one)."""
+    instrument = query.get("instrument", "")
+    version = query.get("version") or scales.LATEST_VERSION.get(instrument, "")
+    try:
+        return scales.get_definition(instrument, version)
+    except scales.ScaleError:
+        return None
+
+
+def _scale_links(case: Case) -> list[dict]:
+    """Every instrument with a link per version, the default version first."""
+    url = reverse("treatments:assessment_create", args=[case.pk])
+    links = []
+    for instrument, default in scales.LATEST_VERSION.items():
+        versions = [
+            definition.version
+            for definition in scales.DEFINITIONS.values()
+            if definition.instrument == instrument and definition.version != default
+        ]
+        links.append(
+            {
+                "name": scales.DEFINITIONS[instrument, default].name,
+                "per_side": scales.DEFINITIONS[instrument, default].per_side,
+                "versions": [
+                    {
+                        "version": version,
+                        "default": version == default,
+                        "url": f"{url}?"
+                        + urlencode({"instrument": instrument, "version": version}),
+                    }
+                    for version in [default, *versions]
+                ],
+            }
+        )
+    return links
+
+
+def _totals_text(assessment: Assessment) -> str:
+    """The computed totals as stored: "total 5", "mean 1.50, sum 6, ..."."""
+    parts = []
+    for key, value in assessment.totals.items():
+        name = key.replace("_", " ")
+        parts.append(f"{name} {value}")
+    return ", ".join(parts)
+
+
+def _assessment_saved(request: HttpRequest, assessment: Assessment) -> None:
+    name = scales.get_definition(assessment.instrument, assessment.version).name
+    totals = _totals_text(assessment)
+    messages.success(request, f"{name} saved: {totals}.")
+
+
+def _assessment_page(request, form, case, assessment) -> HttpResponse:
+    definition = form.definition
+    # A new assessment may switch to another version of the same instrument.
+    other_versions = []
+    if assessment is None:
+        other_versions = [
+            link
+            for scale in _scale_links(case)
+            for link in scale["versions"]
+            if scale["name"] == definition.name
+            and link["version"] != definition.version
+        ]
+    return render(
+        request,
+        "treatments/assessment_form.html",
+        {
+            "form": form,
+            "case": case,
+            "patient": case.patient,
+            "assessment": assessment,
+            "definition": definition,
+            "other_versions": other_versions,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("patients.add_assessment", raise_exception=True)
+def assessment_create(request: HttpRequest, case_pk: int) -> HttpResponse:
+    case = get_object_or_404(Case.objects.select_related("patient"), pk=case_pk)
+    definition = _chosen_scale(request.GET)
+    if definition is None:
+        # Without script: first choose the scale, then its items are shown.
+        return render(
+            request,
+            "treatments/assessment_choose.html",
+            {
+                "case": case,
+                "patient": case.patient,
+                "scales": _scale_links(case),
+                "unknown": "instrument" in request.GET,
+            },
+        )
+    assessment = Assessment(
+        case=case,
+        instrument=definition.instrument,
+        version=definition.version,
+        rater=request.user,
+    )
+    if request.method == "POST":
+        assessments = Assessment.objects.select_related("case__patient")
+        earlier = saved_by_token(assessments, request.POST)
+        if earlier is not None:
+            messages.info(request, "This assessment was already saved.")
+            return redirect(earlier.case.patient)
+        form = AssessmentForm(request.POST, instance=assessment)
+        if form.is_valid():
+            services.stamp_days_since_last_toxin(form.instance)
+            saved, created = save_once(form, assessments)
+            if created:
+                _assessment_saved(request, saved)
+            else:
+                messages.info(request, "This assessment was already saved.")
+            return redirect(case.patient)
+    else:
+        if definition.per_side and case.laterality in (
+            Laterality.RIGHT,
+            Laterality.LEFT,
+        ):
+            assessment.side = case.laterality
+        form = AssessmentForm(instance=assessment)
+    return _assessment_page(request, form, case, None)
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("patients.change_assessment", raise_exception=True)
+def assessment_update(request: HttpRequest, pk: int) -> HttpResponse:
+    """Correct the answers (the totals are computed again) or mark the assessment
+    entered in error."""
+    assessment = get_object_or_404(
+        Assessment.objects.select_related("case__patient", "rater"), pk=pk
+    )
+    case = assessment.case
+    if request.method == "POST":
+        # The form fills a copy, so the heading shows the assessment as saved.
+        form = AssessmentForm(request.POST, instance=copy.copy(assessment))
+        if form.is_valid():
+            with transaction.atomic():
+                services.stamp_days_since_last_toxin(form.instance)
+                saved = form.save()
+            _assessment_saved(request, saved)
+            return redirect(case.patient)
+    else:
+        form = AssessmentForm(instance=assessment)
+    return _assessment_page(request, form, case, assessment)
+
+
+# Treatment courses and the records charted under them.
+
+
+def _course_of_kind(pk: int, kind: str) -> TreatmentCourse:
+    """A course of one kind; any other kind answers 404 like a missing one."""
+    return get_object_or_404(
+        TreatmentCourse.objects.select_related("case__patient"), pk=pk, kind=kind
+    )
+
+
+def _warn_short_interval(request: HttpRequest, course: TreatmentCourse) -> None:
+    minimum = settings.CLINIC_MIN_REINJECTION_DAYS
+    days = course.planned_interval_days
+    if course.is_toxin and days is not None and days < minimum:
+        messages.warning(
+            request,
+            f"The planned interval of {days} days is under the minimum safe "
+            f"interval of {minimum} days between toxin sessions: injecting more "
+            "often risks loss of response.",
+        )
+
+
+def _course_page(request, form, case, course) -> HttpResponse:
+    return render(
+        request,
+        "treatments/course_form.html",
+        {"form": form, "case": case, "patient": case.patient, "course": course},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("treatments.add_treatmentcourse", raise_exception=True)
+def course_create(request: HttpRequest, case_pk: int) -> HttpResponse:
+    case = get_object_or_404(Case.objects.select_related("patient"), pk=case_pk)
+    courses = TreatmentCourse.objects.select_related("case__patient")
+    if request.method == "POST":
+        earlier = saved_by_token(courses, request.POST)
+        if earlier is not None:
+            messages.info(request, "This course was already saved.")
+            return redirect(earlier.case.patient)
+        form = CourseForm(request.POST, instance=TreatmentCourse(case=case))
+        if form.is_valid():
+            course, created = save_once(form, courses)
+            if created:
+                kind = course.get_kind_display()
+                messages.success(request, f"{kind} course saved.")
+                _warn_short_interval(request, course)
+            else:
+                messages.info(request, "This course was already saved.")
+            return redirect(case.patient)
+    else:
+        form = CourseForm(
+            instance=TreatmentCourse(case=case, responsible_clinician=request.user)
+        )
+    return _course_page(request, form, case, None)
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("treatments.change_treatmentcourse", raise_exception=True)
+def course_update(request: HttpRequest, pk: int) -> HttpResponse:
+    course = get_object_or_404(
+        TreatmentCourse.objects.select_related("case__patient"), pk=pk
+    )
+    kind_fixed = course.has_records()
+    if request.method == "POST":
+        form = CourseForm(
+            request.POST, instance=copy.copy(course), kind_fixed=kind_fixed
+        )
+        if form.is_valid():
+            with transaction.atomic():
+                saved = form.save()
+            kind = saved.get_kind_display()
+            messages.success(request, f"{kind} course saved.")
+            _warn_short_interval(request, saved)
+            return redirect(course.case.patient)
+    else:
+        form = CourseForm(instance=course, kind_fixed=kind_fixed)
+    return _course_page(request, form, course.case, course)
+
+
+def _therapy_page(request, form, course, session) -> HttpResponse:
+    return render(
+        request,
+        "treatments/therapysession_form.html",
+        {
+            "form": form,
+            "course": course,
+            "patient": course.case.patient,
+            "session": session,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("treatments.add_therapysession", raise_exception=True)
+def therapysession_create(request: HttpRequest, course_pk: int) -> HttpResponse:
+    course = _course_of_kind(course_pk, CourseKind.PHYSICAL_THERAPY)
+    sessions = TherapySession.objects.select_related("course__case__patient")
+    if request.method == "POST":
+        earlier = saved_by_token(sessions, request.POST)
+        if earlier is not None:
+            messages.info(request, "This therapy session was already saved.")
+            return redirect(earlier.course.case.patient)
+        form = TherapySessionForm(
+            request.POST,
+            instance=TherapySession(course=course, therapist=request.user),
+        )
+        if form.is_valid():
+            _, created = save_once(form, sessions)
+            messages.success(
+                request,
+                "Therapy session saved."
+                if created
+                else "This therapy session was already saved.",
+            )
+            return redirect(course.case.patient)
+    else:
+        form = TherapySessionForm(instance=TherapySession(course=course))
+    return _therapy_page(request, form, course, None)
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("treatments.change_therapysession", raise_exception=True)
+def therapysession_update(request: HttpRequest, pk: int) -> HttpResponse:
+    session = get_object_or_404(
+        TherapySession.objects.select_related("course__case__patient", "therapist"),
+        pk=pk,
+    )
+    if request.method == "POST":
+        form = TherapySessionForm(request.POST, instance=copy.copy(session))
+        if form.is_valid():
+            with transaction.atomic():
+                form.save()
+            messages.success(request, "Therapy session saved.")
+            return redirect(session.course.case.patient)
+    else:
+        form = TherapySessionForm(instance=session)
+    return _therapy_page(request, form, session.course, session)
+
+
+def _warn_late_bells_steroid(request: HttpRequest, order: MedicationOrder) -> None:
+    """DOMAIN.md 4.2: in Bell's palsy, oral steroids within 72 hours of onset."""
+    delay = order.steroid_delay_after_bells_onset()
+    if delay is None or delay <= BELLS_STEROID_WINDOW:
+        return
+    hours = int(delay.total_seconds() // 3600)
+    onset = timezone.localtime(order.course.case.onset_at)
+    drug = order.drug
+    messages.warning(
+        request,
+        f"{drug} starts on {order.start_on:%d %b %Y}, at least {hours} hours after "
+        f"the onset of Bell's palsy ({onset:%d %b %Y %H:%M}): the guideline gives "
+        "oral steroids within 72 hours of onset, when they help most.",
+    )
+
+
+def _medication_page(request, form, course, order) -> HttpResponse:
+    return render(
+        request,
+        "treatments/medication_form.html",
+        {
+            "form": form,
+            "course": course,
+            "case": course.case,
+            "patient": course.case.patient,
+            "order": order,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("treatments.add_medicationorder", raise_exception=True)
+def medication_create(request: HttpRequest, course_pk: int) -> HttpResponse:
+    course = _course_of_kind(course_pk, CourseKind.MEDICATION)
+    orders = MedicationOrder.objects.select_related("course__case__patient")
+    if request.method == "POST":
+        earlier = saved_by_token(orders, request.POST)
+        if earlier is not None:
+            messages.info(request, "This medication order was already saved.")
+            return redirect(earlier.course.case.patient)
+        form = MedicationOrderForm(
+            request.POST,
+            instance=MedicationOrder(course=course, prescriber=request.user),
+        )
+        if form.is_valid():
+            order, created = save_once(form, orders)
+            if created:
+                messages.success(request, "Medication order saved.")
+                _warn_late_bells_steroid(request, order)
+            else:
+                messages.info(request, "This medication order was already saved.")
+            return redirect(course.case.patient)
+    else:
+        form = MedicationOrderForm(instance=MedicationOrder(course=course))
+    return _medication_page(request, form, course, None)
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("treatments.change_medicationorder", raise_exception=True)
+def medication_update(request: HttpRequest, pk: int) -> HttpResponse:
+    order = get_object_or_404(
+        MedicationOrder.objects.select_related("course__case__patient", "prescriber"),
+        pk=pk,
+    )
+    if request.method == "POST":
+        form = MedicationOrderForm(request.POST, instance=copy.copy(order))
+        if form.is_valid():
+            with transaction.atomic():
+                saved = form.save()
+            messages.success(request, "Medication order saved.")
+            _warn_late_bells_steroid(request, saved)
+            return redirect(order.course.case.patient)
+    else:
+        form = MedicationOrderForm(instance=order)
+    return _medication_page(request, form, order.course, order)
+
+
+def _referral_page(request, form, course, referral, follow_ups) -> HttpResponse:
+    return render(
+        request,
+        "treatments/referral_form.html",
+        {
+            "form": form,
+            "course": course,
+            "patient": course.case.patient,
+            "referral": referral,
+            "follow_ups": follow_ups,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("treatments.add_referral", raise_exception=True)
+def referral_create(request: HttpRequest, course_pk: int) -> HttpResponse:
+    course = _course_of_kind(course_pk, CourseKind.SURGICAL_REFERRAL)
+    referrals = Referral.objects.select_related("course__case__patient")
+    if request.method == "POST":
+        earlier = saved_by_token(referrals, request.POST)
+        if earlier is not None:
+            messages.info(request, "This referral was already saved.")
+            return redirect(earlier.course.case.patient)
+        form = ReferralForm(request.POST, instance=Referral(course=course))
+        if form.is_valid():
+            _, created = save_once(form, referrals)
+            messages.success(
+                request,
+                "Referral saved." if created else "This referral was already saved.",
+            )
+            return redirect(course.case.patient)
+    else:
+        form = ReferralForm(instance=Referral(course=course))
+    return _referral_page(request, form, course, None, [])
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("treatments.change_referral", raise_exception=True)
+def referral_update(request: HttpRequest, pk: int) -> HttpResponse:
+    """Status updates, from sent to the outcome, and the surgery's complications."""
+    referral = get_object_or_404(
+        Referral.objects.select_related("course__case__patient"), pk=pk
+    )
+    if request.method == "POST":
+        form = ReferralForm(request.POST, instance=copy.copy(referral))
+        if form.is_valid():
+            with transaction.atomic():
+                saved = form.save()
+            status = saved.get_status_display().lower()
+            messages.success(request, f"Referral saved: {status}.")
+            return redirect(referral.course.case.patient)
+    else:
+        form = ReferralForm(instance=referral)
+    return _referral_page(
+        request, form, referral.course, referral, list(referral.follow_ups.all())
+    )
+
+
+# Reviews before 12 months at which "no change" is not yet a failure (DOMAIN.md 3).
+EARLY_TIMEPOINTS = [
+    FollowUpTimepoint.WEEK_1,
+    FollowUpTimepoint.MONTH_1,
+    FollowUpTimepoint.MONTH_3,
+    FollowUpTimepoint.MONTH_6,
+]
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("treatments.add_referralfollowup", raise_exception=True)
+def referral_followup_create(request: HttpRequest, referral_pk: int) -> HttpResponse:
+    """An MVD follow-up at one of the standard timepoints, one per timepoint."""
+    referral = get_object_or_404(
+        Referral.objects.select_related("course__case__patient"), pk=referral_pk
+    )
+    patient = referral.course.case.patient
+    follow_ups = ReferralFollowUp.objects.select_related(
+        "referral__course__case__patient"
+    )
+    recorded = list(referral.follow_ups.all())
+    if request.method == "POST":
+        earlier = saved_by_token(follow_ups, request.POST)
+        if earlier is not None:
+            messages.info(request, "This follow-up was already saved.")
+            return redirect(earlier.referral.course.case.patient)
+        form = ReferralFollowUpForm(
+            request.POST, instance=ReferralFollowUp(referral=referral)
+        )
+        if form.is_valid():
+            try:
+                follow_up, created = save_once(form, follow_ups)
+            except IntegrityError:
+                # Another user recorded this timepoint at the same moment.
+                form.add_error("timepoint", "This timepoint is already recorded.")
+            else:
+                if created:
+                    timepoint = follow_up.get_timepoint_display()
+                    messages.success(request, f"{timepoint} follow-up saved.")
+                    if (
+                        follow_up.spasm_status == MvdOutcome.NO_CHANGE
+                        and follow_up.timepoint in EARLY_TIMEPOINTS
+                    ):
+                        messages.info(
+                            request,
+                            f"No change at {timepoint.lower()} is not a failure: "
+                            "spasm often stops months after decompression (delayed "
+                            "cure). Judge the result at 12 months.",
+                        )
+                else:
+                    messages.info(request, "This follow-up was already saved.")
+                return redirect(patient)
+    else:
+        # Offer the first timepoint not yet recorded.
+        done = {follow_up.timepoint for follow_up in recorded}
+        next_timepoint = next(
+            (value for value in FollowUpTimepoint.values if value not in done), ""
+        )
+        form = ReferralFollowUpForm(
+            instance=ReferralFollowUp(referral=referral, timepoint=next_timepoint)
+        )
+    return render(
+        request,
+        "treatments/referralfollowup_form.html",
+        {
+            "form": form,
+            "referral": referral,
+            "course": referral.course,
+            "patient": patient,
+            "recorded": recorded,
         },
     )

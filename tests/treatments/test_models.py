@@ -1,4 +1,5 @@
 import datetime
+import uuid
 from decimal import Decimal
 
 import pytest
@@ -234,3 +235,167 @@ class TestOtherRecords:
         )
         with pytest.raises(ValidationError, match="different patient"):
             appointment.full_clean()
+
+
+def field_messages(instance) -> dict[str, list[str]]:
+    """full_clean()'s messages by field."""
+    with pytest.raises(ValidationError) as excinfo:
+        instance.full_clean()
+    return excinfo.value.message_dict
+
+
+class TestMessagesNextToFields:
+    """Constraints a user can trip are explained next to the field to correct."""
+
+    @pytest.mark.parametrize(
+        ("factory", "changes", "field", "message"),
+        [
+            (
+                TreatmentCourseFactory,
+                {"ended_on": datetime.date(2025, 5, 1)},
+                "ended_on",
+                "A course cannot end before it starts.",
+            ),
+            (
+                TreatmentCourseFactory,
+                {"planned_interval_days": None},
+                "planned_interval_days",
+                "A toxin course needs its planned interval in days.",
+            ),
+            (
+                TreatmentCourseFactory,
+                {"planned_interval_days": 0},
+                "planned_interval_days",
+                "A toxin course needs its planned interval in days.",
+            ),
+            (
+                TreatmentCourseFactory,
+                {"status": "stopped"},
+                "stop_reason",
+                "Say why the course was stopped.",
+            ),
+            (
+                TherapySessionFactory,
+                {"duration_minutes": 0},
+                "duration_minutes",
+                "The session must last at least a minute.",
+            ),
+            (
+                TherapySessionFactory,
+                {"entered_in_error": True},
+                "entered_in_error_reason",
+                "Say why the record was entered in error.",
+            ),
+            (
+                MedicationOrderFactory,
+                {"stop_on": datetime.date(2026, 3, 1)},
+                "stop_on",
+                "A medication cannot stop before it starts.",
+            ),
+            (
+                ReferralFactory,
+                {"replied_on": datetime.date(2026, 3, 1)},
+                "replied_on",
+                "A reply cannot come before the referral was sent.",
+            ),
+            (
+                ReferralFactory,
+                {"surgery_on": datetime.date(2026, 3, 1)},
+                "surgery_on",
+                "Surgery cannot be before the referral.",
+            ),
+            (
+                ReferralFactory,
+                {"status": "operated"},
+                "surgery_on",
+                "Record the date of surgery.",
+            ),
+            (
+                ReferralFactory,
+                {"status": "outcome_recorded", "surgery_on": datetime.date(2026, 5, 4)},
+                "outcome",
+                "Record the outcome.",
+            ),
+        ],
+    )
+    def test_the_message_is_on_the_field(self, factory, changes, field, message):
+        instance = build_with_saved_relations(factory, **changes)
+        messages = field_messages(instance)
+        assert messages[field] == [message]
+        assert "__all__" not in messages  # the constraint does not repeat it
+
+    def test_a_recorded_timepoint_is_explained_at_the_timepoint(self):
+        first = ReferralFollowUpFactory()
+        duplicate = build_with_saved_relations(
+            ReferralFollowUpFactory, referral=first.referral, timepoint=first.timepoint
+        )
+        assert field_messages(duplicate)["timepoint"] == [
+            "This timepoint is already recorded."
+        ]
+        first.full_clean()  # a saved follow-up is not its own duplicate
+
+
+class TestFormTokens:
+    @pytest.mark.parametrize(
+        "factory",
+        [
+            TreatmentCourseFactory,
+            TherapySessionFactory,
+            MedicationOrderFactory,
+            ReferralFactory,
+            ReferralFollowUpFactory,
+        ],
+    )
+    def test_a_form_token_saves_one_record(self, factory):
+        token = uuid.uuid4()
+        factory(form_token=token)
+        with pytest.raises(IntegrityError), transaction.atomic():
+            factory(form_token=token)
+        factory(form_token=None)
+        factory(form_token=None)
+        assert factory._meta.model.objects.filter(form_token=None).count() == 2
+
+
+class TestCourseRecords:
+    def test_a_course_has_records_once_something_is_charted_under_it(self):
+        course = TreatmentCourseFactory()
+        assert course.has_records() is False
+        ToxinSessionFactory(course=course)
+        assert course.has_records() is True
+
+    def test_other_kinds_of_records_count_too(self):
+        assert MedicationOrderFactory().course.has_records() is True
+        assert ReferralFactory().course.has_records() is True
+        assert TherapySessionFactory().course.has_records() is True
+
+
+class TestSteroidAfterBellsOnset:
+    ONSET = datetime.datetime(2026, 3, 2, 10, 0, tzinfo=datetime.UTC)
+
+    def order(self, condition="bells_palsy", **changes):
+        case = CaseFactory(
+            condition=condition,
+            icd10_code="G51.0",
+            onset_date=self.ONSET.date(),
+            onset_at=self.ONSET,
+            opened_on=self.ONSET.date(),
+        )
+        course = TreatmentCourseFactory(
+            case=case, kind=CourseKind.MEDICATION, planned_interval_days=None
+        )
+        return MedicationOrderFactory.build(course=course, **changes)
+
+    def test_counts_from_the_start_of_the_start_day(self):
+        order = self.order(drug="Prednisolone", start_on=datetime.date(2026, 3, 6))
+        assert order.is_steroid is True
+        assert order.steroid_delay_after_bells_onset() == datetime.timedelta(hours=86)
+
+    @pytest.mark.parametrize("drug", ["prednisone", "methylprednisolone"])
+    def test_any_of_the_steroids(self, drug):
+        order = self.order(drug=drug, start_on=datetime.date(2026, 3, 3))
+        assert order.steroid_delay_after_bells_onset() == datetime.timedelta(hours=14)
+
+    def test_other_drugs_and_conditions_have_none(self):
+        assert self.order(drug="valaciclovir").steroid_delay_after_bells_onset() is None
+        order = self.order(condition="hemifacial_spasm", drug="prednisolone")
+        assert order.steroid_delay_after_bells_onset() is None

@@ -1,0 +1,197 @@
+"""Every clinician-UI URL, opened by every role: the status each must get.
+
+A new URL fails `test_every_url_is_in_the_table` until it is added here, so no page
+can ship without its access rules being stated and checked.
+"""
+
+import datetime
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tests.factories import (
+    AssessmentFactory,
+    CaseFactory,
+    DiagnosticStudyFactory,
+    MedicationOrderFactory,
+    ReferralFactory,
+    TherapySessionFactory,
+    ToxinSessionFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["anonymous", "neurologist", "injector", "therapist", "scheduler", "admin"]
+
+# Text that only clinical records produce, from the records made below.
+CLINICAL_TEXT = [
+    "Hemifacial spasm",
+    "G51.31",
+    "Jankovic",
+    "Botox",
+    "onabotulinumtoxinA",
+    "AICA loop",
+    "clonazepam",
+    "Neurosurgery",
+    "Facial retraining",
+    "Twitching with facial weakness",
+]
+
+
+def allowed(*roles, status=200, others=403):
+    """Expected status per logged-in role; anonymous users go to the login page."""
+    expected = {role: (status if role in roles else others) for role in ROLES}
+    expected["anonymous"] = 302
+    return expected
+
+
+EVERYONE = ("neurologist", "injector", "therapist", "scheduler", "admin")
+CLINICIANS = ("neurologist", "injector", "therapist", "admin")
+
+# url name -> (path arguments from the records, expected status per role)
+TABLE = {
+    "home": (None, allowed(*EVERYONE)),
+    "patient_chart": ("patient", allowed(*EVERYONE)),
+    "patient_chart_print": ("patient", allowed(*EVERYONE)),
+    "patient_access_log": ("patient", allowed("neurologist", "admin")),
+    "password_change": (None, allowed(*EVERYONE)),
+    "password_change_done": (None, allowed(*EVERYONE)),
+    "patients:patient_list": (None, allowed(*EVERYONE)),
+    "patients:patient_create": (None, allowed("neurologist", "scheduler", "admin")),
+    "patients:patient_update": (
+        "patient",
+        allowed("neurologist", "scheduler", "admin"),
+    ),
+    "patients:case_create": ("patient", allowed("neurologist", "admin")),
+    "patients:case_update": ("case", allowed("neurologist", "admin")),
+    "patients:study_create": ("case", allowed("neurologist", "admin")),
+    "patients:study_update": ("study", allowed("neurologist", "admin")),
+    # POST only: every logged-in role is told the method is not allowed.
+    "patients:study_review": ("study", allowed(*EVERYONE, status=405)),
+    "patients:study_report": ("study", allowed(*CLINICIANS)),
+    "treatments:toxinsession_create": (
+        "course",
+        allowed("neurologist", "injector", "admin"),
+    ),
+    "treatments:toxinsession_detail": ("session", allowed(*CLINICIANS)),
+    "treatments:toxinsession_update": (
+        "session",
+        allowed("neurologist", "injector", "admin"),
+    ),
+    "treatments:toxinsession_followup": (
+        "session",
+        allowed("neurologist", "injector", "admin"),
+    ),
+    "treatments:lot_lookup": (None, allowed(*CLINICIANS)),
+    "treatments:assessment_create": ("case", allowed(*CLINICIANS)),
+    "treatments:assessment_update": ("assessment", allowed(*CLINICIANS)),
+    "treatments:course_create": ("case", allowed("neurologist", "admin")),
+    "treatments:course_update": ("course", allowed("neurologist", "admin")),
+    "treatments:therapysession_create": (
+        "therapy_course",
+        allowed("neurologist", "therapist", "admin"),
+    ),
+    "treatments:therapysession_update": (
+        "therapy",
+        allowed("neurologist", "therapist", "admin"),
+    ),
+    "treatments:medication_create": (
+        "medication_course",
+        allowed("neurologist", "admin"),
+    ),
+    "treatments:medication_update": ("medication", allowed("neurologist", "admin")),
+    "treatments:referral_create": ("referral_course", allowed("neurologist", "admin")),
+    "treatments:referral_update": ("referral", allowed("neurologist", "admin")),
+    "treatments:referral_followup_create": (
+        "referral",
+        allowed("neurologist", "admin"),
+    ),
+}
+
+# Pages outside the role rules: the admin (its own tests), and the auth pages that
+# must answer anonymous users.
+SKIPPED_NAMESPACES = {"admin"}
+PUBLIC = {"login", "logout"}
+
+
+def url_names(patterns=None, namespace=""):
+    for pattern in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(pattern, URLResolver):
+            inner = pattern.namespace or ""
+            if inner in SKIPPED_NAMESPACES:
+                continue
+            prefix = f"{namespace}{inner}:" if inner else namespace
+            yield from url_names(pattern.url_patterns, prefix)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield f"{namespace}{pattern.name}"
+
+
+def test_every_url_is_in_the_table():
+    assert set(url_names()) - PUBLIC == set(TABLE)
+
+
+@pytest.fixture
+def records():
+    case = CaseFactory(red_flags=["facial_weakness"])
+    session = ToxinSessionFactory(course__case=case)
+    study = DiagnosticStudyFactory(
+        case=case,
+        status="resulted",
+        performed_on=datetime.date(2025, 6, 10),
+        resulted_on=datetime.date(2025, 6, 12),
+        impression="AICA loop at the root exit zone.",
+        report=SimpleUploadedFile("r.pdf", b"%PDF-1.7 report"),
+    )
+    therapy = TherapySessionFactory(course__case=case)
+    medication = MedicationOrderFactory(course__case=case)
+    referral = ReferralFactory(course__case=case)
+    return {
+        "patient": case.patient,
+        "case": case,
+        "study": study,
+        "course": session.course,
+        "session": session,
+        "assessment": AssessmentFactory(case=case),
+        "therapy_course": therapy.course,
+        "therapy": therapy,
+        "medication_course": medication.course,
+        "medication": medication,
+        "referral_course": referral.course,
+        "referral": referral,
+    }
+
+
+@pytest.fixture
+def users(db):
+    return {
+        "anonymous": None,
+        "neurologist": UserFactory(roles=["Neurologist"]),
+        "injector": UserFactory(roles=["Injector"]),
+        "therapist": UserFactory(roles=["Therapist"]),
+        "scheduler": UserFactory(roles=["Scheduler"]),
+        "admin": UserFactory(roles=["Clinic admin"]),
+    }
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_gets_the_expected_status_everywhere(client, records, users, role):
+    if users[role] is not None:
+        client.force_login(users[role])
+    answers = {}
+    for name, (argument, _) in TABLE.items():
+        args = [records[argument].pk] if argument else []
+        response = client.get(reverse(name, args=args))
+        answers[name] = response.status_code
+        if role == "anonymous" and response.status_code == 302:
+            assert response["Location"].startswith(reverse("login")), name
+        if role == "scheduler" and response.status_code == 200:
+            content = response.content.decode()
+            leaked = [text for text in CLINICAL_TEXT if text in content]
+            assert leaked == [], f"{name} shows clinical text to schedulers"
+    assert answers == {name: expected[role] for name, (_, expected) in TABLE.items()}
+
+
+def test_login_page_is_public(client):
+    assert client.get(reverse("login")).status_code == 200
