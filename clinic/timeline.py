@@ -20,6 +20,7 @@ class Entry:
     detail: str
     url: str = ""
     entered_in_error: bool = False
+    permission: str = ""  # needed to follow the link; the link is hidden without it
 
 
 KINDS = {
@@ -60,6 +61,7 @@ def study_entries(studies) -> list[Entry]:
                 detail,
                 _url("patients:study_update", study.pk),
                 study.entered_in_error,
+                "patients.change_diagnosticstudy",
             )
         )
     return entries
@@ -82,6 +84,7 @@ def assessment_entries(assessments) -> list[Entry]:
                 detail,
                 _url("treatments:assessment_update", assessment.pk),
                 assessment.entered_in_error,
+                "patients.change_assessment",
             )
         )
     return entries
@@ -102,6 +105,7 @@ def toxin_entries(sessions) -> list[Entry]:
                 detail,
                 session.get_absolute_url(),
                 session.entered_in_error,
+                "treatments.view_toxinsession",
             )
         )
     return entries
@@ -122,6 +126,7 @@ def therapy_entries(sessions) -> list[Entry]:
             ),
             _url("treatments:therapysession_update", session.pk),
             session.entered_in_error,
+            "treatments.change_therapysession",
         )
         for session in sessions
     ]
@@ -142,6 +147,7 @@ def medication_entries(orders) -> list[Entry]:
                 detail,
                 _url("treatments:medication_update", order.pk),
                 order.entered_in_error,
+                "treatments.change_medicationorder",
             )
         )
     return entries
@@ -158,6 +164,7 @@ def referral_entries(referrals) -> list[Entry]:
             + (f": {referral.get_outcome_display()}" if referral.outcome else ""),
             _url("treatments:referral_update", referral.pk),
             referral.entered_in_error,
+            "treatments.change_referral",
         )
         for referral in referrals
     ]

@@ -122,6 +122,15 @@ class TestChart:
         for word in CLINICAL_WORDS:
             assert word not in content
 
+    def test_timeline_links_only_where_the_role_may_go(self, client, injector):
+        patient = full_record()
+        client.force_login(injector)
+        content = client.get(chart_url(patient)).content.decode()
+        study = patient.cases.get().studies.get()
+        session = patient.cases.get().courses.get(kind="botulinum_toxin")
+        assert reverse("patients:study_update", args=[study.pk]) not in content
+        assert session.toxin_sessions.get().get_absolute_url() in content
+
     def test_opening_the_chart_is_logged(self, client, injector):
         patient = PatientFactory()
         client.force_login(injector)
