@@ -62,14 +62,6 @@ def _toxin_course(pk: int) -> TreatmentCourse:
     )
 
 
-def _session_for_token(value) -> ToxinSession | None:
-    try:
-        token = uuid.UUID(str(value))
-    except ValueError:
-        return None
-    return ToxinSession.objects.filter(form_token=token).first()
-
-
 def _decimal_or_none(value) -> Decimal | None:
     try:
         return Decimal(str(value))
@@ -220,7 +212,12 @@ def _chart_session(
                         injections.save()
                 except IntegrityError:
                     # Two submits of one form at the same moment: the first won.
-                    existing = creating and _session_for_token(session.form_token)
+                    existing = (
+                        creating
+                        and ToxinSession.objects.filter(
+                            form_token=session.form_token
+                        ).first()
+                    )
                     if not existing:
                         raise
                     messages.info(request, "This session was already saved.")
@@ -277,7 +274,7 @@ def toxinsession_create(request: HttpRequest, course_pk: int) -> HttpResponse:
     course = _toxin_course(course_pk)
     if request.method == "POST":
         # A second submit of the same form finds the session the first one saved.
-        existing = _session_for_token(request.POST.get("form_token"))
+        existing = saved_by_token(ToxinSession.objects.all(), request.POST)
         if existing is not None:
             if existing.course_id != course.pk:
                 messages.error(request, "That form was already used; start again.")

@@ -193,6 +193,22 @@ class TestAccessLogPage:
         assert response.status_code == 200
         assert "Rita Reader" in response.content.decode()
 
+    def test_query_count_does_not_grow_with_entries(
+        self, client, neurologist, django_assert_num_queries
+    ):
+        patient = PatientFactory()
+        url = reverse("patient_access_log", args=[patient.pk])
+        AccessLog.objects.create(user=UserFactory(), patient=patient, action="view")
+        client.force_login(neurologist)
+        client.get(url)
+        with CaptureQueriesContext(connection) as baseline:
+            client.get(url)
+        for _ in range(6):
+            AccessLog.objects.create(user=UserFactory(), patient=patient, action="view")
+        with django_assert_num_queries(len(baseline)):
+            response = client.get(url)
+        assert len(response.context["entries"]) == 7
+
     @pytest.mark.parametrize("persona", ["injector", "therapist", "scheduler"])
     def test_other_roles_are_refused(self, client, request, persona):
         client.force_login(request.getfixturevalue(persona))
