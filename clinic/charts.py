@@ -36,6 +36,7 @@ class Marker:
 class Tick:
     position: float
     label: str
+    anchor: str = "middle"  # SVG text-anchor, so edge labels stay inside the chart
 
 
 @dataclass(frozen=True)
@@ -105,7 +106,11 @@ def line_chart(
     y_ticks = tuple(
         Tick(y_of(tick), f"{tick:g}") for tick in (low, (low + high) / 2, high)
     )
-    x_ticks = tuple(
-        Tick(x_of(day), day.strftime("%b %Y")) for day in sorted({first, last})
-    )
+    if first == last:
+        x_ticks = (Tick(x_of(first), first.strftime("%b %Y")),)
+    else:
+        x_ticks = (
+            Tick(x_of(first), first.strftime("%b %Y"), "start"),
+            Tick(x_of(last), last.strftime("%b %Y"), "end"),
+        )
     return LineChart(title, points, chart_markers, y_ticks, x_ticks)

@@ -57,7 +57,7 @@ def study_entries(studies) -> list[Entry]:
                 "study",
                 _start_of(day),
                 day,
-                f"{study.get_modality_display()} {study.description}".strip(),
+                study.description or study.get_modality_display(),
                 detail,
                 _url("patients:study_update", study.pk),
                 study.entered_in_error,

@@ -62,6 +62,14 @@ def test_toxin_markers_share_the_time_axis():
     assert chart.points[0].x < marker.x < chart.points[1].x
 
 
+def test_edge_date_labels_are_anchored_inside_the_plot():
+    chart = line_chart("JRS", [(JAN, Decimal(1), "1"), (MAY, Decimal(2), "2")])
+    assert [(tick.label, tick.anchor) for tick in chart.x_ticks] == [
+        ("Jan 2026", "start"),
+        ("May 2026", "end"),
+    ]
+
+
 def test_single_point_sits_in_the_middle():
     chart = line_chart("HB", [(JAN, Decimal(3), "III")], y_range=(1, 6))
     assert chart.points[0].x == (PAD_LEFT + WIDTH - PAD_RIGHT) / 2
