@@ -96,6 +96,12 @@ def toxin_entries(sessions) -> list[Entry]:
         units = session.total_units
         detail = f"{units.normalize():f} U" if units is not None else "no sites"
         detail += f", lot {session.lot_number}, by {session.injector}"
+        if session.is_overridden:
+            overridden = "; ".join(session.overridden_warnings)
+            detail += (
+                f". Warnings overridden by {session.overridden_by} "
+                f"({session.override_reason}): {overridden}"
+            )
         entries.append(
             Entry(
                 "toxin",

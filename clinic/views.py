@@ -178,7 +178,7 @@ def _clinical_records(patient: Patient) -> dict:
         "toxin_sessions": list(
             ToxinSession.objects.for_patient(patient)
             .with_total_units()
-            .select_related("injector")
+            .select_related("injector", "overridden_by")
             .order_by("performed_at")
         ),
         "therapy_sessions": list(

@@ -131,6 +131,23 @@ class TestChart:
         assert reverse("patients:study_update", args=[study.pk]) not in content
         assert session.toxin_sessions.get().get_absolute_url() in content
 
+    def test_an_overridden_warning_and_its_reason_show_in_the_timeline(
+        self, client, neurologist
+    ):
+        session = ToxinSessionFactory()
+        session.record_override(
+            warnings=["Only 70 days since the last session (minimum 84)."],
+            reason="Severe relapse; discussed with the patient.",
+            by=neurologist,
+            at=timezone.now(),
+        )
+        session.save()
+        client.force_login(neurologist)
+        response = client.get(chart_url(session.course.case.patient))
+        (entry,) = [e for e in response.context["entries"] if e.kind == "toxin"]
+        assert "Severe relapse; discussed with the patient." in entry.detail
+        assert "Only 70 days since the last session (minimum 84)." in entry.detail
+
     def test_opening_the_chart_is_logged(self, client, injector):
         patient = PatientFactory()
         client.force_login(injector)
