@@ -203,3 +203,22 @@ CLINIC_UNCONFIRMED_CONDITION_CODES = {
     "post_paralytic_synkinesis": ("G51.8",),
     "benign_twitching": ("R25.3", "G51.4"),
 }
+
+# Scheduling (issue 4).
+CLINIC_REMINDER_DAYS_BEFORE = env_int("CLINIC_REMINDER_DAYS_BEFORE", 2)
+CLINIC_REMINDER_FROM_EMAIL = os.environ.get(
+    "CLINIC_REMINDER_FROM_EMAIL", "clinic@localhost"
+)
+CLINIC_DAY_STARTS_HOUR = env_int("CLINIC_DAY_STARTS_HOUR", 8)
+CLINIC_DAY_ENDS_HOUR = env_int("CLINIC_DAY_ENDS_HOUR", 18)
+# Default appointment length in minutes, per kind.
+CLINIC_APPOINTMENT_MINUTES = {
+    "new_patient": env_int("CLINIC_MINUTES_NEW_PATIENT", 45),
+    "follow_up": env_int("CLINIC_MINUTES_FOLLOW_UP", 20),
+    "toxin_session": env_int("CLINIC_MINUTES_TOXIN_SESSION", 30),
+    "therapy": env_int("CLINIC_MINUTES_THERAPY", 45),
+    "study": env_int("CLINIC_MINUTES_STUDY", 30),
+}
+EMAIL_BACKEND = os.environ.get(
+    "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+)

@@ -10,16 +10,20 @@ from treatments import dosing
 from treatments.models import (
     AdverseEffect,
     Appointment,
+    CalendarFeed,
     CourseKind,
     Injection,
     MedicationOrder,
     Product,
+    RecallContact,
     Referral,
     ReferralFollowUp,
+    Reminder,
     Side,
     TherapySession,
     ToxinSession,
     TreatmentCourse,
+    WaitlistEntry,
 )
 from treatments.services import stamp_days_since_last_toxin
 
@@ -674,4 +678,78 @@ class AppointmentAdmin(ClinicalRecordAdmin):
         "cancel_reason",
         "course",
         "notes",
+        "series",
+        "override_reason",
+        "overridden_by",
+        "overridden_at",
     )
+    readonly_fields = ("series", "override_reason", "overridden_by", "overridden_at")
+
+
+@admin.register(RecallContact)
+class RecallContactAdmin(ClinicalRecordAdmin):
+    list_display = ("contacted_at", "patient", "method", "contacted_by")
+    list_filter = ("method",)
+    list_select_related = ("course__case__patient", "contacted_by")
+    search_fields = patient_search_fields("course__case__patient")
+    autocomplete_fields = ("course", "contacted_by")
+    date_hierarchy = "contacted_at"
+
+    patient = patient_column("course__case__patient")
+
+
+@admin.register(WaitlistEntry)
+class WaitlistEntryAdmin(ClinicalRecordAdmin):
+    list_display = ("patient", "kind", "clinician", "wanted_from", "is_active")
+    list_filter = ("is_active", "kind")
+    list_select_related = ("patient", "clinician")
+    search_fields = patient_search_fields("patient")
+    autocomplete_fields = ("patient", "course", "clinician")
+
+
+@admin.register(Reminder)
+class ReminderAdmin(admin.ModelAdmin):
+    """Written by send_reminders; read here to see what went out and what failed."""
+
+    list_display = ("created_at", "patient", "status", "attempts", "sent_at")
+    list_filter = ("status",)
+    list_select_related = ("appointment__patient",)
+    search_fields = patient_search_fields("appointment__patient")
+    fields = (
+        "appointment",
+        "for_starts_at",
+        "recipient",
+        "status",
+        "attempts",
+        "last_error",
+        "sent_at",
+        "created_at",
+    )
+    readonly_fields = fields
+
+    patient = patient_column("appointment__patient")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CalendarFeed)
+class CalendarFeedAdmin(admin.ModelAdmin):
+    """Feeds are revoked, not deleted, so a leaked address stays traceable."""
+
+    list_display = ("clinician", "created_at", "revoked_at")
+    list_select_related = ("clinician",)
+    fields = ("clinician", "created_at", "revoked_at")
+    readonly_fields = ("clinician", "created_at")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

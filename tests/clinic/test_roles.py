@@ -28,14 +28,33 @@ def test_no_role_may_delete_clinical_records(role):
     assert deletes == set()
 
 
-def test_scheduler_sees_demographics_and_appointments_only():
+def test_scheduler_sees_demographics_appointments_and_recall_only():
     assert codenames("Scheduler") == {
         ("patients", f"{action}_{model}")
         for action in ("view", "add", "change")
         for model in ("patient", "guardian")
     } | {
-        ("treatments", f"{action}_appointment") for action in ("view", "add", "change")
+        ("treatments", codename)
+        for codename in (
+            "view_appointment",
+            "add_appointment",
+            "change_appointment",
+            "view_recall",
+            "view_recallcontact",
+            "add_recallcontact",
+            "view_waitlistentry",
+            "add_waitlistentry",
+            "change_waitlistentry",
+            "view_reminder",
+        )
     }
+
+
+def test_only_neurologists_may_book_before_the_safe_date():
+    holders = Group.objects.filter(
+        permissions__codename="override_booking_interval"
+    ).values_list("name", flat=True)
+    assert list(holders) == ["Neurologist"]
 
 
 @pytest.mark.parametrize(
@@ -53,7 +72,18 @@ def test_neurologist_can_chart_everything_clinical(neurologist):
     clinical = Permission.objects.filter(
         content_type__app_label__in=["patients", "treatments"],
         codename__regex=r"^(view|add|change)_",
-    ).exclude(codename__contains="historical")
+    ).exclude(
+        # Scheduling records (recall contacts, waitlist, reminders, calendar feeds)
+        # are not clinical charting; their grants are tested above.
+        content_type__model__in=[
+            "recallcontact",
+            "waitlistentry",
+            "reminder",
+            "calendarfeed",
+        ]
+    )
+    clinical = clinical.exclude(codename__contains="historical")
+    assert clinical.count() > 40
     assert all(
         neurologist.has_perm(f"{p.content_type.app_label}.{p.codename}")
         for p in clinical

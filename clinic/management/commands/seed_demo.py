@@ -55,6 +55,7 @@ from treatments.models import (
     AppointmentKind,
     AppointmentStatus,
     BenefitRating,
+    ContactMethod,
     CourseKind,
     CourseStatus,
     DoseUnit,
@@ -67,6 +68,7 @@ from treatments.models import (
     MvdComplication,
     MvdOutcome,
     Product,
+    RecallContact,
     Referral,
     ReferralFollowUp,
     ReferralStatus,
@@ -78,6 +80,7 @@ from treatments.models import (
     TherapySession,
     ToxinSession,
     TreatmentCourse,
+    WaitlistEntry,
 )
 
 SEED = 6061  # any fixed number: another one makes another demo clinic
@@ -616,6 +619,7 @@ class DemoClinic:
         self.neurologists = [users["neurologist"], users["neurologist2"]]
         self.injector = users["injector"]
         self.therapist = users["therapist"]
+        self.scheduler = users["scheduler"]
         self.names_used = set()
         self.product_count = 0
         self.toxin_course_count = 0
@@ -2087,9 +2091,33 @@ class DemoClinic:
             if not due_within_window:
                 continue
             due_count += 1
-            if due_count % 4 == 0:
-                continue  # due and not yet booked: the recall list has work to do
             due_on = last_session_on + timedelta(days=course.planned_interval_days)
+            if due_count % 4 == 0:
+                # Due and not yet booked: the recall list has work to do, and the
+                # scheduler has already tried to reach the patient.
+                self.save(
+                    RecallContact(
+                        course=course,
+                        method=ContactMethod.LEFT_MESSAGE,
+                        contacted_at=local_datetime(
+                            clinic_day_on_or_before(self.days_ago(2)), time(10, 15)
+                        ),
+                        contacted_by=self.scheduler,
+                        note="Left a voicemail asking the patient to call back.",
+                    )
+                )
+                continue
+            if due_count % 5 == 0:
+                # Booked, but would come sooner if a slot frees up.
+                self.save(
+                    WaitlistEntry(
+                        patient=course.case.patient,
+                        course=course,
+                        clinician=injector,
+                        wanted_from=max(due_on, self.days_ahead(1)),
+                        note="Can come at short notice on weekday mornings.",
+                    )
+                )
             self.book(
                 Visit(
                     patient=course.case.patient,
