@@ -69,4 +69,7 @@ urlpatterns = [
         records.referral_followup_create,
         name="referral_followup_create",
     ),
+    # Recall
+    # Booking and appointments
+    # Calendars and feeds
 ]
