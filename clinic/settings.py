@@ -219,6 +219,13 @@ CLINIC_APPOINTMENT_MINUTES = {
     "therapy": env_int("CLINIC_MINUTES_THERAPY", 45),
     "study": env_int("CLINIC_MINUTES_STUDY", 30),
 }
+CLINIC_NAME = os.environ.get("CLINIC_NAME", "the clinic")
+CLINIC_PHONE = os.environ.get("CLINIC_PHONE", "")
 EMAIL_BACKEND = os.environ.get(
     "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
 )
+EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("DJANGO_EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS")

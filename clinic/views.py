@@ -5,7 +5,6 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth.decorators import permission_required
-from django.db.models import Exists, Max, OuterRef, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -22,14 +21,11 @@ from patients.models import (
     Patient,
 )
 from patients.scales import INSTRUMENT_CHOICES
+from treatments import recall
 from treatments.models import (
-    ACTIVE_APPOINTMENT_STATUSES,
     AWAITING_REPLY_STATUSES,
     Appointment,
-    AppointmentKind,
     AppointmentStatus,
-    CourseKind,
-    CourseStatus,
     MedicationOrder,
     Referral,
     TherapySession,
@@ -308,41 +304,15 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 def _recall_due(today: datetime.date) -> list[dict]:
-    """Active toxin courses due within four weeks (or overdue) with no booking.
-
-    Due = last valid session + the course's planned interval. One query.
-    """
-    booked = Appointment.objects.filter(
-        patient=OuterRef("case__patient"),
-        kind=AppointmentKind.TOXIN_SESSION,
-        status__in=ACTIVE_APPOINTMENT_STATUSES,
-        starts_at__gte=timezone.now(),
-    )
-    courses = (
-        TreatmentCourse.objects.filter(
-            kind=CourseKind.BOTULINUM_TOXIN, status=CourseStatus.ACTIVE
-        )
-        .annotate(
-            last_session_at=Max(
-                "toxin_sessions__performed_at",
-                filter=Q(toxin_sessions__entered_in_error=False),
-            ),
-            booked=Exists(booked),
-        )
-        .filter(booked=False, last_session_at__isnull=False)
-        .select_related("case__patient")
-    )
-    due = []
-    for course in courses:
-        last = timezone.localtime(course.last_session_at).date()
-        due_on = last + datetime.timedelta(days=course.planned_interval_days)
-        if due_on <= today + datetime.timedelta(days=RECALL_HORIZON_DAYS):
-            due.append(
-                {
-                    "patient": course.case.patient,
-                    "last_session_on": last,
-                    "due_on": due_on,
-                    "overdue": due_on < today,
-                }
-            )
-    return sorted(due, key=lambda item: item["due_on"])
+    """Active toxin courses due within four weeks (or overdue) with no booking:
+    the recall list's rule (suggested date from the patient's own history),
+    in a constant number of queries."""
+    return [
+        {
+            "patient": item.patient,
+            "last_session_on": item.last_session_on,
+            "due_on": item.suggested_on,
+            "overdue": item.is_overdue,
+        }
+        for item in recall.due_for_recall(today=today, horizon_days=RECALL_HORIZON_DAYS)
+    ]

@@ -276,3 +276,40 @@ class ResultedStudyFactory(DiagnosticStudyFactory):
     performed_on = datetime.date(2025, 6, 10)
     resulted_on = datetime.date(2025, 6, 12)
     impression = "Left AICA loop contacting the facial nerve root exit zone."
+
+
+class ConsentingPatientFactory(PatientFactory):
+    """An adult who asked for appointment reminders by e-mail."""
+
+    reminder_consent = True
+    reminder_channel = "email"
+
+
+class CalendarFeedFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "treatments.CalendarFeed"
+
+    clinician = factory.SubFactory(UserFactory)
+    token = factory.Sequence(lambda n: f"test-feed-token-{n:06d}")
+
+
+class RecallContactFactory(factory.django.DjangoModelFactory):
+    """An attempt to reach a patient due for their next toxin session."""
+
+    class Meta:
+        model = "treatments.RecallContact"
+
+    course = factory.SubFactory(TreatmentCourseFactory)
+    method = "called"
+    contacted_by = factory.SubFactory(UserFactory)
+
+
+class WaitlistEntryFactory(factory.django.DjangoModelFactory):
+    """A patient who would take an earlier toxin session, with any clinician."""
+
+    class Meta:
+        model = "treatments.WaitlistEntry"
+
+    patient = factory.SubFactory(PatientFactory)
+    kind = AppointmentKind.TOXIN_SESSION
+    wanted_from = factory.LazyFunction(timezone.localdate)

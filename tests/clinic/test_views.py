@@ -54,7 +54,13 @@ def full_record(patient=None):
     TherapySessionFactory(course__case=case)
     MedicationOrderFactory(course__case=case)
     ReferralFactory(course__case=case)
-    AppointmentFactory(patient=case.patient)
+    # Each record's visit in its own hour: one patient is never booked twice at once.
+    hours = case.patient.appointments.count()
+    AppointmentFactory(
+        patient=case.patient,
+        starts_at=timezone.now().replace(microsecond=0)
+        + datetime.timedelta(days=7, hours=hours),
+    )
     return case.patient
 
 

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from patients import scales
 from patients.models import Assessment, Case, Laterality
 from patients.submissions import save_once, saved_by_token
-from treatments import dosing, face_map, services
+from treatments import booking, dosing, face_map, services
 from treatments.forms import (
     AdverseEffectFormSet,
     AssessmentForm,
@@ -210,6 +210,9 @@ def _chart_session(
                         saved = form.save()
                         injections.instance = saved
                         injections.save()
+                        if creating:
+                            # Charted for a booked appointment: it is completed.
+                            booking.complete_for_toxin_session(saved)
                 except IntegrityError:
                     # Two submits of one form at the same moment: the first won.
                     existing = (
