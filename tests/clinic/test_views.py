@@ -154,6 +154,15 @@ class TestChart:
         assert "Severe relapse; discussed with the patient." in entry.detail
         assert "Only 70 days since the last session (minimum 84)." in entry.detail
 
+    def test_archived_patient_offers_no_booking(self, client, scheduler):
+        archived = PatientFactory(is_archived=True)
+        client.force_login(scheduler)
+        content = client.get(chart_url(archived)).content.decode()
+        assert "Book appointment" not in content
+        client.force_login(scheduler)
+        active = client.get(chart_url(PatientFactory())).content.decode()
+        assert "Book appointment" in active
+
     def test_opening_the_chart_is_logged(self, client, injector):
         patient = PatientFactory()
         client.force_login(injector)
