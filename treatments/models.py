@@ -287,6 +287,23 @@ def _valid_choice(field: str, choices, prefix: str, *, blank=False):
     )
 
 
+def override_complete_constraint(prefix: str) -> models.CheckConstraint:
+    """Either no override at all, or who, when and why together."""
+    return models.CheckConstraint(
+        condition=Q(
+            overridden_by__isnull=True,
+            overridden_at__isnull=True,
+            override_reason="",
+        )
+        | (
+            Q(overridden_by__isnull=False, overridden_at__isnull=False)
+            & ~Q(override_reason="")
+        ),
+        name=f"{prefix}_override_complete",
+        violation_error_message="An override needs who overrode, when and why.",
+    )
+
+
 class TreatmentCourse(models.Model):
     """A plan under a case: toxin, therapy, medication, referral or observation."""
 
@@ -513,20 +530,7 @@ class ToxinSession(models.Model):
                 name="treatments_session_form_token_unique",
                 violation_error_message="This form was already saved.",
             ),
-            models.CheckConstraint(
-                # Either no override at all, or who, when and why together.
-                condition=Q(
-                    overridden_by__isnull=True,
-                    overridden_at__isnull=True,
-                    override_reason="",
-                )
-                | (
-                    Q(overridden_by__isnull=False, overridden_at__isnull=False)
-                    & ~Q(override_reason="")
-                ),
-                name="treatments_session_override_complete",
-                violation_error_message="An override needs who overrode, when and why.",
-            ),
+            override_complete_constraint("treatments_session"),
         ]
         indexes = [
             # Last session per patient / course, and lot look-up.
@@ -1054,19 +1058,7 @@ class Appointment(models.Model):
                 name="treatments_appointment_cancel_has_reason",
                 violation_error_message="Say why the appointment was cancelled.",
             ),
-            models.CheckConstraint(
-                condition=Q(
-                    overridden_by__isnull=True,
-                    overridden_at__isnull=True,
-                    override_reason="",
-                )
-                | (
-                    Q(overridden_by__isnull=False, overridden_at__isnull=False)
-                    & ~Q(override_reason="")
-                ),
-                name="treatments_appointment_override_complete",
-                violation_error_message="An override records who, when and why.",
-            ),
+            override_complete_constraint("treatments_appointment"),
         ]
         indexes = [
             # Day and week calendars per clinician; a patient's upcoming visits.

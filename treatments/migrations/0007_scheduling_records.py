@@ -165,7 +165,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='appointment',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('overridden_at__isnull', True), ('overridden_by__isnull', True), ('override_reason', '')), models.Q(('overridden_at__isnull', False), ('overridden_by__isnull', False), models.Q(('override_reason', ''), _negated=True)), _connector='OR'), name='treatments_appointment_override_complete', violation_error_message='An override records who, when and why.'),
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('overridden_at__isnull', True), ('overridden_by__isnull', True), ('override_reason', '')), models.Q(('overridden_at__isnull', False), ('overridden_by__isnull', False), models.Q(('override_reason', ''), _negated=True)), _connector='OR'), name='treatments_appointment_override_complete', violation_error_message='An override needs who overrode, when and why.'),
         ),
         migrations.AddField(
             model_name='calendarfeed',
