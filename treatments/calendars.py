@@ -29,7 +29,6 @@ UTC = datetime.UTC
 # app is reached by, or every client would see a new event after a move.
 UID_DOMAIN = "twitch-clinic.local"
 PRODID = "-//Twitch clinic//Appointments//EN"
-CLINIC_NAME = "Facial twitching clinic"
 # Monday to Friday have opening hours; a weekend day is shown only when something
 # is booked on it, and never offers free time.
 WORKING_WEEKDAYS = range(5)
@@ -379,7 +378,7 @@ def patient_calendar(
         start=starts_at.astimezone(UTC),
         end=ends_at.astimezone(UTC),
         summary=f"Appointment at the clinic: {kind}",
-        location=CLINIC_NAME,
+        location=settings.CLINIC_NAME,
     )
     return icalendar.Calendar.new(
         prodid=PRODID, method="PUBLISH", subcomponents=[event]

@@ -307,7 +307,8 @@ def test_feed_calendar_has_utc_times_kind_and_initials_only():
     assert b"DTSTART:20260330T090000Z" in body
 
 
-def test_patient_calendar_has_no_name_and_its_own_uid():
+def test_patient_calendar_has_no_name_and_its_own_uid(settings):
+    settings.CLINIC_NAME = "Riverside Neurology"
     body = calendars.patient_calendar(
         pk=7,
         kind="Toxin session",
@@ -318,5 +319,5 @@ def test_patient_calendar_has_no_name_and_its_own_uid():
     (event,) = icalendar.Calendar.from_ical(body).events
     assert str(event["SUMMARY"]) == "Appointment at the clinic: Toxin session"
     assert str(event["UID"]) == "patient-appointment-7@twitch-clinic.local"
-    assert str(event["LOCATION"]) == calendars.CLINIC_NAME
+    assert str(event["LOCATION"]) == "Riverside Neurology"
     assert event.start == utc(2026, 10, 26, 9)
