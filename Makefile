@@ -23,6 +23,7 @@ run: venv
 	@$(RUN_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 test: venv
+	@[ -x "$${CLINIC_CHROMIUM:-/usr/bin/chromium}" ] || echo "Browser tests skipped: no Chromium at $${CLINIC_CHROMIUM:-/usr/bin/chromium} (apt-get install chromium to run them)."
 	$(TEST_ENV) $(BIN)/python -m pytest
 
 lint: venv

@@ -158,6 +158,8 @@ LANGUAGE_CODE = "en-gb"
 TIME_ZONE = time_zone_from_env()
 USE_I18N = True
 USE_TZ = True
+# One input format (ISO, what date inputs need) and one display format: see the module.
+FORMAT_MODULE_PATH = ["clinic.formats"]
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"

@@ -44,6 +44,7 @@ SCALE_AXES = {
     "bsdi": (Decimal(0), Decimal(4)),
 }
 RECALL_HORIZON_DAYS = 28
+DASHBOARD_LIST_CAP = 25
 UPCOMING_STATUSES = [AppointmentStatus.BOOKED, AppointmentStatus.CONFIRMED]
 
 
@@ -126,7 +127,9 @@ def _chart_context(request: HttpRequest, patient: Patient) -> dict:
             if clinical or kind in timeline.NON_CLINICAL_KINDS
         },
     }
-    context["needs_guardian"] = patient.needs_guardian(len(context["guardians"]))
+    context["needs_guardian"] = patient.needs_guardian(
+        sum(1 for guardian in context["guardians"] if guardian.holds_consent)
+    )
     entries = timeline.appointment_entries(appointments)
     if clinical:
         records = _clinical_records(patient)
@@ -263,7 +266,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     now = timezone.localtime()
     today = now.date()
     show_all = request.GET.get("appointments") == "all"
-    context = {"show_all": show_all, "today": today}
+    context = {
+        "show_all": show_all,
+        "today": today,
+        "dashboard_list_cap": DASHBOARD_LIST_CAP,
+    }
     if user.has_perm("treatments.view_appointment"):
         start = now.replace(hour=0, minute=0, second=0, microsecond=0)
         todays = (
@@ -278,6 +285,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             todays = todays.filter(clinician=user)
         context["appointments"] = list(todays)
         context["recall"] = _recall_due(today)
+    if user.has_perm("patients.view_patient"):
+        context["minors_without_guardian"] = list(
+            Patient.objects.active()
+            .minors_on(today)
+            .without_consenting_guardian()
+            .order_by("family_name", "given_name", "pk")[:DASHBOARD_LIST_CAP]
+        )
     if user.has_perm("patients.view_diagnosticstudy"):
         context["awaiting_review"] = list(
             DiagnosticStudy.objects.awaiting_review()

@@ -4,7 +4,7 @@ from django.db import transaction
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
-from patients.forms import PatientForm
+from patients.forms import BaseGuardianFormSet, PatientForm
 from patients.models import Case, DiagnosticStudy, Guardian, Patient
 from patients.search import parse_search_date
 
@@ -49,6 +49,7 @@ class ClinicalRecordAdmin(SimpleHistoryAdmin):
 
 class GuardianInline(admin.TabularInline):
     model = Guardian
+    formset = BaseGuardianFormSet  # a minor needs a guardian who holds consent
     fields = ("full_name", "relationship", "phone", "email", "holds_consent")
     extra = 0
     can_delete = False
@@ -150,6 +151,14 @@ class GuardianAdmin(ClinicalRecordAdmin):
     list_select_related = ("patient",)
     search_fields = ("full_name", *patient_search_fields("patient"))
     autocomplete_fields = ("patient",)
+
+    # Guardians are added and changed on their patient's page, where the rule that
+    # a minor keeps a guardian who holds consent is checked with the patient.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Case)

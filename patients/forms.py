@@ -16,6 +16,8 @@ from patients.models import (
 from patients.submissions import FormTokenField
 
 User = get_user_model()
+# Rendered ISO (clinic/formats): the only value a date input shows.
+DATE_INPUT = {"attrs": {"type": "date"}, "format": "%Y-%m-%d"}
 
 
 class PatientForm(forms.ModelForm):
@@ -39,8 +41,8 @@ class PatientForm(forms.ModelForm):
             "is_archived",
         ]
         widgets = {
-            "date_of_birth": forms.DateInput(attrs={"type": "date"}),
-            "weight_measured_on": forms.DateInput(attrs={"type": "date"}),
+            "date_of_birth": forms.DateInput(**DATE_INPUT),
+            "weight_measured_on": forms.DateInput(**DATE_INPUT),
         }
 
     def clean_mrn(self):
@@ -57,9 +59,33 @@ class PatientSearchForm(forms.Form):
     archived = forms.BooleanField(label="Include archived", required=False)
 
 
+class BaseGuardianFormSet(forms.BaseInlineFormSet):
+    """A patient's guardians, checked with the patient: the clinician page and the
+    admin's inline both use it, so neither saves a minor nobody may consent for."""
+
+    def clean(self):
+        super().clean()
+        patient = self.instance
+        if patient.date_of_birth is None or any(self.errors):
+            return  # the patient form or a guardian row already says what is wrong
+        consenting = sum(
+            1
+            for form in self.forms
+            if form.cleaned_data and form.cleaned_data.get("holds_consent")
+        )
+        if patient.needs_guardian(consenting):
+            raise forms.ValidationError(
+                "This patient is under %(age)s: add at least one guardian who holds "
+                "consent before saving.",
+                code="minor_without_guardian",
+                params={"age": settings.CLINIC_ADULT_AGE_YEARS},
+            )
+
+
 GuardianFormSet = forms.inlineformset_factory(
     Patient,
     Guardian,
+    formset=BaseGuardianFormSet,
     fields=["full_name", "relationship", "phone", "email", "holds_consent"],
     extra=1,
     can_delete=False,  # guardians are corrected, never deleted
@@ -117,9 +143,6 @@ def suggested_code(condition: str, laterality: str) -> str:
         return coding.HEMIFACIAL_SPASM_CODE_BY_SIDE.get(laterality, "")
     codes = coding.codes_for(condition, settings.CLINIC_UNCONFIRMED_CONDITION_CODES)
     return codes[0] if len(codes) == 1 else ""
-
-
-DATE_INPUT = {"attrs": {"type": "date"}, "format": "%Y-%m-%d"}
 
 
 class CaseForm(forms.ModelForm):

@@ -166,6 +166,18 @@ def entered_in_error_constraint(prefix: str) -> models.CheckConstraint:
     )
 
 
+def adult_birth_cutoff(day: datetime.date) -> datetime.date:
+    """The latest date of birth of a patient who is an adult on `day`.
+
+    A birthday on 29 February counts from 1 March in other years, as `age_on` does.
+    """
+    years = settings.CLINIC_ADULT_AGE_YEARS
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February, and the cutoff year is not a leap year
+        return day.replace(year=day.year - years, day=28)
+
+
 class PatientQuerySet(models.QuerySet):
     def active(self):
         return self.filter(is_archived=False)
@@ -185,7 +197,23 @@ class PatientQuerySet(models.QuerySet):
 
     def for_list_page(self):
         return self.select_related("responsible_neurologist").annotate(
-            guardian_count=models.Count("guardians")
+            consenting_guardian_count=models.Count(
+                "guardians", filter=Q(guardians__holds_consent=True)
+            )
+        )
+
+    def minors_on(self, day: datetime.date):
+        """Patients under the adult age on `day` (born after the adult-birth cutoff)."""
+        return self.filter(date_of_birth__gt=adult_birth_cutoff(day))
+
+    def without_consenting_guardian(self):
+        """Nobody on record may consent to treatment for these patients."""
+        return self.exclude(
+            models.Exists(
+                Guardian.objects.filter(
+                    patient=models.OuterRef("pk"), holds_consent=True
+                )
+            )
         )
 
 
@@ -335,9 +363,9 @@ class Patient(models.Model):
     def is_minor(self) -> bool:
         return self.is_minor_on(timezone.localdate())
 
-    def needs_guardian(self, guardian_count: int) -> bool:
-        """A child with no guardian on record: nobody can consent for them."""
-        return self.is_minor and guardian_count == 0
+    def needs_guardian(self, consenting_guardian_count: int) -> bool:
+        """A child with no guardian who holds consent: nobody can consent for them."""
+        return self.is_minor and consenting_guardian_count == 0
 
 
 class Guardian(models.Model):

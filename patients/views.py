@@ -1,5 +1,6 @@
 import copy
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
@@ -44,7 +45,8 @@ def patient_list(request: HttpRequest) -> HttpResponse:
     patients = patients.order_by("family_name", "given_name", "pk")
     page = Paginator(patients, PATIENTS_PER_PAGE).get_page(request.GET.get("page"))
     rows = [
-        (patient, patient.needs_guardian(patient.guardian_count)) for patient in page
+        (patient, patient.needs_guardian(patient.consenting_guardian_count))
+        for patient in page
     ]
     return render(
         request,
@@ -58,19 +60,15 @@ def _save_patient(request: HttpRequest, patient: Patient | None) -> HttpResponse
     at all."""
     if request.method == "POST":
         form = PatientForm(request.POST, instance=patient)
+        # The patient form first: the guardians' check reads its date of birth.
+        patient_valid = form.is_valid()
         guardians = GuardianFormSet(request.POST, instance=form.instance)
-        if form.is_valid() and guardians.is_valid():
+        if guardians.is_valid() and patient_valid:
             with transaction.atomic():
                 saved = form.save()
                 guardians.instance = saved
                 guardians.save()
             messages.success(request, "Patient saved.")
-            if saved.needs_guardian(saved.guardians.count()):
-                messages.warning(
-                    request,
-                    "This patient is a minor with no guardian on record: add one "
-                    "who can consent to treatment.",
-                )
             return redirect(saved)
     else:
         form = PatientForm(instance=patient)
@@ -78,7 +76,12 @@ def _save_patient(request: HttpRequest, patient: Patient | None) -> HttpResponse
     return render(
         request,
         "patients/patient_form.html",
-        {"form": form, "guardians": guardians, "patient": patient},
+        {
+            "form": form,
+            "guardians": guardians,
+            "patient": patient,
+            "adult_age": settings.CLINIC_ADULT_AGE_YEARS,
+        },
     )
 
 

@@ -65,15 +65,16 @@ class TestPatientList:
         assert names(client.get(LIST, {"q": "kept"})) == []
         assert names(client.get(LIST, {"q": "kept", "archived": "on"})) == ["Kept"]
 
-    def test_minor_without_guardian_is_flagged(self, client, scheduler):
+    def test_minor_without_consenting_guardian_is_flagged(self, client, scheduler):
         PatientFactory(family_name="Alone", date_of_birth=datetime.date(2016, 1, 1))
         GuardianFactory(patient__family_name="Cared")
+        GuardianFactory(patient__family_name="Unconsented", holds_consent=False)
         client.force_login(scheduler)
         response = client.get(LIST)
         assert dict(
             (patient.family_name, flag) for patient, flag in response.context["rows"]
-        ) == {"Alone": True, "Cared": False}
-        assert "Minor without guardian" in response.content.decode()
+        ) == {"Alone": True, "Cared": False, "Unconsented": True}
+        assert "Minor without consenting guardian" in response.content.decode()
 
     def test_list_is_paginated(self, client, scheduler):
         PatientFactory.create_batch(30)
@@ -129,11 +130,19 @@ class TestPatientForm:
         assert [g.full_name for g in patient.guardians.all()] == ["Rana Haddad"]
         assert patient.history.first().history_user == scheduler
 
-    def test_minor_saved_without_guardian_is_warned(self, client, scheduler):
+    def test_minor_without_guardian_is_refused_next_to_the_guardians(
+        self, client, scheduler
+    ):
         client.force_login(scheduler)
         data = {**VALID, "guardians-0-full_name": "", "guardians-0-relationship": ""}
-        response = client.post(CREATE, data, follow=True)
-        assert "minor with no guardian" in response.content.decode()
+        response = client.post(CREATE, data)
+        assert response.status_code == 200
+        assert response.context["guardians"].non_form_errors() == [
+            "This patient is under 18: add at least one guardian who holds consent "
+            "before saving."
+        ]
+        assert 'id="guardian-errors"' in response.content.decode()
+        assert Patient.objects.count() == 0
 
     def test_invalid_input_keeps_what_was_typed_and_saves_nothing(
         self, client, scheduler

@@ -874,7 +874,7 @@ class TestFollowUp:
         response = client.get(self.url(session))
         html = response.content.decode()
         assert response.status_code == 200
-        assert "Follow-up of the toxin session on 2 Mar 2026" in html
+        assert "Follow-up of the toxin session on 02 Mar 2026" in html
         assert 'name="wore_off_on"' in html and 'type="date"' in html
         assert "Adverse effects" in html
 
