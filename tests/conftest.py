@@ -1,3 +1,10 @@
+"""Personas and test-wide settings.
+
+Tests marked `django_db(transaction=True)` also take `serialized_rollback=True`: their
+flush empties every table, and the roles that a migration creates would then be
+missing for each transactional test after them.
+"""
+
 import pytest
 
 from tests.factories import UserFactory

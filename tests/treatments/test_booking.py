@@ -702,7 +702,7 @@ class TestDatabaseRefusesOverlaps:
 
 
 @only_postgresql
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_of_several_bookings_racing_for_one_slot_exactly_one_wins():
     racers = 5
     clinician = UserFactory(roles=["Scheduler"])

@@ -356,7 +356,7 @@ def test_negative_days_is_refused():
 @pytest.mark.skipif(
     connection.vendor != "postgresql", reason="row locks need PostgreSQL"
 )
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_runs_send_each_reminder_exactly_once():
     for n in range(8):
         appointment_for(
