@@ -47,6 +47,33 @@ def env_decimal(name: str, default: str) -> Decimal:
         raise ImproperlyConfigured(f"{name} must be a number, got {value!r}") from None
 
 
+def env_decimal_or_none(name: str, default: str) -> Decimal | None:
+    """A number, or None when neither the environment nor the default gives one."""
+    value = os.environ.get(name, "").strip() or default
+    return env_decimal(name, value) if value else None
+
+
+def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
+    value = os.environ.get(name, "").strip() or default
+    if value not in choices:
+        raise ImproperlyConfigured(
+            f"{name} must be one of {', '.join(choices)}, got {value!r}"
+        )
+    return value
+
+
+def env_ceiling(suffix: str, default: tuple[str, str]) -> tuple | None:
+    """A paediatric ceiling: units per kg and a maximum, both or neither."""
+    per_kg = env_decimal_or_none(f"CLINIC_PAEDIATRIC_UNITS_PER_KG_{suffix}", default[0])
+    maximum = env_decimal_or_none(f"CLINIC_PAEDIATRIC_MAX_UNITS_{suffix}", default[1])
+    if (per_kg is None) != (maximum is None):
+        raise ImproperlyConfigured(
+            f"Set both CLINIC_PAEDIATRIC_UNITS_PER_KG_{suffix} and "
+            f"CLINIC_PAEDIATRIC_MAX_UNITS_{suffix}, or neither."
+        )
+    return None if per_kg is None else (per_kg, maximum)
+
+
 def database_from_env() -> dict:
     url = os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}"
     try:
@@ -66,15 +93,29 @@ def database_from_env() -> dict:
 
 
 def time_zone_from_env() -> str:
-    name = os.environ.get("DJANGO_TIME_ZONE", "").strip() or "Europe/London"
+    name = os.environ.get("DJANGO_TIME_ZONE", "").strip() or "America/New_York"
     try:
         zoneinfo.ZoneInfo(name)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
         raise ImproperlyConfigured(
-            f"DJANGO_TIME_ZONE must be an IANA zone such as Europe/London, got {name!r}"
+            "DJANGO_TIME_ZONE must be an IANA zone such as America/New_York, "
+            f"got {name!r}"
         ) from None
     return name
 
+
+RENAMED = {
+    "CLINIC_ADULT_MAX_UNITS_PER_WINDOW": "CLINIC_ADULT_MAX_UNITS_ONA",
+    "CLINIC_PAEDIATRIC_UNITS_PER_KG": "CLINIC_PAEDIATRIC_UNITS_PER_KG_ONA",
+    "CLINIC_PAEDIATRIC_MAX_UNITS": "CLINIC_PAEDIATRIC_MAX_UNITS_ONA",
+}
+for old_name, new_name in RENAMED.items():
+    if old_name in os.environ:
+        # One number for every product was the old, wrong rule: say where it went.
+        raise ImproperlyConfigured(
+            f"{old_name} is no longer read: limits are per product now; "
+            f"set {new_name} (and the other products' variables) instead."
+        )
 
 DEBUG = env_bool("DJANGO_DEBUG")
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
@@ -186,11 +227,29 @@ LOGGING = {
 CLINIC_REPORT_MAX_BYTES = env_int("CLINIC_REPORT_MAX_BYTES", 10 * 1024 * 1024)
 CLINIC_MIN_REINJECTION_DAYS = env_int("CLINIC_MIN_REINJECTION_DAYS", 84)
 CLINIC_CUMULATIVE_WINDOW_DAYS = env_int("CLINIC_CUMULATIVE_WINDOW_DAYS", 84)
-CLINIC_ADULT_MAX_UNITS_PER_WINDOW = env_decimal(
-    "CLINIC_ADULT_MAX_UNITS_PER_WINDOW", "400"
-)
-CLINIC_PAEDIATRIC_UNITS_PER_KG = env_decimal("CLINIC_PAEDIATRIC_UNITS_PER_KG", "10")
-CLINIC_PAEDIATRIC_MAX_UNITS = env_decimal("CLINIC_PAEDIATRIC_MAX_UNITS", "340")
+# Which label set the toxin rules follow (treatments/labels.py): US or UK.
+CLINIC_JURISDICTION = env_choice("CLINIC_JURISDICTION", "US", ("US", "UK"))
+# Cumulative ceilings per product over CLINIC_CUMULATIVE_WINDOW_DAYS, all indications.
+# Only the Botox label gives them (adults 400 U; children the lower of 10 U/kg and
+# 340 U); for the other products DOMAIN.md has none, so there is no warning unless
+# the clinic sets one. Units of one product are never compared with another's.
+TOXIN_PRODUCT_SUFFIXES = {
+    "onabotulinumtoxina": "ONA",
+    "abobotulinumtoxina": "ABO",
+    "incobotulinumtoxina": "INCO",
+    "rimabotulinumtoxinb": "RIMA",
+}
+CLINIC_ADULT_MAX_UNITS = {
+    product: env_decimal_or_none(
+        f"CLINIC_ADULT_MAX_UNITS_{suffix}", "400" if suffix == "ONA" else ""
+    )
+    for product, suffix in TOXIN_PRODUCT_SUFFIXES.items()
+}
+# Per product: (units per kg, maximum units), or None for no paediatric ceiling.
+CLINIC_PAEDIATRIC_CEILING = {
+    product: env_ceiling(suffix, ("10", "340") if suffix == "ONA" else ("", ""))
+    for product, suffix in TOXIN_PRODUCT_SUFFIXES.items()
+}
 CLINIC_ADULT_AGE_YEARS = env_int("CLINIC_ADULT_AGE_YEARS", 18)
 # Hours a reconstituted vial may be used. Botox is 24 h on its label; the other
 # products' in-use times are UNCONFIRMED in DOMAIN.md, so the clinic sets them.

@@ -81,11 +81,6 @@ DEFAULT_IN_USE_HOURS: dict[str, int] = {
     "rimabotulinumtoxinb": 24,  # UNCONFIRMED: check the label before relying on it.
 }
 
-# Botox ceilings per 3 months (84 days), DOMAIN.md 2.5 and 2.9 [S].
-PAEDIATRIC_UNITS_PER_KG = Decimal("10")
-PAEDIATRIC_MAX_UNITS = Decimal("340")
-ADULT_MAX_UNITS_PER_84_DAYS = Decimal("400")
-
 
 def _decimal(value: Number, name: str) -> Decimal:
     """Convert an int, Decimal or numeric string, refusing floats and bools."""
@@ -238,10 +233,11 @@ def cumulative_units(
 def paediatric_ceiling_units(
     weight_kg: Number,
     *,
-    per_kg: Number = PAEDIATRIC_UNITS_PER_KG,
-    absolute_max: Number = PAEDIATRIC_MAX_UNITS,
+    per_kg: Number,
+    absolute_max: Number,
 ) -> Decimal:
-    """Botox ceiling for a child per 84 days: the lower of per-kg and maximum."""
+    """A child's ceiling for one product: the lower of per-kg x weight and the
+    maximum (Botox: 10 U/kg and 340 U per 84 days, settings.CLINIC_PAEDIATRIC_*)."""
     weight = _positive(weight_kg, "weight_kg")
     by_weight = _positive(per_kg, "per_kg") * weight
     return min(by_weight, _positive(absolute_max, "absolute_max"))

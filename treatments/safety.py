@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from treatments import dosing
+from treatments import dosing, labels
 
 
 @dataclass(frozen=True)
@@ -22,14 +22,25 @@ class SafetyWarning:
 
 @dataclass(frozen=True)
 class Limits:
-    """The clinic's configured limits (settings.CLINIC_*)."""
+    """The clinic's configured limits (settings.CLINIC_*), per product where the
+    number belongs to a product; None means the clinic has no such limit."""
 
     min_reinjection_days: int
     window_days: int
-    adult_max_units: Decimal
-    paediatric_units_per_kg: Decimal
-    paediatric_max_units: Decimal
+    adult_max_units: Mapping[str, Decimal | None]
+    paediatric_ceiling: Mapping[str, tuple[Decimal, Decimal] | None]
     in_use_hours: Mapping[str, int]
+    jurisdiction: str = labels.US
+
+
+@dataclass(frozen=True)
+class Site:
+    """One injected site of the session being charted."""
+
+    muscle: str
+    side: str
+    units: Decimal
+    muscle_label: str = ""  # how the warning names it; the code when empty
 
 
 @dataclass(frozen=True)
@@ -49,6 +60,13 @@ PRODUCT_SWITCH = "product_switch"
 PAEDIATRIC_DOSE = "paediatric_dose"
 PAEDIATRIC_WEIGHT = "paediatric_weight_missing"
 RED_FLAG = "red_flag"
+LABEL_WINDOW = "label_window"
+PERIOCULAR_SITE = "periocular_site"
+INITIAL_PER_EYE = "initial_per_eye"
+FIRST_TOXIN_DOSE = "first_toxin_dose"
+SWITCH_DOSE = "switch_dose"
+OFF_LABEL_AGE = "off_label_age"
+CONSENT_MISSING = "consent_missing"
 
 
 def format_units(units: Decimal) -> str:
@@ -105,12 +123,17 @@ def cumulative_dose(
     units: Decimal,
     session_on: date,
     window_days: int,
-    limit: Decimal,
+    limit: Decimal | None,
+    rule: str = "the clinic's adult ceiling",
+    code: str = CUMULATIVE,
 ) -> list[SafetyWarning]:
     """This product's units over the window, this session included, above `limit`.
 
-    Other products are never added in: their units are not interchangeable.
+    Other products are never added in: their units are not interchangeable. No
+    limit for the product, no warning.
     """
+    if limit is None:
+        return []
     total = _window_total(
         prior,
         product=product,
@@ -122,10 +145,11 @@ def cumulative_dose(
         return []
     return [
         SafetyWarning(
-            CUMULATIVE,
+            code,
             f"{format_units(total)} U of {product_name(product)} in the "
             f"{window_days} days up to {_day(session_on)} (this session "
-            f"{format_units(units)} U) is over the limit of {format_units(limit)} U.",
+            f"{format_units(units)} U) is over the limit of {format_units(limit)} U "
+            f"({rule}).",
         )
     ]
 
@@ -196,25 +220,32 @@ def paediatric_dose(
     units: Decimal,
     session_on: date,
     window_days: int,
-    units_per_kg: Decimal,
-    max_units: Decimal,
+    ceiling: tuple[Decimal, Decimal] | None,
 ) -> list[SafetyWarning]:
-    """A child's units over the window above min(per kg x weight, maximum).
+    """A child's units over the window above min(per kg x weight, maximum), for a
+    product with a paediatric ceiling.
 
-    Without a recorded weight the ceiling cannot be worked out: that is a warning
-    of its own.
+    Without a recorded weight no per-kg dose can be checked, whatever the product:
+    that is a warning of its own.
     """
     if not is_minor:
         return []
     if weight_kg is None:
+        detail = (
+            f"the dose ceiling ({format_units(ceiling[0])} U/kg, at most "
+            f"{format_units(ceiling[1])} U) cannot be checked."
+            if ceiling
+            else "no dose per kg can be checked."
+        )
         return [
             SafetyWarning(
                 PAEDIATRIC_WEIGHT,
-                "This patient is a child and has no recorded weight: the dose "
-                f"ceiling ({format_units(units_per_kg)} U/kg, at most "
-                f"{format_units(max_units)} U) cannot be checked.",
+                f"This patient is a child and has no recorded weight: {detail}",
             )
         ]
+    if ceiling is None:
+        return []
+    units_per_kg, max_units = ceiling
     ceiling = dosing.paediatric_ceiling_units(
         weight_kg, per_kg=units_per_kg, absolute_max=max_units
     )
@@ -251,30 +282,179 @@ def red_flags(labels: Iterable[str]) -> list[SafetyWarning]:
     ]
 
 
+def _eye_totals(sites: Iterable[Site]) -> dict[str, Decimal]:
+    """Units into the orbicularis oculi sites, per eye (side)."""
+    totals: dict[str, Decimal] = {}
+    for site in sites:
+        if site.muscle in labels.PERIOCULAR_MUSCLES:
+            totals[site.side] = totals.get(site.side, Decimal("0")) + site.units
+    return totals
+
+
+def periocular_sites(
+    *, product: str, sites: Iterable[Site], max_units: Decimal | None, source: str
+) -> list[SafetyWarning]:
+    """A periocular site above the label's units per site."""
+    if max_units is None:
+        return []
+    return [
+        SafetyWarning(
+            PERIOCULAR_SITE,
+            f"{format_units(site.units)} U of {product_name(product)} into one "
+            f"periocular site ({site.muscle_label or site.muscle}, {site.side}) is "
+            f"over {format_units(max_units)} U per site ({source}).",
+        )
+        for site in sites
+        if site.muscle in labels.PERIOCULAR_MUSCLES and site.units > max_units
+    ]
+
+
+def _over_per_eye(
+    sites: Iterable[Site], limit: Decimal | None, *, code: str, what: str
+) -> list[SafetyWarning]:
+    if limit is None:
+        return []
+    return [
+        SafetyWarning(
+            code,
+            f"{format_units(total)} U into the {side} eye is over {what} of "
+            f"{format_units(limit)} U per eye.",
+        )
+        for side, total in sorted(_eye_totals(sites).items())
+        if total > limit
+    ]
+
+
+def label_dose_rules(
+    *,
+    product: str,
+    sites: list[Site],
+    session_on: date,
+    prior: list[PriorSession],
+    rules: labels.ProductRules,
+) -> list[SafetyWarning]:
+    """The indication's label rules for this product: windows, per site, per eye,
+    first doses and a switch from another product."""
+    units = sum((site.units for site in sites), Decimal("0"))
+    name = product_name(product)
+    source = "; ".join(rules.sources)
+    warnings = []
+    for limit in rules.window_limits:
+        warnings += cumulative_dose(
+            prior=prior,
+            product=product,
+            units=units,
+            session_on=session_on,
+            window_days=limit.days,
+            limit=limit.units,
+            rule=f"{limit.rule}; {limit.source}",
+            code=LABEL_WINDOW,
+        )
+    warnings += periocular_sites(
+        product=product,
+        sites=sites,
+        max_units=rules.max_units_per_periocular_site,
+        source=source,
+    )
+    if not any(p.product == product for p in prior):
+        warnings += _over_per_eye(
+            sites,
+            rules.initial_max_units_per_eye,
+            code=INITIAL_PER_EYE,
+            what=f"the initial {name} dose ({source})",
+        )
+    if not prior:
+        first_max = rules.first_toxin_max_units
+        if first_max is not None and units > first_max:
+            warnings.append(
+                SafetyWarning(
+                    FIRST_TOXIN_DOSE,
+                    f"A first toxin session of {format_units(units)} U of {name} is "
+                    f"over the initial total of {format_units(first_max)} U "
+                    f"({source}).",
+                )
+            )
+        warnings += _over_per_eye(
+            sites,
+            rules.first_toxin_max_units_per_eye,
+            code=FIRST_TOXIN_DOSE,
+            what=f"the initial {name} dose ({source})",
+        )
+    elif rules.not_above_last_dose_of and prior[-1].product == (
+        rules.not_above_last_dose_of
+    ):
+        last = prior[-1]
+        if units > last.units:
+            warnings.append(
+                SafetyWarning(
+                    SWITCH_DOSE,
+                    f"{format_units(units)} U of {name} after "
+                    f"{format_units(last.units)} U of {product_name(last.product)} "
+                    f"on {_day(last.performed_on)}: start at no more than the last "
+                    f"{product_name(last.product)} dose ({source}).",
+                )
+            )
+    return warnings
+
+
+def off_label_age(
+    *, product: str, age_years: int, rules: labels.ProductRules
+) -> list[SafetyWarning]:
+    if rules.min_age_years is None or age_years >= rules.min_age_years:
+        return []
+    return [
+        SafetyWarning(
+            OFF_LABEL_AGE,
+            f"Off-label: the patient is {age_years}; {product_name(product)} is "
+            f"labelled from {rules.min_age_years} years ({rules.sources[-1]}).",
+        )
+    ]
+
+
+def consent_missing(*, consent_obtained: bool) -> list[SafetyWarning]:
+    if consent_obtained:
+        return []
+    return [
+        SafetyWarning(
+            CONSENT_MISSING,
+            "Consent to the injection is not recorded. Obtain and record it before "
+            "injecting; a session already given without it is saved and flagged "
+            "for a neurologist.",
+        )
+    ]
+
+
 def session_warnings(
     *,
     product: str,
-    units: Decimal,
+    sites: list[Site],
     performed_at: datetime,
     reconstituted_at: datetime,
     expiry_date: date,
     session_on: date,
     prior: list[PriorSession],
+    age_years: int,
     is_minor: bool,
     weight_kg: Decimal | None,
+    indication: str,
+    consent_obtained: bool,
     red_flag_labels: Iterable[str],
     limits: Limits,
 ) -> list[SafetyWarning]:
     """Every rule for one session.
 
     `prior` holds the patient's earlier valid sessions (any course, any product) in
-    the order they were given, the session itself left out.
+    the order they were given, the session itself left out. The label rules are
+    the product's for the case's condition (`indication`) in the clinic's
+    jurisdiction.
     """
     earlier = sorted(
         (p for p in prior if p.performed_on <= session_on),
         key=lambda p: p.performed_on,
     )
     last = earlier[-1] if earlier else None
+    units = sum((site.units for site in sites), Decimal("0"))
+    rules = labels.rules_for(product, indication, limits.jurisdiction)
     warnings = reinjection_interval(
         last_session_on=last and last.performed_on,
         session_on=session_on,
@@ -287,7 +467,7 @@ def session_warnings(
             units=units,
             session_on=session_on,
             window_days=limits.window_days,
-            limit=limits.adult_max_units,
+            limit=limits.adult_max_units.get(product),
         )
     warnings += paediatric_dose(
         is_minor=is_minor,
@@ -297,9 +477,12 @@ def session_warnings(
         units=units,
         session_on=session_on,
         window_days=limits.window_days,
-        units_per_kg=limits.paediatric_units_per_kg,
-        max_units=limits.paediatric_max_units,
+        ceiling=limits.paediatric_ceiling.get(product),
     )
+    warnings += label_dose_rules(
+        product=product, sites=sites, session_on=session_on, prior=earlier, rules=rules
+    )
+    warnings += off_label_age(product=product, age_years=age_years, rules=rules)
     warnings += expired_lot(expiry_date=expiry_date, session_on=session_on)
     warnings += vial_in_use(
         product=product,
@@ -308,5 +491,6 @@ def session_warnings(
         limit_hours=limits.in_use_hours[product],
     )
     warnings += product_switch(previous_product=last and last.product, product=product)
+    warnings += consent_missing(consent_obtained=consent_obtained)
     warnings += red_flags(red_flag_labels)
     return warnings

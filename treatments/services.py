@@ -12,6 +12,7 @@ from treatments import dosing, safety
 from treatments.models import (
     Appointment,
     AppointmentStatus,
+    Muscle,
     ToxinSession,
     TreatmentCourse,
 )
@@ -47,10 +48,10 @@ def safety_limits() -> safety.Limits:
     return safety.Limits(
         min_reinjection_days=settings.CLINIC_MIN_REINJECTION_DAYS,
         window_days=settings.CLINIC_CUMULATIVE_WINDOW_DAYS,
-        adult_max_units=settings.CLINIC_ADULT_MAX_UNITS_PER_WINDOW,
-        paediatric_units_per_kg=settings.CLINIC_PAEDIATRIC_UNITS_PER_KG,
-        paediatric_max_units=settings.CLINIC_PAEDIATRIC_MAX_UNITS,
+        adult_max_units=settings.CLINIC_ADULT_MAX_UNITS,
+        paediatric_ceiling=settings.CLINIC_PAEDIATRIC_CEILING,
         in_use_hours=settings.CLINIC_IN_USE_HOURS,
+        jurisdiction=settings.CLINIC_JURISDICTION,
     )
 
 
@@ -87,28 +88,36 @@ def toxin_safety_warnings(
     performed_at: datetime.datetime,
     reconstituted_at: datetime.datetime,
     expiry_date: datetime.date,
-    units: Iterable[Decimal],
+    sites: Iterable[tuple[str, str, Decimal]],
+    consent_obtained: bool,
     exclude_pk: int | None = None,
 ) -> list[safety.SafetyWarning]:
     """The safety warnings for a session about to be saved (DESIGN.md 5).
 
-    Reads the patient's earlier sessions in one query; the course's case and patient
-    are expected to be loaded with the course. `exclude_pk` leaves out the session
-    being edited, so that it is not compared with itself.
+    `sites` are (muscle, side, units). Reads the patient's earlier sessions in one
+    query; the course's case and patient are expected to be loaded with the course.
+    `exclude_pk` leaves out the session being edited, so that it is not compared
+    with itself.
     """
     case = course.case
     patient = case.patient
     session_on = timezone.localtime(performed_at).date()
     return safety.session_warnings(
         product=product,
-        units=sum(units, Decimal("0")),
+        sites=[
+            safety.Site(muscle, side, units, Muscle(muscle).label.lower())
+            for muscle, side, units in sites
+        ],
         performed_at=performed_at,
         reconstituted_at=reconstituted_at,
         expiry_date=expiry_date,
         session_on=session_on,
         prior=prior_toxin_sessions(patient, before=performed_at, exclude_pk=exclude_pk),
+        age_years=patient.age_on(session_on),
         is_minor=patient.is_minor_on(session_on),
         weight_kg=patient.weight_kg,
+        indication=case.condition,
+        consent_obtained=consent_obtained,
         red_flag_labels=case.red_flag_labels(),
         limits=safety_limits(),
     )

@@ -4,11 +4,8 @@ from decimal import Decimal
 import pytest
 
 from treatments.dosing import (
-    ADULT_MAX_UNITS_PER_84_DAYS,
     DEFAULT_IN_USE_HOURS,
     MIN_REINJECTION_DAYS,
-    PAEDIATRIC_MAX_UNITS,
-    PAEDIATRIC_UNITS_PER_KG,
     PRODUCTS,
     billing_units,
     cumulative_units,
@@ -60,9 +57,6 @@ def test_product_facts_match_the_domain_table(
 
 def test_limits_default_to_the_domain_values():
     assert MIN_REINJECTION_DAYS == 84
-    assert ADULT_MAX_UNITS_PER_84_DAYS == Decimal("400")
-    assert PAEDIATRIC_UNITS_PER_KG == Decimal("10")
-    assert PAEDIATRIC_MAX_UNITS == Decimal("340")
     assert DEFAULT_IN_USE_HOURS == {BOTOX: 24, DYSPORT: 24, XEOMIN: 24, MYOBLOC: 24}
 
 
@@ -269,7 +263,9 @@ def test_cumulative_units_refuses_a_non_positive_window(window_days):
 def test_paediatric_ceiling_is_the_lower_of_10_units_per_kg_and_340(
     weight_kg, expected
 ):
-    assert paediatric_ceiling_units(Decimal(weight_kg)) == Decimal(expected)
+    assert paediatric_ceiling_units(
+        Decimal(weight_kg), per_kg="10", absolute_max="340"
+    ) == Decimal(expected)
 
 
 def test_paediatric_ceiling_uses_configured_limits():
@@ -281,7 +277,7 @@ def test_paediatric_ceiling_uses_configured_limits():
 @pytest.mark.parametrize("weight_kg", [0, "-3", Decimal("0")])
 def test_paediatric_ceiling_refuses_a_non_positive_weight(weight_kg):
     with pytest.raises(ValueError, match="weight_kg must be greater than zero"):
-        paediatric_ceiling_units(weight_kg)
+        paediatric_ceiling_units(weight_kg, per_kg="10", absolute_max="340")
 
 
 # In-use time after reconstitution
@@ -398,7 +394,7 @@ def test_floats_are_refused_with_a_type_error():
     with pytest.raises(TypeError, match="not float"):
         totals_by_side([("L", 2.5)])
     with pytest.raises(TypeError, match="not float"):
-        paediatric_ceiling_units(20.5)
+        paediatric_ceiling_units(20.5, per_kg="10", absolute_max="340")
 
 
 def test_booleans_are_not_accepted_as_numbers():

@@ -370,6 +370,11 @@ class TestCourseRecords:
 
 
 class TestSteroidAfterBellsOnset:
+    @pytest.fixture(autouse=True)
+    def london(self, settings):
+        """The onset times are written for a clinic in Europe/London."""
+        settings.TIME_ZONE = "Europe/London"
+
     ONSET = datetime.datetime(2026, 3, 2, 10, 0, tzinfo=datetime.UTC)
 
     def order(self, condition="bells_palsy", **changes):

@@ -44,6 +44,12 @@ pytestmark = pytest.mark.django_db
 LONDON_WINTER = datetime.timezone(datetime.timedelta(0))  # Europe/London in March
 
 
+@pytest.fixture(autouse=True)
+def london(settings):
+    """The wall-clock times below are written for a clinic in Europe/London."""
+    settings.TIME_ZONE = "Europe/London"
+
+
 class _Inputs(HTMLParser):
     def __init__(self):
         super().__init__()

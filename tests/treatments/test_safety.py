@@ -8,15 +8,22 @@ from treatments.safety import PriorSession
 
 ONA = "onabotulinumtoxina"
 ABO = "abobotulinumtoxina"
+INCO = "incobotulinumtoxina"
+RIMA = "rimabotulinumtoxinb"
 DAY = datetime.date(2026, 3, 2)
 
+# The settings' defaults: only the Botox label gives cumulative and child ceilings.
 LIMITS = safety.Limits(
     min_reinjection_days=84,
     window_days=84,
-    adult_max_units=Decimal("400"),
-    paediatric_units_per_kg=Decimal("10"),
-    paediatric_max_units=Decimal("340"),
-    in_use_hours={ONA: 24, ABO: 24},
+    adult_max_units={ONA: Decimal("400"), ABO: None, INCO: None, RIMA: None},
+    paediatric_ceiling={
+        ONA: (Decimal("10"), Decimal("340")),
+        ABO: None,
+        INCO: None,
+        RIMA: None,
+    },
+    in_use_hours={ONA: 24, ABO: 24, INCO: 24, RIMA: 24},
 )
 
 
@@ -27,6 +34,10 @@ def at(hours: float = 0) -> datetime.datetime:
 
 def codes(warnings) -> list[str]:
     return [warning.code for warning in warnings]
+
+
+def sites(*units, muscle="zygomaticus_major", side="right") -> list[safety.Site]:
+    return [safety.Site(muscle, side, Decimal(str(u))) for u in units]
 
 
 class TestReinjectionInterval:
@@ -151,8 +162,7 @@ class TestPaediatricDose:
             units=Decimal(units),
             session_on=DAY,
             window_days=84,
-            units_per_kg=Decimal("10"),
-            max_units=Decimal("340"),
+            ceiling=(Decimal("10"), Decimal("340")),
         )
 
     def test_at_the_per_kg_ceiling_is_fine(self):
@@ -194,14 +204,17 @@ class TestSessionWarnings:
     def warnings(self, **changes):
         values = dict(
             product=ONA,
-            units=Decimal("50"),
+            sites=sites(50),
             performed_at=at(1),
             reconstituted_at=at(0),
             expiry_date=DAY,
             session_on=DAY,
             prior=[],
+            age_years=50,
             is_minor=False,
             weight_kg=None,
+            indication="hemifacial_spasm",
+            consent_obtained=True,
             red_flag_labels=[],
             limits=LIMITS,
         )
@@ -225,7 +238,7 @@ class TestSessionWarnings:
         self,
     ):
         warnings = self.warnings(
-            units=Decimal("250"), is_minor=True, weight_kg=Decimal("20")
+            sites=sites(250), age_years=15, is_minor=True, weight_kg=Decimal("20")
         )
         assert codes(warnings) == ["paediatric_dose"]
 
@@ -233,20 +246,24 @@ class TestSessionWarnings:
         prior = [PriorSession(DAY - datetime.timedelta(days=10), ABO, Decimal("300"))]
         warnings = self.warnings(
             product=ONA,
-            units=Decimal("401"),
+            sites=sites(401),
             performed_at=at(30),
             reconstituted_at=at(0),
             expiry_date=DAY - datetime.timedelta(days=1),
             session_on=DAY + datetime.timedelta(days=1),
             prior=prior,
+            age_years=11,
+            consent_obtained=False,
             red_flag_labels=["Long-tract signs"],
         )
         assert codes(warnings) == [
             "reinjection_interval",
             "cumulative_dose",
+            "off_label_age",
             "expired_lot",
             "vial_in_use",
             "product_switch",
+            "consent_missing",
             "red_flag",
         ]
 

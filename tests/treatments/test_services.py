@@ -86,7 +86,11 @@ class TestToxinSafetyWarnings:
             performed_at=at(datetime.date(2026, 6, 1)),
             reconstituted_at=at(datetime.date(2026, 6, 1)),
             expiry_date=datetime.date(2027, 1, 31),
-            units=[Decimal("25"), Decimal("25")],
+            sites=[
+                ("zygomaticus_major", "right", Decimal("25")),
+                ("zygomaticus_major", "left", Decimal("25")),
+            ],
+            consent_obtained=True,
         )
         values.update(changes)
         return [warning.code for warning in toxin_safety_warnings(**values)]
@@ -133,16 +137,37 @@ class TestToxinSafetyWarnings:
             )
             InjectionFactory(session=session, units=Decimal(units))
         # 200 + 201 Botox units is over 400; the 300 Dysport units never count.
-        assert "cumulative_dose" in self.warn(course, units=[Decimal("201")])
-        assert "cumulative_dose" not in self.warn(course, units=[Decimal("200")])
+        assert "cumulative_dose" in self.warn(
+            course, sites=[("frontalis", "right", Decimal("201"))]
+        )
+        assert "cumulative_dose" not in self.warn(
+            course, sites=[("frontalis", "right", Decimal("200"))]
+        )
 
     def test_red_flags_of_the_courses_case_are_shown(self, course):
         course.case.red_flags = ["long_tract_signs"]
         assert self.warn(course) == ["red_flag"]
 
     def test_a_child_without_weight_is_flagged(self, course):
-        course.case.patient.date_of_birth = datetime.date(2016, 1, 1)
+        course.case.patient.date_of_birth = datetime.date(2012, 1, 1)  # 14
         assert self.warn(course) == ["paediatric_weight_missing"]
+
+    def test_the_patients_age_on_the_session_day_decides_off_label_use(self, course):
+        course.case.patient.date_of_birth = datetime.date(2014, 6, 2)  # 12 on 1 June
+        course.case.patient.weight_kg = Decimal("40")
+        assert self.warn(course) == ["off_label_age"]
+        course.case.patient.date_of_birth = datetime.date(2014, 6, 1)
+        assert self.warn(course) == []
+
+    def test_the_case_condition_picks_the_label_rules(self, course):
+        course.case.condition = "blepharospasm"
+        sites = [("oo_preseptal", "right", Decimal("6"))]
+        assert self.warn(course, sites=sites) == ["periocular_site"]
+        course.case.condition = "hemifacial_spasm"
+        assert self.warn(course, sites=sites) == []
+
+    def test_missing_consent_is_a_warning(self, course):
+        assert self.warn(course, consent_obtained=False) == ["consent_missing"]
 
     def test_history_is_read_in_one_query(self, course, django_assert_num_queries):
         for month in (1, 2, 3):

@@ -35,6 +35,12 @@ ONA = Product.ONABOTULINUMTOXINA
 LOCAL = datetime.timezone(datetime.timedelta(0))  # Europe/London in winter is UTC
 
 
+@pytest.fixture(autouse=True)
+def london(settings):
+    """The wall-clock times below are written for a clinic in Europe/London."""
+    settings.TIME_ZONE = "Europe/London"
+
+
 def local(text: str) -> datetime.datetime:
     return datetime.datetime.fromisoformat(text).replace(tzinfo=LOCAL)
 

@@ -173,7 +173,8 @@ def _chart_session(
                 performed_at=session.performed_at,
                 reconstituted_at=session.reconstituted_at,
                 expiry_date=session.expiry_date,
-                units=[site[2] for site in injections.sites() if site],
+                sites=[site for site in injections.sites() if site],
+                consent_obtained=session.consent_obtained,
                 exclude_pk=session.pk,
             )
             # Warnings overridden before (on an earlier save) need no new override;
