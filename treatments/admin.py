@@ -285,11 +285,32 @@ class TreatmentCourseAdmin(ClinicalRecordAdmin):
         return INLINES_BY_KIND.get(obj.kind, [])
 
 
-class InjectionInline(admin.TabularInline):
+class ChartedInTheClinicianPages:
+    """A record whose safety warnings and overrides the admin cannot show: it is
+    charted on the clinician pages only, and shown here read-only with a link."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.display(description="Clinician page")
+def clinician_page_link(model_admin, obj):
+    if obj.pk is None:
+        return "-"
+    return format_html(
+        '<a href="{}">Open, chart or change it on the clinician page</a>',
+        obj.get_absolute_url(),
+    )
+
+
+class InjectionInline(ChartedInTheClinicianPages, admin.TabularInline):
     model = Injection
     fields = ("muscle", "side", "units", "points", "route", "volume")
     readonly_fields = ("volume",)
-    extra = 1
+    extra = 0
     can_delete = False
 
     def get_queryset(self, request):
@@ -303,7 +324,7 @@ class InjectionInline(admin.TabularInline):
         return obj.volume_ml()
 
 
-class AdverseEffectInline(admin.TabularInline):
+class AdverseEffectInline(ChartedInTheClinicianPages, admin.TabularInline):
     model = AdverseEffect
     fields = ("kind", "severity", "onset_on", "resolved_on", "notes")
     extra = 0
@@ -313,6 +334,9 @@ class AdverseEffectInline(admin.TabularInline):
 
 @admin.register(ToxinSession)
 class ToxinSessionAdmin(ClinicalRecordAdmin):
+    """Read-only but for "entered in error": sessions are charted, changed and
+    overridden on the clinician pages, where the safety rules are checked."""
+
     list_display = (
         "performed_at",
         "patient",
@@ -327,6 +351,7 @@ class ToxinSessionAdmin(ClinicalRecordAdmin):
     autocomplete_fields = ("course", "injector", "assistant")
     date_hierarchy = "performed_at"
     readonly_fields = (
+        "clinician_page",
         "concentration",
         "units_by_product",
         "units_by_side",
@@ -341,6 +366,7 @@ class ToxinSessionAdmin(ClinicalRecordAdmin):
             None,
             {
                 "fields": (
+                    "clinician_page",
                     "course",
                     "performed_at",
                     ("injector", "assistant"),
@@ -401,6 +427,20 @@ class ToxinSessionAdmin(ClinicalRecordAdmin):
     inlines = (InjectionInline, AdverseEffectInline)
 
     patient = patient_column("course__case__patient")
+    clinician_page = clinician_page_link
+
+    def has_add_permission(self, request):
+        return False
+
+    def get_readonly_fields(self, request, obj=None):
+        editable = {"entered_in_error", "entered_in_error_reason"}
+        shown = [
+            name
+            for fieldset in self.fieldsets
+            for line in fieldset[1]["fields"]
+            for name in (line if isinstance(line, tuple) else (line,))
+        ]
+        return [name for name in shown if name not in editable]
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_total_units()
@@ -465,7 +505,7 @@ def _join_totals(totals: dict[str, Decimal], labels: dict[str, str]) -> str:
 
 
 @admin.register(Injection)
-class InjectionAdmin(ClinicalRecordAdmin):
+class InjectionAdmin(ChartedInTheClinicianPages, ClinicalRecordAdmin):
     list_display = (
         "session",
         "patient",
@@ -496,7 +536,7 @@ class InjectionAdmin(ClinicalRecordAdmin):
 
 
 @admin.register(AdverseEffect)
-class AdverseEffectAdmin(ClinicalRecordAdmin):
+class AdverseEffectAdmin(ChartedInTheClinicianPages, ClinicalRecordAdmin):
     list_display = (
         "kind",
         "severity",

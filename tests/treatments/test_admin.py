@@ -291,7 +291,9 @@ def session_form_data(session: ToxinSession, **changes) -> dict:
     return data
 
 
-def test_saving_a_session_with_an_injection_inline_stores_it(client, clinic_admin):
+def test_the_session_admin_changes_nothing_but_entered_in_error(client, clinic_admin):
+    """A 440 U site and a new lot posted to the admin are not saved: sessions are
+    charted on the clinician pages, where the safety rules are checked."""
     session = ToxinSessionFactory(vial_size_units=100, diluent_volume_ml=Decimal("4"))
     client.force_login(clinic_admin)
 
@@ -299,48 +301,43 @@ def test_saving_a_session_with_an_injection_inline_stores_it(client, clinic_admi
         admin_url(ToxinSession, "change", session.pk),
         session_form_data(
             session,
+            lot_number="OTHER-LOT",
+            entered_in_error="on",
+            entered_in_error_reason="Charted against the wrong patient.",
             **{
                 "injections-TOTAL_FORMS": 1,
                 "injections-0-muscle": Muscle.OO_PRETARSAL_UPPER_LATERAL,
                 "injections-0-side": Side.RIGHT,
-                "injections-0-units": "2.5",
+                "injections-0-units": "440",
                 "injections-0-points": 1,
                 "injections-0-route": "im",
             },
         ),
     )
 
-    assert response.status_code == 302, response.context["errors"]
-    [injection] = session.injections.all()
-    assert injection.units == Decimal("2.50")
-    assert injection.side == Side.RIGHT
-    assert injection.history.first().history_user == clinic_admin
-    page = client.get(admin_url(ToxinSession, "change", session.pk)).content.decode()
-    assert "2.5 U per 0.1 mL" in page
+    assert response.status_code == 302
+    saved = ToxinSession.objects.get(pk=session.pk)
+    assert saved.lot_number == session.lot_number
+    assert not saved.injections.exists()
+    assert saved.entered_in_error is True
+    assert saved.history.first().history_user == clinic_admin
 
 
-def test_an_invalid_injection_is_refused_with_its_message(client, clinic_admin):
+def test_the_session_page_links_to_the_clinician_page(client, clinic_admin):
     session = ToxinSessionFactory()
     client.force_login(clinic_admin)
+    page = client.get(admin_url(ToxinSession, "change", session.pk)).content.decode()
+    assert session.get_absolute_url() in page
+    assert 'name="lot_number"' not in page
 
-    response = client.post(
-        admin_url(ToxinSession, "change", session.pk),
-        session_form_data(
-            session,
-            **{
-                "injections-TOTAL_FORMS": 1,
-                "injections-0-muscle": Muscle.FRONTALIS,
-                "injections-0-side": Side.MIDLINE,
-                "injections-0-units": "2.5",
-                "injections-0-points": 1,
-                "injections-0-route": "im",
-            },
-        ),
-    )
 
-    assert response.status_code == 200
-    assert "Only the procerus is injected in the midline" in response.content.decode()
-    assert not session.injections.exists()
+@pytest.mark.parametrize("model", [ToxinSession, Injection, AdverseEffect])
+def test_sessions_sites_and_effects_cannot_be_added_in_the_admin(
+    client, clinic_admin, model
+):
+    client.force_login(clinic_admin)
+    assert client.get(admin_url(model, "add")).status_code == 403
+    assert client.post(admin_url(model, "add"), {}).status_code == 403
 
 
 def test_course_page_lists_its_toxin_sessions_read_only(client, clinic_admin):
