@@ -53,6 +53,20 @@ def env_decimal_or_none(name: str, default: str) -> Decimal | None:
     return env_decimal(name, value) if value else None
 
 
+def env_int_list(name: str) -> tuple[int, ...]:
+    """Comma-separated whole numbers above 0, or () when unset."""
+    value = os.environ.get(name, "").strip()
+    try:
+        numbers = tuple(int(part) for part in value.split(",") if part.strip())
+    except ValueError:
+        numbers = (0,)
+    if any(number <= 0 for number in numbers):
+        raise ImproperlyConfigured(
+            f"{name} must be whole numbers above 0 separated by commas, got {value!r}"
+        )
+    return numbers
+
+
 def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
     value = os.environ.get(name, "").strip() or default
     if value not in choices:
@@ -244,6 +258,13 @@ CLINIC_ADULT_MAX_UNITS = {
         f"CLINIC_ADULT_MAX_UNITS_{suffix}", "400" if suffix == "ONA" else ""
     )
     for product, suffix in TOXIN_PRODUCT_SUFFIXES.items()
+}
+# Vial sizes a product is sold in, where the clinic's differ from the table in
+# treatments/dosing.py (e.g. CLINIC_VIAL_SIZES_ONA=50,100,200).
+CLINIC_VIAL_SIZES = {
+    product: sizes
+    for product, suffix in TOXIN_PRODUCT_SUFFIXES.items()
+    if (sizes := env_int_list(f"CLINIC_VIAL_SIZES_{suffix}"))
 }
 # Per product: (units per kg, maximum units), or None for no paediatric ceiling.
 CLINIC_PAEDIATRIC_CEILING = {

@@ -178,6 +178,29 @@ def adult_birth_cutoff(day: datetime.date) -> datetime.date:
         return day.replace(year=day.year - years, day=28)
 
 
+def refuse_before_birth(patient, **moments) -> None:
+    """Refuse, next to its field, any clinical date or time before the patient's
+    birth: such a record cannot be true, and no override makes it so."""
+    if patient is None or patient.date_of_birth is None:
+        return
+    errors = {}
+    for field, moment in moments.items():
+        if moment is None:
+            continue
+        day = (
+            timezone.localtime(moment).date()
+            if isinstance(moment, datetime.datetime)
+            else moment
+        )
+        if day < patient.date_of_birth:
+            errors[field] = (
+                f"This is before the patient's birth on "
+                f"{patient.date_of_birth:%d %b %Y}."
+            )
+    if errors:
+        raise ValidationError(errors)
+
+
 class PatientQuerySet(models.QuerySet):
     def active(self):
         return self.filter(is_archived=False)
@@ -514,6 +537,13 @@ class Case(models.Model):
         return f"{self.get_condition_display()} ({self.icd10_code})"
 
     def clean(self):
+        refuse_before_birth(
+            self.patient if self.patient_id else None,
+            onset_date=self.onset_date,
+            onset_at=self.onset_at,
+            opened_on=self.opened_on,
+            closed_on=self.closed_on,
+        )
         errors = {}
         self.icd10_code = coding.normalise_code(self.icd10_code or "")
         if self.condition and self.icd10_code:
@@ -768,6 +798,12 @@ class DiagnosticStudy(models.Model):
         return f"{self.get_modality_display()} ordered {self.ordered_on:%d %b %Y}"
 
     def clean(self):
+        refuse_before_birth(
+            self.case.patient if self.case_id else None,
+            ordered_on=self.ordered_on,
+            performed_on=self.performed_on,
+            resulted_on=self.resulted_on,
+        )
         errors = {}
         for modality, fields in FINDING_FIELDS.items():
             if modality == self.modality:
@@ -889,6 +925,9 @@ class Assessment(models.Model):
         return f"{self.get_instrument_display()} {self.score} on {self.assessed_on}"
 
     def clean(self):
+        refuse_before_birth(
+            self.case.patient if self.case_id else None, assessed_on=self.assessed_on
+        )
         try:
             definition = scales.get_definition(self.instrument, self.version)
         except scales.ScaleError as error:

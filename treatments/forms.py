@@ -241,8 +241,13 @@ class BaseInjectionFormSet(forms.BaseInlineFormSet):
         super().clean()
         if any(self.errors):
             return
-        if not [form for form in self.forms if form.site() is not None]:
+        sites = [site for site in self.sites() if site is not None]
+        if not sites:
             raise forms.ValidationError("Chart at least one injected site.")
+        # The session form was cleaned first, so the instance holds its vial.
+        overdraw = self.instance.vial_overdraw(sum(units for _, _, units in sites))
+        if overdraw:
+            raise forms.ValidationError(overdraw, code="vial_overdraw")
 
     def sites(self) -> list[tuple[str, str, Decimal] | None]:
         return [form.site() for form in self.forms]

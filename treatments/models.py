@@ -12,8 +12,15 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from patients.fields import MultipleChoiceField
-from patients.models import Case, Condition, Patient, entered_in_error_constraint
+from patients.models import (
+    Case,
+    Condition,
+    Patient,
+    entered_in_error_constraint,
+    refuse_before_birth,
+)
 from treatments import dosing
+from treatments.safety import format_units
 
 # Choice enums live at module level so that Meta.constraints can reference them.
 
@@ -257,6 +264,9 @@ FORM_TOKEN_HELP = (
 # DOMAIN.md 4.1-4.2: oral steroids within 72 hours of the onset of Bell's palsy.
 STEROIDS = ("prednisolone", "prednisone")
 BELLS_STEROID_WINDOW = datetime.timedelta(hours=72)
+# A session is charted when it is given; a clock a few minutes fast is not a future
+# session.
+FUTURE_TOLERANCE = datetime.timedelta(minutes=10)
 
 
 def _form_token():
@@ -361,6 +371,11 @@ class TreatmentCourse(models.Model):
         return f"{self.get_kind_display()} from {self.started_on:%d %b %Y}"
 
     def clean(self):
+        refuse_before_birth(
+            self.case.patient if self.case_id else None,
+            started_on=self.started_on,
+            ended_on=self.ended_on,
+        )
         # These repeat Meta.constraints so that a form shows each message next to
         # its field; the constraint on a field with an error is then skipped.
         errors = {}
@@ -553,6 +568,17 @@ class ToxinSession(models.Model):
         return reverse("treatments:toxinsession_detail", args=[self.pk])
 
     def clean(self):
+        refuse_before_birth(
+            self.course.case.patient if self.course_id else None,
+            performed_at=self.performed_at,
+        )
+        if self.performed_at and self.performed_at > timezone.now() + FUTURE_TOLERANCE:
+            raise ValidationError(
+                {
+                    "performed_at": "A session is charted once it is given: this "
+                    "time is in the future."
+                }
+            )
         # The constraints hold these rules; here they get a message next to the
         # field the user has to change.
         errors = {}
@@ -568,6 +594,12 @@ class ToxinSession(models.Model):
         ):
             errors["reconstituted_at"] = (
                 "The vial must be reconstituted before the session."
+            )
+        sizes = self.vial_sizes_sold()
+        if self.vial_size_units and sizes and self.vial_size_units not in sizes:
+            errors["vial_size_units"] = (
+                f"{self.get_product_display()} is sold in "
+                f"{', '.join(str(size) for size in sizes)} U vials."
             )
         if (
             self.units_discarded is not None
@@ -585,6 +617,28 @@ class ToxinSession(models.Model):
             errors["peak_day"] = "The peak cannot come before the onset."
         if errors:
             raise ValidationError(errors)
+
+    def vial_sizes_sold(self) -> tuple[int, ...]:
+        """The vial sizes of the product: the clinic's, else the table's."""
+        if self.product not in dosing.PRODUCTS:
+            return ()
+        return settings.CLINIC_VIAL_SIZES.get(self.product) or (
+            dosing.PRODUCTS[self.product].vial_sizes
+        )
+
+    def vial_overdraw(self, charted_units: Decimal) -> str:
+        """Why the charted and discarded units cannot have come from the vial, or
+        "" when they can."""
+        if self.vial_size_units is None or self.units_discarded is None:
+            return ""
+        drawn = charted_units + self.units_discarded
+        if drawn <= self.vial_size_units:
+            return ""
+        return (
+            f"{format_units(charted_units)} U charted and "
+            f"{format_units(self.units_discarded)} U discarded come to more than "
+            f"the {self.vial_size_units} U vial holds."
+        )
 
     def record_override(self, *, warnings: list[str], reason: str, by, at) -> None:
         """Keep the overridden warnings with who overrode them, when and why; the
@@ -766,6 +820,10 @@ class TherapySession(models.Model):
         return f"{self.get_focus_display()} on {self.session_on:%d %b %Y}"
 
     def clean(self):
+        refuse_before_birth(
+            self.course.case.patient if self.course_id else None,
+            session_on=self.session_on,
+        )
         if self.course_id and self.course.kind != CourseKind.PHYSICAL_THERAPY:
             raise ValidationError(
                 {"course": "Therapy sessions belong to a physical-therapy course."}
@@ -829,6 +887,11 @@ class MedicationOrder(models.Model):
         )
 
     def clean(self):
+        refuse_before_birth(
+            self.course.case.patient if self.course_id else None,
+            start_on=self.start_on,
+            stop_on=self.stop_on,
+        )
         if self.course_id and self.course.kind != CourseKind.MEDICATION:
             raise ValidationError(
                 {"course": "Medication orders belong to a medication course."}
@@ -925,6 +988,12 @@ class Referral(models.Model):
         return f"{self.get_specialty_display()} referral to {self.to_name}"
 
     def clean(self):
+        refuse_before_birth(
+            self.course.case.patient if self.course_id else None,
+            sent_on=self.sent_on,
+            replied_on=self.replied_on,
+            surgery_on=self.surgery_on,
+        )
         if self.course_id and self.course.kind != CourseKind.SURGICAL_REFERRAL:
             raise ValidationError(
                 {"course": "Referrals belong to a surgical-referral course."}
@@ -973,6 +1042,10 @@ class ReferralFollowUp(models.Model):
         return f"{self.get_timepoint_display()} follow-up"
 
     def clean(self):
+        refuse_before_birth(
+            self.referral.course.case.patient if self.referral_id else None,
+            seen_on=self.seen_on,
+        )
         # The unique constraint's message next to the timepoint: a form that does
         # not edit the referral would otherwise skip the constraint.
         if (
@@ -1075,6 +1148,9 @@ class Appointment(models.Model):
         return f"{self.get_kind_display()} {when:%d %b %Y %H:%M}"
 
     def clean(self):
+        refuse_before_birth(
+            self.patient if self.patient_id else None, starts_at=self.starts_at
+        )
         if self.course_id and self.course.case.patient_id != self.patient_id:
             raise ValidationError(
                 {"course": "The course belongs to a different patient."}

@@ -569,16 +569,17 @@ class TestSafetyWarningsOnCreate:
     def test_every_warning_shows_its_numbers(
         self, client, neurologist, course, patient
     ):
+        earlier_session(patient, days_before=40, units="300")
         earlier_session(patient, days_before=10, product=Product.ABOBOTULINUMTOXINA)
         course.case.red_flags = ["long_tract_signs"]
         course.case.save()
         client.force_login(neurologist)
         data = session_data(
             neurologist,
-            rows=[(Muscle.PLATYSMA, Side.RIGHT, "401")],
+            rows=[(Muscle.PLATYSMA, Side.RIGHT, "101")],
             expiry_date="2026-03-01",
             reconstituted_at="2026-03-01T09:59",
-            vial_size_units="500",
+            vial_size_units="200",
         )
         html = client.post(create_url(course), data).content.decode()
         assert "Re-injection 10 days" in html
