@@ -1,3 +1,4 @@
+from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
@@ -89,9 +90,27 @@ class UserAdmin(BaseUserAdmin):
 
     def get_search_results(self, request, queryset, search_term):
         if is_autocomplete_for_own_form(request):
-            # Former staff stay on their old records but are not offered for new ones.
+            # Former staff stay on their old records but are not offered for new
+            # ones, and each field offers only the roles that fit it.
             queryset = queryset.filter(is_active=True)
+            roles = self._roles_for_field(request)
+            if roles:
+                queryset = queryset.filter(
+                    pk__in=User.objects.in_roles(*roles).values("pk")
+                )
         return super().get_search_results(request, queryset, search_term)
+
+    def _roles_for_field(self, request) -> tuple[str, ...]:
+        try:
+            model = apps.get_model(
+                request.GET.get("app_label", ""), request.GET.get("model_name", "")
+            )
+        except LookupError:
+            return ()
+        source = self.admin_site._registry.get(model)
+        return getattr(source, "user_roles", {}).get(
+            request.GET.get("field_name", ""), ()
+        )
 
     def has_delete_permission(self, request, obj=None):
         # Users sign clinical records: they are deactivated, never deleted.

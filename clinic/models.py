@@ -1,6 +1,40 @@
 from django.conf import settings
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
+
+
+class Role(models.TextChoices):
+    """The role groups (clinic/migrations/0003_roles.py); a group's name is its
+    value."""
+
+    NEUROLOGIST = "Neurologist"
+    INJECTOR = "Injector"
+    THERAPIST = "Therapist"
+    SCHEDULER = "Scheduler"
+    CLINIC_ADMIN = "Clinic admin"
+
+
+# Who may be picked for which part in a record.
+INJECTING_ROLES = (Role.NEUROLOGIST, Role.INJECTOR)
+CLINICAL_ROLES = (Role.NEUROLOGIST, Role.INJECTOR, Role.THERAPIST)
+
+
+class UserQuerySet(models.QuerySet):
+    def in_roles(self, *roles: str, also: int | None = None):
+        """Active users holding one of `roles`, and the user a record already names
+        (so that an edit keeps a pick that no longer fits), by name."""
+        chosen = models.Q(
+            pk__in=self.model.objects.filter(
+                is_active=True, groups__name__in=roles
+            ).values("pk")
+        )
+        if also is not None:
+            chosen |= models.Q(pk=also)
+        return self.filter(chosen).order_by("last_name", "first_name", "username")
+
+
+class ClinicUserManager(UserManager.from_queryset(UserQuerySet)):
+    pass
 
 
 class User(AbstractUser):
@@ -9,6 +43,8 @@ class User(AbstractUser):
         blank=True,
         help_text="Professional credentials shown on charted records, e.g. MD, RN.",
     )
+
+    objects = ClinicUserManager()
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"

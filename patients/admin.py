@@ -4,6 +4,7 @@ from django.db import transaction
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
+from clinic.models import CLINICAL_ROLES, Role, User
 from patients.forms import BaseGuardianFormSet, PatientForm
 from patients.models import Case, DiagnosticStudy, Guardian, Patient
 from patients.search import parse_search_date
@@ -38,6 +39,10 @@ class ClinicalRecordAdmin(SimpleHistoryAdmin):
     permission either (clinic/migrations/0003_roles.py).
     """
 
+    # The roles each user field offers (clinic.admin.UserAdmin's autocomplete reads
+    # this too): field name -> role names.
+    user_roles: dict[str, tuple[str, ...]] = {}
+
     def has_delete_permission(self, request, obj=None):
         return False
 
@@ -45,6 +50,15 @@ class ClinicalRecordAdmin(SimpleHistoryAdmin):
         actions = super().get_actions(request)
         actions.pop("delete_selected", None)
         return actions
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        for name, roles in self.user_roles.items():
+            if name in form.base_fields:
+                form.base_fields[name].queryset = User.objects.in_roles(
+                    *roles, also=getattr(obj, f"{name}_id", None)
+                )
+        return form
 
 
 class GuardianInline(admin.TabularInline):
@@ -75,6 +89,7 @@ class PatientAdmin(ClinicalRecordAdmin):
     search_fields = PATIENT_SEARCH_FIELDS
     search_help_text = "MRN, name, or date of birth (1968-05-17 or 17/05/1968)."
     autocomplete_fields = ("responsible_neurologist",)
+    user_roles = {"responsible_neurologist": (Role.NEUROLOGIST,)}
     readonly_fields = ("created_at", "updated_at")
     fieldsets = (
         (
@@ -177,6 +192,7 @@ class CaseAdmin(ClinicalRecordAdmin):
     list_select_related = ("patient", "responsible_neurologist")
     search_fields = ("icd10_code", *patient_search_fields("patient"))
     autocomplete_fields = ("patient", "responsible_neurologist")
+    user_roles = {"responsible_neurologist": (Role.NEUROLOGIST,)}
     date_hierarchy = "opened_on"
     readonly_fields = ("code_system_version",)
     fieldsets = (
@@ -234,6 +250,7 @@ class DiagnosticStudyAdmin(ClinicalRecordAdmin):
     list_select_related = ("case__patient", "reviewed_by")
     search_fields = ("description", *patient_search_fields("case__patient"))
     autocomplete_fields = ("case", "ordered_by", "reviewed_by")
+    user_roles = {"ordered_by": CLINICAL_ROLES, "reviewed_by": (Role.NEUROLOGIST,)}
     date_hierarchy = "ordered_on"
     readonly_fields = ("report_link",)
     fieldsets = (

@@ -2,6 +2,7 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
 
+from clinic.models import Role
 from patients import coding
 from patients.models import (
     FINDING_FIELDS,
@@ -44,6 +45,12 @@ class PatientForm(forms.ModelForm):
             "date_of_birth": forms.DateInput(**DATE_INPUT),
             "weight_measured_on": forms.DateInput(**DATE_INPUT),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["responsible_neurologist"].queryset = neurologists(
+            also=self.instance.responsible_neurologist_id
+        )
 
     def clean_mrn(self):
         return self.cleaned_data["mrn"].strip().upper()
@@ -94,11 +101,7 @@ GuardianFormSet = forms.inlineformset_factory(
 
 def neurologists(*, also: int | None = None):
     """Active users in the Neurologist role, and the one a record already names."""
-    in_role = User.objects.filter(groups__name="Neurologist", is_active=True)
-    chosen = User.objects.filter(pk__in=in_role.values("pk"))
-    if also is not None:
-        chosen = chosen | User.objects.filter(pk=also)
-    return chosen.order_by("last_name", "first_name", "username")
+    return User.objects.in_roles(Role.NEUROLOGIST, also=also)
 
 
 def _code_label(condition: str, code: str, unconfirmed: frozenset[str]) -> str:

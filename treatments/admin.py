@@ -3,6 +3,7 @@ from decimal import Decimal
 from django.contrib import admin
 from django.utils.html import format_html, format_html_join
 
+from clinic.models import CLINICAL_ROLES, INJECTING_ROLES, Role
 from patients import scales
 from patients.admin import ClinicalRecordAdmin, patient_column, patient_search_fields
 from patients.models import Assessment
@@ -60,6 +61,7 @@ class AssessmentAdmin(ClinicalRecordAdmin):
     list_select_related = ("case__patient", "rater")
     search_fields = patient_search_fields("case__patient")
     autocomplete_fields = ("case", "rater")
+    user_roles = {"rater": CLINICAL_ROLES}
     date_hierarchy = "assessed_on"
     readonly_fields = (
         "scale_items",
@@ -266,6 +268,7 @@ class TreatmentCourseAdmin(ClinicalRecordAdmin):
     list_select_related = ("case__patient", "responsible_clinician")
     search_fields = ("goal", *patient_search_fields("case__patient"))
     autocomplete_fields = ("case", "responsible_clinician")
+    user_roles = {"responsible_clinician": CLINICAL_ROLES}
     date_hierarchy = "started_on"
     fields = (
         "case",
@@ -349,6 +352,7 @@ class ToxinSessionAdmin(ClinicalRecordAdmin):
     list_select_related = ("course__case__patient", "injector")
     search_fields = ("lot_number", *patient_search_fields("course__case__patient"))
     autocomplete_fields = ("course", "injector", "assistant")
+    user_roles = {"injector": INJECTING_ROLES, "assistant": CLINICAL_ROLES}
     date_hierarchy = "performed_at"
     readonly_fields = (
         "clinician_page",
@@ -573,6 +577,7 @@ class TherapySessionAdmin(ClinicalRecordAdmin):
     list_select_related = ("course__case__patient", "therapist")
     search_fields = patient_search_fields("course__case__patient")
     autocomplete_fields = ("course", "therapist")
+    user_roles = {"therapist": (Role.THERAPIST, Role.NEUROLOGIST)}
     date_hierarchy = "session_on"
     fieldsets = (
         (
@@ -617,6 +622,7 @@ class MedicationOrderAdmin(ClinicalRecordAdmin):
         *patient_search_fields("course__case__patient"),
     )
     autocomplete_fields = ("course", "prescriber")
+    user_roles = {"prescriber": (Role.NEUROLOGIST,)}
     date_hierarchy = "start_on"
     fieldsets = (
         (
@@ -708,6 +714,7 @@ class AppointmentAdmin(ClinicalRecordAdmin):
     list_select_related = ("patient", "clinician")
     search_fields = patient_search_fields("patient")
     autocomplete_fields = ("patient", "clinician", "course")
+    user_roles = {"clinician": CLINICAL_ROLES}
     date_hierarchy = "starts_at"
     fields = (
         "patient",

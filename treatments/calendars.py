@@ -37,8 +37,6 @@ LONGEST_VISIT = datetime.timedelta(days=1)
 # The feed shows recent and coming visits, not the whole history.
 FEED_PAST = datetime.timedelta(days=30)
 FEED_FUTURE = datetime.timedelta(days=180)
-# The clinical roles: each has a column in the whole-clinic calendar.
-CLINICAL_ROLES = ("Neurologist", "Injector", "Therapist")
 
 _ACTIVE = frozenset(str(status) for status in ACTIVE_APPOINTMENT_STATUSES)
 

@@ -6,10 +6,9 @@ from crispy_forms.layout import Column, Fieldset, Layout, Row
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
-from django.db.models import Q
 from django.utils import timezone
 
+from clinic.models import CLINICAL_ROLES, INJECTING_ROLES
 from patients import scales
 from patients.models import Assessment, Laterality
 from patients.submissions import FormTokenField
@@ -46,24 +45,6 @@ BLANK_INJECTION_ROWS = 12
 
 def _clinic_time(text: str) -> str:
     return f"{text} Clinic time ({settings.TIME_ZONE})."
-
-
-def _users_who_may(app_label: str, codename: str):
-    """Active users holding a permission through a group, directly or as superuser."""
-    permission = Permission.objects.filter(
-        content_type__app_label=app_label, codename=codename
-    )
-    return (
-        get_user_model()
-        .objects.filter(is_active=True)
-        .filter(
-            Q(groups__permissions__in=permission)
-            | Q(user_permissions__in=permission)
-            | Q(is_superuser=True)
-        )
-        .distinct()
-        .order_by("last_name", "first_name", "username")
-    )
 
 
 class UserChoiceField(forms.ModelChoiceField):
@@ -120,13 +101,12 @@ class ToxinSessionForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk is not None:
             del self.fields["form_token"]  # only a new session needs one
-        self.fields["injector"].queryset = _users_who_may(
-            "treatments", "add_toxinsession"
+        users = get_user_model().objects
+        self.fields["injector"].queryset = users.in_roles(
+            *INJECTING_ROLES, also=self.instance.injector_id
         )
-        self.fields["assistant"].queryset = (
-            get_user_model()
-            .objects.filter(is_active=True)
-            .order_by("last_name", "first_name", "username")
+        self.fields["assistant"].queryset = users.in_roles(
+            *CLINICAL_ROLES, also=self.instance.assistant_id
         )
         self.fields["performed_at"].help_text = _clinic_time("When injected.")
         self.fields["reconstituted_at"].help_text = _clinic_time(
@@ -522,19 +502,9 @@ class AssessmentForm(forms.ModelForm):
                 return
 
 
-# Who may be responsible for a course.
-CLINICAL_ROLES = ("Neurologist", "Injector", "Therapist")
-
-
 def responsible_clinicians(*, also: int | None = None):
     """Active users in a clinical role, and the one a course already names."""
-    in_role = User.objects.filter(
-        groups__name__in=CLINICAL_ROLES, is_active=True
-    ).values("pk")
-    chosen = Q(pk__in=in_role)
-    if also is not None:
-        chosen |= Q(pk=also)
-    return User.objects.filter(chosen).order_by("last_name", "first_name", "username")
+    return User.objects.in_roles(*CLINICAL_ROLES, also=also)
 
 
 class CourseForm(forms.ModelForm):

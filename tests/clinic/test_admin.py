@@ -129,9 +129,13 @@ def autocomplete(client, app_label, model_name, field_name, term):
     )
 
 
-def test_a_neurologist_can_pick_an_active_clinician(client, neurologist):
-    active = UserFactory(last_name="Adeyemi", is_staff=True)
-    UserFactory(last_name="Adebayo", is_staff=True, is_active=False)
+def test_a_neurologist_can_pick_an_active_neurologist(client, neurologist):
+    active = UserFactory(last_name="Adeyemi", is_staff=True, roles=["Neurologist"])
+    UserFactory(
+        last_name="Adebayo", is_staff=True, is_active=False, roles=["Neurologist"]
+    )
+    UserFactory(last_name="Adewale", is_staff=True, roles=["Injector"])
+    UserFactory(last_name="Adeola", is_staff=True, roles=["Clinic admin"])
     client.force_login(neurologist)
 
     response = autocomplete(
@@ -145,7 +149,7 @@ def test_a_neurologist_can_pick_an_active_clinician(client, neurologist):
 
 
 def test_picking_a_clinician_needs_a_form_the_user_may_fill(client, scheduler):
-    UserFactory(last_name="Adeyemi", is_staff=True)
+    UserFactory(last_name="Adeyemi", is_staff=True, roles=["Therapist"])
     client.force_login(scheduler)
 
     allowed = autocomplete(client, "treatments", "appointment", "clinician", "Ade")

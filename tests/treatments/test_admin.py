@@ -364,6 +364,12 @@ def earlier_session(db):
     )
 
 
+@pytest.fixture
+def rater(db):
+    """Scores are rated by a clinician: the admin's picker offers clinical roles."""
+    return UserFactory(roles=["Neurologist"])
+
+
 def assessment_form_data(case, rater, answers) -> dict:
     return {
         "case": case.pk,
@@ -380,14 +386,14 @@ def assessment_form_data(case, rater, answers) -> dict:
 
 
 def test_adding_an_assessment_scores_it_and_stamps_days_since_toxin(
-    client, clinic_admin, earlier_session
+    client, clinic_admin, earlier_session, rater
 ):
     case = earlier_session.course.case
     client.force_login(clinic_admin)
 
     response = client.post(
         admin_url(Assessment, "add"),
-        assessment_form_data(case, clinic_admin, {"severity": 3, "frequency": 2}),
+        assessment_form_data(case, rater, {"severity": 3, "frequency": 2}),
     )
 
     assert response.status_code == 302
@@ -398,28 +404,28 @@ def test_adding_an_assessment_scores_it_and_stamps_days_since_toxin(
     assert assessment.history.first().history_user == clinic_admin
 
 
-def test_a_session_of_another_patient_is_not_counted(client, clinic_admin):
+def test_a_session_of_another_patient_is_not_counted(client, clinic_admin, rater):
     ToxinSessionFactory()
     case = CaseFactory()
     client.force_login(clinic_admin)
 
     client.post(
         admin_url(Assessment, "add"),
-        assessment_form_data(case, clinic_admin, {"severity": 1, "frequency": 1}),
+        assessment_form_data(case, rater, {"severity": 1, "frequency": 1}),
     )
 
     assert Assessment.objects.get().days_since_last_toxin is None
 
 
 def test_invalid_answers_name_the_item_and_save_nothing(
-    client, clinic_admin, earlier_session
+    client, clinic_admin, earlier_session, rater
 ):
     case = earlier_session.course.case
     client.force_login(clinic_admin)
 
     response = client.post(
         admin_url(Assessment, "add"),
-        assessment_form_data(case, clinic_admin, {"severity": 5, "frequency": 2}),
+        assessment_form_data(case, rater, {"severity": 5, "frequency": 2}),
     )
 
     assert response.status_code == 200

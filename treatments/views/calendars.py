@@ -19,6 +19,7 @@ from django.views.decorators.http import (
     require_safe,
 )
 
+from clinic.models import CLINICAL_ROLES
 from treatments import calendars
 from treatments.models import ACTIVE_APPOINTMENT_STATUSES, Appointment, CalendarFeed
 
@@ -96,7 +97,7 @@ def _calendar_page(request: HttpRequest, *, week: bool) -> HttpResponse:
     # One query: the clinical staff, for the whole-clinic columns and the chooser.
     staff = list(
         get_user_model()
-        .objects.filter(is_active=True, groups__name__in=calendars.CLINICAL_ROLES)
+        .objects.filter(is_active=True, groups__name__in=CLINICAL_ROLES)
         .distinct()
         .order_by("last_name", "first_name", "username")
     )
