@@ -95,7 +95,8 @@ def toxin_entries(sessions) -> list[Entry]:
     for session in sessions:
         units = session.total_units
         detail = f"{units.normalize():f} U" if units is not None else "no sites"
-        detail += f", lot {session.lot_number}, by {session.injector}"
+        lots = ", ".join(vial.lot_number for vial in session.vials.all())
+        detail += f", lot {lots}, by {session.injector}"
         if session.is_overridden:
             overridden = "; ".join(session.overridden_warnings)
             detail += (

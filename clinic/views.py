@@ -178,6 +178,7 @@ def _clinical_records(patient: Patient) -> dict:
             ToxinSession.objects.for_patient(patient)
             .with_total_units()
             .select_related("injector", "overridden_by")
+            .prefetch_related("vials")
             .order_by("performed_at")
         ),
         "therapy_sessions": list(

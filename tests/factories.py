@@ -35,6 +35,7 @@ from treatments.models import (
     TherapySession,
     ToxinSession,
     TreatmentCourse,
+    Vial,
 )
 
 # Fixed, plausible clinical values: nothing a constraint or date rule reads is random.
@@ -147,19 +148,38 @@ class TreatmentCourseFactory(factory.django.DjangoModelFactory):
 class ToxinSessionFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = ToxinSession
+        skip_postgeneration_save = True
 
     course = factory.SubFactory(TreatmentCourseFactory)
     performed_at = SESSION_AT
     injector = factory.SubFactory(UserFactory)
     product = Product.ONABOTULINUMTOXINA
-    vial_size_units = 100
+    consent_obtained = True
+    # One 100 U vial; pass vial__<field> to change it, vial=None for none.
+    vial = factory.RelatedFactory(
+        "tests.factories.VialFactory", factory_related_name="session"
+    )
+
+
+class VialFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Vial
+
+    session = factory.SubFactory(ToxinSessionFactory, vial=None)
+    size_units = 100
     lot_number = factory.Sequence(lambda n: f"C{n:05d}C3")
     expiry_date = datetime.date(2027, 1, 31)
     diluent_volume_ml = Decimal("4.00")
     reconstituted_at = factory.LazyAttribute(
-        lambda o: o.performed_at - datetime.timedelta(hours=1)
+        lambda o: o.session.performed_at - datetime.timedelta(hours=1)
     )
-    consent_obtained = True
+
+
+def _first_vial(injection) -> Vial:
+    session = injection.session
+    if session.pk is None:
+        return VialFactory.build(session=session)
+    return session.vials.first() or VialFactory(session=session)
 
 
 class InjectionFactory(factory.django.DjangoModelFactory):
@@ -167,6 +187,7 @@ class InjectionFactory(factory.django.DjangoModelFactory):
         model = Injection
 
     session = factory.SubFactory(ToxinSessionFactory)
+    vial = factory.LazyAttribute(_first_vial)
     muscle = Muscle.OO_PRETARSAL_UPPER_LATERAL
     side = Side.RIGHT
     units = Decimal("2.50")

@@ -11,7 +11,7 @@ from patients.models import Guardian
 from tests.patients.test_admin import MODELS as PATIENT_MODELS
 from tests.patients.test_admin import admin_url
 from tests.treatments.test_admin import MODELS as TREATMENT_MODELS
-from treatments.models import AdverseEffect, Injection, ToxinSession
+from treatments.models import AdverseEffect, Injection, ToxinSession, Vial
 
 pytestmark = pytest.mark.django_db
 
@@ -32,9 +32,9 @@ def test_changelist_works_and_offers_no_delete(client, clinic_admin, model, make
 
 # Models whose records are written elsewhere, where their rules are checked: a
 # guardian on its patient's page (a minor keeps a guardian who holds consent), a
-# toxin session with its sites and effects on the clinician pages (warnings and
+# toxin session with its vials, sites and effects on the clinician pages (warnings and
 # overrides).
-READ_ONLY = {Guardian, ToxinSession, Injection, AdverseEffect}
+READ_ONLY = {Guardian, ToxinSession, Vial, Injection, AdverseEffect}
 
 
 @pytest.mark.parametrize(("model", "make", "key"), MODELS)

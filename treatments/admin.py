@@ -24,6 +24,7 @@ from treatments.models import (
     TherapySession,
     ToxinSession,
     TreatmentCourse,
+    Vial,
     WaitlistEntry,
 )
 from treatments.services import stamp_days_since_last_toxin
@@ -182,7 +183,6 @@ class ToxinSessionSummaryInline(SummaryInline):
     fields = (
         "performed_at",
         "product",
-        "lot_number",
         "injector",
         "total_units",
         "entered_in_error",
@@ -309,16 +309,45 @@ def clinician_page_link(model_admin, obj):
     )
 
 
+class VialInline(ChartedInTheClinicianPages, admin.TabularInline):
+    model = Vial
+    fields = (
+        "size_units",
+        "lot_number",
+        "expiry_date",
+        "diluent",
+        "diluent_volume_ml",
+        "reconstituted_at",
+        "units_discarded",
+        "waste_reason",
+        "concentration",
+    )
+    readonly_fields = ("concentration",)
+    extra = 0
+    can_delete = False
+
+    def get_queryset(self, request):
+        # The concentration reads the session's product.
+        return super().get_queryset(request).select_related("session")
+
+    @admin.display(description="Concentration")
+    def concentration(self, obj):
+        if obj.pk is None:
+            return "-"
+        per_ml = obj.units_per_ml(obj.session.product)
+        return f"{format_units(per_ml / 10)} U per 0.1 mL ({format_units(per_ml)} U/mL)"
+
+
 class InjectionInline(ChartedInTheClinicianPages, admin.TabularInline):
     model = Injection
-    fields = ("muscle", "side", "units", "points", "route", "volume")
+    fields = ("muscle", "side", "units", "points", "route", "vial", "volume")
     readonly_fields = ("volume",)
     extra = 0
     can_delete = False
 
     def get_queryset(self, request):
-        # volume_ml() reads the session's dilution.
-        return super().get_queryset(request).select_related("session")
+        # volume_ml() reads the session's product and the vial's dilution.
+        return super().get_queryset(request).select_related("session", "vial")
 
     @admin.display(description="Volume (mL)")
     def volume(self, obj):
@@ -344,19 +373,20 @@ class ToxinSessionAdmin(ClinicalRecordAdmin):
         "performed_at",
         "patient",
         "product",
-        "lot_number",
         "injector",
         "total_units",
     )
     list_filter = ("product", "guidance", "entered_in_error")
     list_select_related = ("course__case__patient", "injector")
-    search_fields = ("lot_number", *patient_search_fields("course__case__patient"))
+    search_fields = (
+        "vials__lot_number",
+        *patient_search_fields("course__case__patient"),
+    )
     autocomplete_fields = ("course", "injector", "assistant")
     user_roles = {"injector": INJECTING_ROLES, "assistant": CLINICAL_ROLES}
     date_hierarchy = "performed_at"
     readonly_fields = (
         "clinician_page",
-        "concentration",
         "units_by_product",
         "units_by_side",
         "benefit_days",
@@ -378,20 +408,7 @@ class ToxinSessionAdmin(ClinicalRecordAdmin):
                 )
             },
         ),
-        (
-            "Product and dilution",
-            {
-                "fields": (
-                    "product",
-                    ("lot_number", "expiry_date"),
-                    "vial_size_units",
-                    ("diluent", "diluent_volume_ml"),
-                    "reconstituted_at",
-                    "concentration",
-                    ("units_discarded", "waste_reason"),
-                )
-            },
-        ),
+        ("Product", {"fields": ("product",)}),
         (
             "Consent",
             {
@@ -428,7 +445,7 @@ class ToxinSessionAdmin(ClinicalRecordAdmin):
         ("Notes", {"fields": ("notes",)}),
         ENTERED_IN_ERROR,
     )
-    inlines = (InjectionInline, AdverseEffectInline)
+    inlines = (VialInline, InjectionInline, AdverseEffectInline)
 
     patient = patient_column("course__case__patient")
     clinician_page = clinician_page_link
@@ -463,16 +480,6 @@ class ToxinSessionAdmin(ClinicalRecordAdmin):
     @admin.display(description="Total units", ordering="total_units")
     def total_units(self, obj):
         return format_units(obj.total_units) if obj.total_units is not None else "-"
-
-    @admin.display(description="Concentration")
-    def concentration(self, obj):
-        if obj.pk is None:
-            return "-"
-        per_ml = dosing.units_per_ml(obj.vial_size_units, obj.diluent_volume_ml)
-        return (
-            f"{format_units(obj.units_per_0_1_ml)} U per 0.1 mL "
-            f"({format_units(per_ml)} U/mL)"
-        )
 
     @admin.display(description="Units by product")
     def units_by_product(self, obj):
@@ -521,14 +528,23 @@ class InjectionAdmin(ChartedInTheClinicianPages, ClinicalRecordAdmin):
         "volume",
     )
     list_filter = ("muscle", "side", "route")
-    list_select_related = ("session__course__case__patient",)
+    list_select_related = ("session__course__case__patient", "vial")
     search_fields = (
-        "session__lot_number",
+        "vial__lot_number",
         *patient_search_fields("session__course__case__patient"),
     )
     autocomplete_fields = ("session",)
     readonly_fields = ("volume",)
-    fields = ("session", "muscle", "side", "units", "points", "route", "volume")
+    fields = (
+        "session",
+        "vial",
+        "muscle",
+        "side",
+        "units",
+        "points",
+        "route",
+        "volume",
+    )
 
     patient = patient_column("session__course__case__patient")
 
@@ -537,6 +553,37 @@ class InjectionAdmin(ChartedInTheClinicianPages, ClinicalRecordAdmin):
         if obj.pk is None:
             return "-"
         return obj.volume_ml()
+
+
+@admin.register(Vial)
+class VialAdmin(ChartedInTheClinicianPages, ClinicalRecordAdmin):
+    """Vials are charted with their session on the clinician page; listed here
+    to find a lot."""
+
+    list_display = (
+        "lot_number",
+        "expiry_date",
+        "size_units",
+        "session",
+        "patient",
+        "units_discarded",
+    )
+    list_select_related = ("session__course__case__patient",)
+    search_fields = (
+        "lot_number",
+        *patient_search_fields("session__course__case__patient"),
+    )
+    date_hierarchy = "expiry_date"
+    fields = (
+        "session",
+        "size_units",
+        ("lot_number", "expiry_date"),
+        ("diluent", "diluent_volume_ml"),
+        "reconstituted_at",
+        ("units_discarded", "waste_reason"),
+    )
+
+    patient = patient_column("session__course__case__patient")
 
 
 @admin.register(AdverseEffect)

@@ -28,6 +28,9 @@ class ProductFacts:
     hcpcs: str
     billing_unit: int
     vial_sizes: tuple[int, ...]
+    # A ready-made solution (units per mL) is drawn as supplied: no diluent and no
+    # reconstitution (DOMAIN.md 2.1: rimabotulinumtoxinB, 5,000 U/mL).
+    ready_made_units_per_ml: int | None = None
 
 
 PRODUCTS: dict[str, ProductFacts] = {
@@ -66,6 +69,7 @@ PRODUCTS: dict[str, ProductFacts] = {
         hcpcs="J0587",
         billing_unit=100,
         vial_sizes=(2500, 5000, 10000),
+        ready_made_units_per_ml=5000,
     ),
 }
 
@@ -137,6 +141,24 @@ def units_per_0_1_ml(vial_units: Number, diluent_ml: Number) -> Decimal:
     return vial * Decimal("0.1") / diluent
 
 
+def ready_made_units_per_ml(product: str) -> int | None:
+    """The strength of a product supplied as a solution, or None when it is
+    reconstituted (or unknown)."""
+    facts = PRODUCTS.get(product)
+    return facts.ready_made_units_per_ml if facts else None
+
+
+def vial_units_per_ml(
+    product: str, vial_units: Number, diluent_ml: Number | None
+) -> Decimal:
+    """A vial's concentration: the ready-made strength, else vial units over the
+    diluent volume."""
+    ready_made = ready_made_units_per_ml(product)
+    if ready_made is not None:
+        return Decimal(ready_made)
+    return units_per_ml(vial_units, diluent_ml)
+
+
 def volume_ml(units: Number, vial_units: Number, diluent_ml: Number) -> Decimal:
     """Volume to draw up for a site, to the nearest 0.001 mL (half up).
 
@@ -147,6 +169,18 @@ def volume_ml(units: Number, vial_units: Number, diluent_ml: Number) -> Decimal:
     vial = _positive(vial_units, "vial_units")
     diluent = _positive(diluent_ml, "diluent_ml")
     return (dose * diluent / vial).quantize(VOLUME_STEP_ML, rounding=ROUND_HALF_UP)
+
+
+def vial_volume_ml(
+    product: str, units: Number, vial_units: Number, diluent_ml: Number | None
+) -> Decimal:
+    """Volume to draw for a site from a vial of the product: from a ready-made
+    solution, units over its strength; else as `volume_ml`."""
+    ready_made = ready_made_units_per_ml(product)
+    if ready_made is None:
+        return volume_ml(units, vial_units, diluent_ml)
+    dose = _units(units)
+    return (dose / ready_made).quantize(VOLUME_STEP_ML, rounding=ROUND_HALF_UP)
 
 
 def billing_units(product: str, units: Number) -> Decimal:

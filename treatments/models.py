@@ -20,7 +20,7 @@ from patients.models import (
     refuse_before_birth,
 )
 from treatments import dosing
-from treatments.safety import format_units
+from treatments.safety import format_units, product_name
 
 # Choice enums live at module level so that Meta.constraints can reference them.
 
@@ -267,6 +267,7 @@ BELLS_STEROID_WINDOW = datetime.timedelta(hours=72)
 # A session is charted when it is given; a clock a few minutes fast is not a future
 # session.
 FUTURE_TOLERANCE = datetime.timedelta(minutes=10)
+DEFAULT_DILUENT = "0.9% sodium chloride, preservative-free"
 
 
 def _form_token():
@@ -435,37 +436,12 @@ class ToxinSession(models.Model):
         related_name="+",
     )
     product = models.CharField(max_length=20, choices=Product)
-    vial_size_units = models.PositiveIntegerField("vial size (U)")
-    lot_number = models.CharField(max_length=40)
-    expiry_date = models.DateField()
-    diluent = models.CharField(
-        max_length=60, default="0.9% sodium chloride, preservative-free"
-    )
-    diluent_volume_ml = models.DecimalField(
-        "diluent volume (mL)",
-        max_digits=4,
-        decimal_places=2,
-        validators=[
-            MinValueValidator(
-                Decimal("0.01"), "The diluent volume must be more than 0 mL."
-            )
-        ],
-    )
-    reconstituted_at = models.DateTimeField()
     consent_obtained = models.BooleanField(default=False)
     consent_information_version = models.CharField(
         "information sheet version", max_length=40, blank=True
     )
     distant_spread_risk_discussed = models.BooleanField(default=False)
     guidance = models.CharField(max_length=12, choices=Guidance, default=Guidance.NONE)
-    units_discarded = models.DecimalField(
-        "units discarded",
-        max_digits=7,
-        decimal_places=2,
-        default=Decimal("0"),
-        validators=[MinValueValidator(Decimal("0"), "Units cannot be negative.")],
-    )
-    waste_reason = models.CharField(max_length=200, blank=True)
     # Follow-up reported by the patient later.
     onset_day = models.PositiveSmallIntegerField(
         "onset (days after injection)", null=True, blank=True
@@ -510,29 +486,6 @@ class ToxinSession(models.Model):
             _valid_choice("guidance", Guidance, "treatments_session"),
             _valid_choice("benefit", BenefitRating, "treatments_session", blank=True),
             models.CheckConstraint(
-                condition=Q(vial_size_units__gt=0),
-                name="treatments_session_vial_positive",
-                violation_error_message="The vial size must be more than 0 units.",
-            ),
-            models.CheckConstraint(
-                condition=Q(diluent_volume_ml__gt=0),
-                name="treatments_session_diluent_positive",
-                violation_error_message="The diluent volume must be more than 0 mL.",
-            ),
-            models.CheckConstraint(
-                condition=Q(units_discarded__gte=0)
-                & Q(units_discarded__lte=F("vial_size_units")),
-                name="treatments_session_discard_in_vial",
-                violation_error_message="Units discarded must be between 0 and the "
-                "vial size.",
-            ),
-            models.CheckConstraint(
-                condition=Q(reconstituted_at__lte=F("performed_at")),
-                name="treatments_session_reconstituted_first",
-                violation_error_message="The vial must be reconstituted before the "
-                "session.",
-            ),
-            models.CheckConstraint(
                 condition=Q(peak_day__isnull=True)
                 | Q(onset_day__isnull=True)
                 | Q(peak_day__gte=F("onset_day")),
@@ -548,13 +501,10 @@ class ToxinSession(models.Model):
             override_complete_constraint("treatments_session"),
         ]
         indexes = [
-            # Last session per patient / course, and lot look-up.
+            # Last session per patient / course.
             models.Index(
                 fields=["course", "-performed_at"], name="treatments_session_course"
             ),
-            models.Index(fields=["lot_number"], name="treatments_session_lot"),
-            # Lot look-up is case-insensitive (lot_number__iexact uses UPPER()).
-            models.Index(Upper("lot_number"), name="treatments_session_lot_upper"),
         ]
         permissions = [
             ("override_safety_warnings", "Can override toxin safety warnings"),
@@ -588,28 +538,6 @@ class ToxinSession(models.Model):
             if self.wore_off_on < timezone.localtime(self.performed_at).date():
                 errors["wore_off_on"] = "The effect cannot wear off before the session."
         if (
-            self.reconstituted_at
-            and self.performed_at
-            and self.reconstituted_at > self.performed_at
-        ):
-            errors["reconstituted_at"] = (
-                "The vial must be reconstituted before the session."
-            )
-        sizes = self.vial_sizes_sold()
-        if self.vial_size_units and sizes and self.vial_size_units not in sizes:
-            errors["vial_size_units"] = (
-                f"{self.get_product_display()} is sold in "
-                f"{', '.join(str(size) for size in sizes)} U vials."
-            )
-        if (
-            self.units_discarded is not None
-            and self.vial_size_units is not None
-            and self.units_discarded > self.vial_size_units
-        ):
-            errors["units_discarded"] = (
-                "Units discarded must be between 0 and the vial size."
-            )
-        if (
             self.onset_day is not None
             and self.peak_day is not None
             and self.peak_day < self.onset_day
@@ -617,28 +545,6 @@ class ToxinSession(models.Model):
             errors["peak_day"] = "The peak cannot come before the onset."
         if errors:
             raise ValidationError(errors)
-
-    def vial_sizes_sold(self) -> tuple[int, ...]:
-        """The vial sizes of the product: the clinic's, else the table's."""
-        if self.product not in dosing.PRODUCTS:
-            return ()
-        return settings.CLINIC_VIAL_SIZES.get(self.product) or (
-            dosing.PRODUCTS[self.product].vial_sizes
-        )
-
-    def vial_overdraw(self, charted_units: Decimal) -> str:
-        """Why the charted and discarded units cannot have come from the vial, or
-        "" when they can."""
-        if self.vial_size_units is None or self.units_discarded is None:
-            return ""
-        drawn = charted_units + self.units_discarded
-        if drawn <= self.vial_size_units:
-            return ""
-        return (
-            f"{format_units(charted_units)} U charted and "
-            f"{format_units(self.units_discarded)} U discarded come to more than "
-            f"the {self.vial_size_units} U vial holds."
-        )
 
     def record_override(self, *, warnings: list[str], reason: str, by, at) -> None:
         """Keep the overridden warnings with who overrode them, when and why; the
@@ -662,10 +568,6 @@ class ToxinSession(models.Model):
         return timezone.localtime(self.performed_at).date()
 
     @property
-    def units_per_0_1_ml(self) -> Decimal:
-        return dosing.units_per_0_1_ml(self.vial_size_units, self.diluent_volume_ml)
-
-    @property
     def benefit_days(self) -> int | None:
         """How long the effect lasted: wear-off date minus session date."""
         if self.wore_off_on is None:
@@ -673,10 +575,165 @@ class ToxinSession(models.Model):
         return (self.wore_off_on - self.performed_on).days
 
 
+class Vial(models.Model):
+    """A vial drawn from in a toxin session. The products are single-patient vials,
+    so a vial belongs to one session; a session uses one or more (DOMAIN.md 2.4).
+    The product is the session's: one visit gives one product."""
+
+    session = models.ForeignKey(ToxinSession, models.PROTECT, related_name="vials")
+    size_units = models.PositiveIntegerField("vial size (U)")
+    lot_number = models.CharField(max_length=40)
+    expiry_date = models.DateField()
+    diluent = models.CharField(max_length=60, blank=True, default=DEFAULT_DILUENT)
+    # Empty for a ready-made solution, which is not reconstituted.
+    diluent_volume_ml = models.DecimalField(
+        "diluent volume (mL)",
+        max_digits=4,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[
+            MinValueValidator(
+                Decimal("0.01"), "The diluent volume must be more than 0 mL."
+            )
+        ],
+    )
+    reconstituted_at = models.DateTimeField(null=True, blank=True)
+    units_discarded = models.DecimalField(
+        "units discarded",
+        max_digits=7,
+        decimal_places=2,
+        default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0"), "Units cannot be negative.")],
+    )
+    waste_reason = models.CharField(max_length=200, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["session", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(size_units__gt=0),
+                name="treatments_vial_size_positive",
+                violation_error_message="The vial size must be more than 0 units.",
+            ),
+            models.CheckConstraint(
+                condition=Q(diluent_volume_ml__isnull=True)
+                | Q(diluent_volume_ml__gt=0),
+                name="treatments_vial_diluent_positive",
+                violation_error_message="The diluent volume must be more than 0 mL.",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    diluent_volume_ml__isnull=True, reconstituted_at__isnull=True
+                )
+                | Q(diluent_volume_ml__isnull=False, reconstituted_at__isnull=False),
+                name="treatments_vial_reconstitution_complete",
+                violation_error_message="A reconstituted vial needs both its diluent "
+                "volume and the time it was reconstituted.",
+            ),
+            models.CheckConstraint(
+                condition=Q(units_discarded__gte=0)
+                & Q(units_discarded__lte=F("size_units")),
+                name="treatments_vial_discard_in_vial",
+                violation_error_message="Units discarded must be between 0 and the "
+                "vial size.",
+            ),
+        ]
+        indexes = [
+            # Lot look-up is case-insensitive (lot_number__iexact uses UPPER()).
+            models.Index(Upper("lot_number"), name="treatments_vial_lot_upper"),
+        ]
+
+    def __str__(self):
+        return f"{self.size_units} U vial, lot {self.lot_number}"
+
+    def clean(self):
+        errors = {}
+        session = self._session_or_none()
+        product = session.product if session else ""
+        ready_made = dosing.ready_made_units_per_ml(product)
+        if ready_made is not None:
+            for name in ("diluent_volume_ml", "reconstituted_at"):
+                if getattr(self, name) is not None:
+                    errors[name] = (
+                        f"{product_name(product)} is a ready-made solution "
+                        f"({ready_made:,} U/mL): it is not reconstituted."
+                    )
+        elif product:
+            if self.diluent_volume_ml is None:
+                errors["diluent_volume_ml"] = "Enter the diluent volume."
+            if self.reconstituted_at is None:
+                errors["reconstituted_at"] = "Enter when the vial was reconstituted."
+        if (
+            session
+            and session.performed_at
+            and self.reconstituted_at
+            and self.reconstituted_at > session.performed_at
+        ):
+            errors["reconstituted_at"] = (
+                "The vial must be reconstituted before the session."
+            )
+        sizes = vial_sizes_sold(product)
+        if self.size_units and sizes and self.size_units not in sizes:
+            errors["size_units"] = (
+                f"{product_name(product)} is sold in "
+                f"{', '.join(f'{size:,}' for size in sizes)} U vials."
+            )
+        if (
+            self.units_discarded is not None
+            and self.size_units is not None
+            and self.units_discarded > self.size_units
+        ):
+            errors["units_discarded"] = (
+                "Units discarded must be between 0 and the vial size."
+            )
+        if errors:
+            raise ValidationError(errors)
+
+    def _session_or_none(self) -> ToxinSession | None:
+        """The session, also one not saved yet (charted together with it)."""
+        try:
+            return self.session
+        except ToxinSession.DoesNotExist:
+            return None
+
+    def overdraw(self, charted_units: Decimal) -> str:
+        """Why the units charted from this vial and discarded from it cannot have
+        come from it, or "" when they can."""
+        if self.size_units is None or self.units_discarded is None:
+            return ""
+        if charted_units + self.units_discarded <= self.size_units:
+            return ""
+        return (
+            f"{format_units(charted_units)} U charted and "
+            f"{format_units(self.units_discarded)} U discarded come to more than "
+            f"the {self.size_units:,} U vial (lot {self.lot_number}) holds."
+        )
+
+    def units_per_ml(self, product: str) -> Decimal:
+        return dosing.vial_units_per_ml(
+            product, self.size_units, self.diluent_volume_ml
+        )
+
+    def units_per_0_1_ml(self, product: str) -> Decimal:
+        return self.units_per_ml(product) / 10
+
+
+def vial_sizes_sold(product: str) -> tuple[int, ...]:
+    """The vial sizes of the product: the clinic's, else the table's."""
+    if product not in dosing.PRODUCTS:
+        return ()
+    return (
+        settings.CLINIC_VIAL_SIZES.get(product) or dosing.PRODUCTS[product].vial_sizes
+    )
+
+
 class Injection(models.Model):
     """One injected site of a toxin session."""
 
     session = models.ForeignKey(ToxinSession, models.PROTECT, related_name="injections")
+    vial = models.ForeignKey("Vial", models.PROTECT, related_name="injections")
     muscle = models.CharField(max_length=30, choices=Muscle)
     side = models.CharField(max_length=10, choices=Side)
     units = models.DecimalField(
@@ -717,6 +774,8 @@ class Injection(models.Model):
 
     def clean(self):
         errors = {}
+        if self.vial_id and self.session_id and self.vial.session_id != self.session_id:
+            errors["vial"] = "The vial belongs to another session."
         if (
             self.side == Side.MIDLINE
             and self.muscle
@@ -731,10 +790,10 @@ class Injection(models.Model):
             raise ValidationError(errors)
 
     def volume_ml(self) -> Decimal:
-        """Volume to draw, derived from the session's dilution."""
-        session = self.session
-        return dosing.volume_ml(
-            self.units, session.vial_size_units, session.diluent_volume_ml
+        """Volume to draw, derived from the dilution of the vial it came from."""
+        vial = self.vial
+        return dosing.vial_volume_ml(
+            self.session.product, self.units, vial.size_units, vial.diluent_volume_ml
         )
 
 

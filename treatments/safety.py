@@ -44,6 +44,16 @@ class Site:
 
 
 @dataclass(frozen=True)
+class VialCheck:
+    """One vial of the session being charted, as the expiry and in-use rules need
+    it; a ready-made solution has no reconstitution time."""
+
+    lot_number: str
+    expiry_date: date
+    reconstituted_at: datetime | None = None
+
+
+@dataclass(frozen=True)
 class PriorSession:
     """An earlier valid session of the same patient, as the rules need it."""
 
@@ -154,14 +164,17 @@ def cumulative_dose(
     ]
 
 
-def expired_lot(*, expiry_date: date, session_on: date) -> list[SafetyWarning]:
+def expired_lot(
+    *, expiry_date: date, session_on: date, lot_number: str = ""
+) -> list[SafetyWarning]:
     """A lot is usable through its expiry date (dosing.is_expired)."""
     if not dosing.is_expired(expiry_date, session_on):
         return []
+    lot = f"Lot {lot_number}" if lot_number else "The lot"
     return [
         SafetyWarning(
             EXPIRED_LOT,
-            f"The lot expired on {_day(expiry_date)}, before the session on "
+            f"{lot} expired on {_day(expiry_date)}, before the session on "
             f"{_day(session_on)}.",
         )
     ]
@@ -179,6 +192,7 @@ def vial_in_use(
     reconstituted_at: datetime,
     performed_at: datetime,
     limit_hours: int,
+    lot_number: str = "",
 ) -> list[SafetyWarning]:
     """The reconstituted vial used later than the product's in-use time."""
     if performed_at < reconstituted_at:
@@ -189,7 +203,8 @@ def vial_in_use(
     return [
         SafetyWarning(
             VIAL_IN_USE,
-            f"The vial was reconstituted {_duration(elapsed)} before the session: "
+            f"The vial{f' of lot {lot_number}' if lot_number else ''} was "
+            f"reconstituted {_duration(elapsed)} before the session: "
             f"{product_name(product)} must be used within {limit_hours} h.",
         )
     ]
@@ -429,8 +444,7 @@ def session_warnings(
     product: str,
     sites: list[Site],
     performed_at: datetime,
-    reconstituted_at: datetime,
-    expiry_date: date,
+    vials: list[VialCheck],
     session_on: date,
     prior: list[PriorSession],
     age_years: int,
@@ -483,13 +497,20 @@ def session_warnings(
         product=product, sites=sites, session_on=session_on, prior=earlier, rules=rules
     )
     warnings += off_label_age(product=product, age_years=age_years, rules=rules)
-    warnings += expired_lot(expiry_date=expiry_date, session_on=session_on)
-    warnings += vial_in_use(
-        product=product,
-        reconstituted_at=reconstituted_at,
-        performed_at=performed_at,
-        limit_hours=limits.in_use_hours[product],
-    )
+    for vial in vials:
+        warnings += expired_lot(
+            expiry_date=vial.expiry_date,
+            session_on=session_on,
+            lot_number=vial.lot_number,
+        )
+        if vial.reconstituted_at is not None:
+            warnings += vial_in_use(
+                product=product,
+                reconstituted_at=vial.reconstituted_at,
+                performed_at=performed_at,
+                limit_hours=limits.in_use_hours[product],
+                lot_number=vial.lot_number,
+            )
     warnings += product_switch(previous_product=last and last.product, product=product)
     warnings += consent_missing(consent_obtained=consent_obtained)
     warnings += red_flags(red_flag_labels)

@@ -15,6 +15,7 @@ from treatments.models import (
     Muscle,
     ToxinSession,
     TreatmentCourse,
+    Vial,
 )
 
 
@@ -86,16 +87,16 @@ def toxin_safety_warnings(
     course: TreatmentCourse,
     product: str,
     performed_at: datetime.datetime,
-    reconstituted_at: datetime.datetime,
-    expiry_date: datetime.date,
+    vials: Iterable[safety.VialCheck],
     sites: Iterable[tuple[str, str, Decimal]],
     consent_obtained: bool,
     exclude_pk: int | None = None,
 ) -> list[safety.SafetyWarning]:
     """The safety warnings for a session about to be saved (DESIGN.md 5).
 
-    `sites` are (muscle, side, units). Reads the patient's earlier sessions in one
-    query; the course's case and patient are expected to be loaded with the course.
+    `sites` are (muscle, side, units), `vials` the vials they came from. Reads
+    the patient's earlier sessions in one query; the course's case and patient
+    are expected to be loaded with the course.
     `exclude_pk` leaves out the session being edited, so that it is not compared
     with itself.
     """
@@ -109,8 +110,7 @@ def toxin_safety_warnings(
             for muscle, side, units in sites
         ],
         performed_at=performed_at,
-        reconstituted_at=reconstituted_at,
-        expiry_date=expiry_date,
+        vials=list(vials),
         session_on=session_on,
         prior=prior_toxin_sessions(patient, before=performed_at, exclude_pk=exclude_pk),
         age_years=patient.age_on(session_on),
@@ -207,7 +207,12 @@ def sessions_with_lot(lot_number: str):
     )
     return (
         ToxinSession.objects.valid()
-        .filter(lot_number__iexact=lot_number.strip())
+        # Any of the session's vials; a session with two vials of it counts once.
+        .filter(
+            pk__in=Vial.objects.filter(lot_number__iexact=lot_number.strip()).values(
+                "session"
+            )
+        )
         .select_related("course__case__patient")
         .prefetch_related(
             Prefetch(

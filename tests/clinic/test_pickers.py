@@ -7,8 +7,8 @@ from patients.forms import PatientForm
 from patients.models import Patient
 from tests.factories import PatientFactory, TreatmentCourseFactory, UserFactory
 from tests.patients.test_admin import admin_url
-from treatments.forms import ToxinSessionForm
 from treatments.models import ToxinSession
+from treatments.session_forms import ToxinSessionForm
 
 pytestmark = pytest.mark.django_db
 

@@ -19,9 +19,10 @@ from tests.factories import (
     TherapySessionFactory,
     ToxinSessionFactory,
     TreatmentCourseFactory,
+    VialFactory,
     build_with_saved_relations,
 )
-from treatments.models import CourseKind, ToxinSession
+from treatments.models import CourseKind, Product, ToxinSession
 
 pytestmark = pytest.mark.django_db
 
@@ -56,17 +57,84 @@ class TestTreatmentCourse:
             course.case.delete()
 
 
+class TestVial:
+    @pytest.mark.parametrize(
+        ("changes", "message"),
+        [
+            ({"size_units": 0}, "The vial size must be more than 0 units."),
+            ({"diluent_volume_ml": Decimal("0")}, "more than 0 mL"),
+            ({"units_discarded": Decimal("101")}, "between 0 and the vial size"),
+            ({"reconstituted_at": None}, "Enter when the vial was reconstituted."),
+        ],
+    )
+    def test_database_refuses_impossible_vials(self, changes, message):
+        assert_refused(VialFactory, message, **changes)
+
+    def test_a_vial_reconstituted_after_the_session_is_refused(self):
+        vial = build_with_saved_relations(
+            VialFactory, reconstituted_at=SESSION_AT + datetime.timedelta(minutes=5)
+        )
+        with pytest.raises(ValidationError) as refused:
+            vial.full_clean()
+        assert refused.value.message_dict["reconstituted_at"] == [
+            "The vial must be reconstituted before the session."
+        ]
+
+    def test_a_reconstituted_product_needs_its_diluent_and_time(self):
+        vial = build_with_saved_relations(
+            VialFactory, diluent_volume_ml=None, reconstituted_at=None
+        )
+        with pytest.raises(ValidationError) as refused:
+            vial.full_clean()
+        assert refused.value.message_dict == {
+            "diluent_volume_ml": ["Enter the diluent volume."],
+            "reconstituted_at": ["Enter when the vial was reconstituted."],
+        }
+
+    def test_myobloc_is_ready_made_and_not_reconstituted(self):
+        session = ToxinSessionFactory(product=Product.RIMABOTULINUMTOXINB, vial=None)
+        ready = VialFactory.build(
+            session=session,
+            size_units=5000,
+            diluent_volume_ml=None,
+            reconstituted_at=None,
+        )
+        ready.full_clean()
+        assert ready.units_per_ml(session.product) == Decimal(5000)
+        reconstituted = VialFactory.build(session=session, size_units=5000)
+        with pytest.raises(ValidationError) as refused:
+            reconstituted.full_clean()
+        assert refused.value.message_dict["diluent_volume_ml"] == [
+            "rimabotulinumtoxinB (Myobloc/NeuroBloc) is a ready-made solution "
+            "(5,000 U/mL): it is not reconstituted."
+        ]
+
+    def test_volume_from_a_ready_made_solution(self):
+        session = ToxinSessionFactory(product=Product.RIMABOTULINUMTOXINB, vial=None)
+        vial = VialFactory(
+            session=session,
+            size_units=5000,
+            diluent_volume_ml=None,
+            reconstituted_at=None,
+        )
+        injection = InjectionFactory(session=session, vial=vial, units=Decimal("1250"))
+        assert injection.volume_ml() == Decimal("0.250")
+
+    def test_a_site_comes_from_a_vial_of_its_own_session(self):
+        injection = InjectionFactory.build(
+            session=ToxinSessionFactory(), vial=VialFactory()
+        )
+        with pytest.raises(ValidationError) as refused:
+            injection.full_clean()
+        assert refused.value.message_dict["vial"] == [
+            "The vial belongs to another session."
+        ]
+
+
 class TestToxinSession:
     @pytest.mark.parametrize(
         ("changes", "message"),
         [
-            ({"vial_size_units": 0}, "The vial size must be more than 0 units."),
-            ({"diluent_volume_ml": Decimal("0")}, "more than 0 mL"),
-            ({"units_discarded": Decimal("101")}, "between 0 and the vial size"),
-            (
-                {"reconstituted_at": SESSION_AT + datetime.timedelta(minutes=5)},
-                "reconstituted before the session",
-            ),
             ({"onset_day": 5, "peak_day": 3}, "The peak cannot come before the onset."),
             ({"product": "daxxify"}, "product"),
             ({"entered_in_error": True}, "Say why the record was entered in error."),
@@ -98,9 +166,9 @@ class TestToxinSession:
 
     def test_concentration_and_benefit_days(self):
         session = ToxinSessionFactory(
-            diluent_volume_ml=Decimal("4"), wore_off_on=datetime.date(2026, 6, 1)
+            vial__diluent_volume_ml=Decimal("4"), wore_off_on=datetime.date(2026, 6, 1)
         )
-        assert session.units_per_0_1_ml == Decimal("2.5")
+        assert session.vials.get().units_per_0_1_ml(session.product) == Decimal("2.5")
         assert session.benefit_days == 91
 
     def test_total_units_annotation_sums_the_sites(self):
@@ -131,7 +199,7 @@ class TestInjection:
     def test_volume_is_derived_from_the_dilution(self):
         injection = InjectionFactory(
             units=Decimal("2.5"),
-            session=ToxinSessionFactory(diluent_volume_ml=Decimal("4")),
+            session=ToxinSessionFactory(vial__diluent_volume_ml=Decimal("4")),
         )
         assert injection.volume_ml() == Decimal("0.100")
 

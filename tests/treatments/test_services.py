@@ -10,6 +10,7 @@ from tests.factories import (
     ToxinSessionFactory,
     TreatmentCourseFactory,
 )
+from treatments import safety
 from treatments.models import Product
 from treatments.services import (
     compare_injections,
@@ -84,8 +85,11 @@ class TestToxinSafetyWarnings:
             course=course,
             product=Product.ONABOTULINUMTOXINA,
             performed_at=at(datetime.date(2026, 6, 1)),
-            reconstituted_at=at(datetime.date(2026, 6, 1)),
-            expiry_date=datetime.date(2027, 1, 31),
+            vials=[
+                safety.VialCheck(
+                    "C1", datetime.date(2027, 1, 31), at(datetime.date(2026, 6, 1))
+                )
+            ],
             sites=[
                 ("zygomaticus_major", "right", Decimal("25")),
                 ("zygomaticus_major", "left", Decimal("25")),
@@ -241,10 +245,10 @@ class TestCompareInjections:
 
 class TestSessionsWithLot:
     def test_case_insensitive_exact_match_without_errors(self):
-        wanted = ToxinSessionFactory(lot_number="C1234C3")
-        ToxinSessionFactory(lot_number="C1234C30")
+        wanted = ToxinSessionFactory(vial__lot_number="C1234C3")
+        ToxinSessionFactory(vial__lot_number="C1234C30")
         ToxinSessionFactory(
-            lot_number="c1234c3",
+            vial__lot_number="c1234c3",
             entered_in_error=True,
             entered_in_error_reason="Wrong lot.",
         )

@@ -49,23 +49,88 @@ def create_url(course) -> str:
     return reverse("treatments:toxinsession_create", args=[course.pk])
 
 
-def session_data(injector, rows=None, *, existing=(), **changes) -> dict:
-    """A POST of the charting form: session fields, then the injection rows.
+VIAL_FIELDS = (
+    "size_units",
+    "lot_number",
+    "expiry_date",
+    "diluent",
+    "diluent_volume_ml",
+    "reconstituted_at",
+    "units_discarded",
+    "waste_reason",
+)
 
-    `existing` are saved Injection rows (sent first, as the formset renders them);
-    `rows` are new rows as (muscle, side, units); blank rows follow, as on the page.
+
+def vial_data(index: int, vial=None, **values) -> dict:
+    """One vial row of the charting form: a saved `vial` as rendered, or a new
+    one with the usual values, changed by `values`."""
+    prefix = f"vials-{index}-"
+    if vial is not None:
+        reconstituted = vial.reconstituted_at and timezone.localtime(
+            vial.reconstituted_at
+        )
+        row = {
+            "id": str(vial.pk),
+            "session": str(vial.session_id),
+            "size_units": str(vial.size_units),
+            "lot_number": vial.lot_number,
+            "expiry_date": vial.expiry_date.isoformat(),
+            "diluent": vial.diluent,
+            "diluent_volume_ml": str(vial.diluent_volume_ml or ""),
+            "reconstituted_at": f"{reconstituted:%Y-%m-%dT%H:%M}"
+            if reconstituted
+            else "",
+            "units_discarded": str(vial.units_discarded),
+            "waste_reason": vial.waste_reason,
+        }
+    else:
+        row = {
+            "size_units": "100",
+            "lot_number": "C5678C3",
+            "expiry_date": "2027-01-31",
+            "diluent": "0.9% sodium chloride, preservative-free",
+            "diluent_volume_ml": "4",
+            "reconstituted_at": "2026-03-02T09:00",
+            "units_discarded": "0",
+            "waste_reason": "",
+        }
+    row.update(values)
+    return {prefix + name: value for name, value in row.items()}
+
+
+def vial_formset_data(vials: list[dict], *, initial: int = 0) -> dict:
+    """The vial rows (already prefixed) and one blank row, as on the page."""
+    data = {
+        "vials-TOTAL_FORMS": str(len(vials) + 1),
+        "vials-INITIAL_FORMS": str(initial),
+        "vials-MIN_NUM_FORMS": "1",
+        "vials-MAX_NUM_FORMS": "1000",
+        f"vials-{len(vials)}-diluent": "0.9% sodium chloride, preservative-free",
+        f"vials-{len(vials)}-units_discarded": "0",
+    }
+    for row in vials:
+        data.update(row)
+    return data
+
+
+def session_data(
+    injector, rows=None, *, existing=(), existing_vials=(), **changes
+) -> dict:
+    """A POST of the charting form: session fields, the vial rows, then the
+    injection rows.
+
+    `existing_vials` are saved vials (sent first); without them there is one new
+    vial. Changes named like a vial field go to the first vial. `existing` are
+    saved Injection rows (sent first, as the formset renders them); `rows` are
+    new rows as (muscle, side, units) or (muscle, side, units, vial number);
+    blank rows follow, as on the page.
     """
     if rows is None:
         rows = [(Muscle.OO_PRETARSAL_UPPER_LATERAL, Side.RIGHT, "2.5")]
+    vial_changes = {k: changes.pop(k) for k in VIAL_FIELDS if k in changes}
     data = {
         "form_token": str(uuid.uuid4()),
         "product": ONA,
-        "vial_size_units": "100",
-        "lot_number": "C5678C3",
-        "expiry_date": "2027-01-31",
-        "diluent": "0.9% sodium chloride, preservative-free",
-        "diluent_volume_ml": "4",
-        "reconstituted_at": "2026-03-02T09:00",
         "performed_at": "2026-03-02T10:00",
         "consent_obtained": "on",
         "consent_information_version": "v3",
@@ -73,10 +138,18 @@ def session_data(injector, rows=None, *, existing=(), **changes) -> dict:
         "guidance": "none",
         "injector": str(injector.pk),
         "assistant": "",
-        "units_discarded": "0",
-        "waste_reason": "",
         "notes": "",
     }
+    existing_vials = list(existing_vials)
+    if existing_vials:
+        vials = [
+            vial_data(index, vial, **(vial_changes if index == 0 else {}))
+            for index, vial in enumerate(existing_vials)
+        ]
+    else:
+        vials = [vial_data(0, **vial_changes)]
+    data.update(vial_formset_data(vials, initial=len(existing_vials)))
+    numbers = {vial.pk: n for n, vial in enumerate(existing_vials, start=1)}
     existing = list(existing)
     total = len(existing) + len(rows) + 2
     data.update(
@@ -98,12 +171,14 @@ def session_data(injector, rows=None, *, existing=(), **changes) -> dict:
                 prefix + "units": str(injection.units),
                 prefix + "points": str(injection.points),
                 prefix + "route": injection.route,
+                prefix + "vial_number": str(numbers.get(injection.vial_id, 1)),
             }
         )
     for index in range(len(existing), total):
         prefix = f"injections-{index}-"
         offset = index - len(existing)
-        muscle, side, units = rows[offset] if offset < len(rows) else ("", "", "")
+        row = rows[offset] if offset < len(rows) else ("", "", "")
+        muscle, side, units = row[:3]
         data.update(
             {
                 prefix + "muscle": muscle,
@@ -111,13 +186,17 @@ def session_data(injector, rows=None, *, existing=(), **changes) -> dict:
                 prefix + "units": units,
                 prefix + "points": "1",
                 prefix + "route": "im",
+                prefix + "vial_number": str(row[3]) if len(row) > 3 else "1",
             }
         )
     data.update(changes)
     return data
 
 
-def field_errors(response, name: str) -> list[str]:
+def field_errors(response, name: str, *, vial: int = 0) -> list[str]:
+    """The errors of a session field, or of a vial field on vial `vial`."""
+    if name in VIAL_FIELDS:
+        return response.context["vials"].forms[vial].errors.get(name, [])
     return response.context["form"].errors.get(name, [])
 
 
@@ -207,7 +286,7 @@ class TestCreate:
         assert session.course == course
         assert session.injector == injector
         assert session.performed_at == local("2026-03-02T10:00")
-        assert session.lot_number == "C5678C3"
+        assert list(session.vials.values_list("lot_number", flat=True)) == ["C5678C3"]
         assert session.form_token == uuid.UUID(data["form_token"])
         assert session.is_overridden is False
         assert sorted(session.injections.values_list("muscle", "side", "units")) == [
@@ -351,8 +430,8 @@ class TestRepeatLastSession:
             course=TreatmentCourseFactory(case=CaseFactory(patient=patient)),
             performed_at=local("2025-11-20T10:00"),
             product=Product.INCOBOTULINUMTOXINA,
-            vial_size_units=50,
-            diluent_volume_ml=Decimal("1.25"),
+            vial__size_units=50,
+            vial__diluent_volume_ml=Decimal("1.25"),
         )
         InjectionFactory(
             session=session, muscle=Muscle.OO_ORBITAL, side=Side.RIGHT, units=4
@@ -367,9 +446,10 @@ class TestRepeatLastSession:
         response = client.get(create_url(course), {"repeat": "1"})
         form = response.context["form"]
         assert form["product"].value() == Product.INCOBOTULINUMTOXINA
-        assert form["vial_size_units"].value() == 50
-        assert form["diluent_volume_ml"].value() == Decimal("1.25")
-        assert form["lot_number"].value() in (None, "")
+        vial = response.context["vials"].forms[0]
+        assert vial["size_units"].value() == 50
+        assert vial["diluent_volume_ml"].value() == Decimal("1.25")
+        assert vial["lot_number"].value() in (None, "")
         prefilled = [f.site() for f in response.context["injections"].forms]
         assert prefilled[:3] == [
             ("frontalis", "left", Decimal("2")),
@@ -556,14 +636,15 @@ class TestSafetyWarningsOnCreate:
             override="on",
             override_reason="Agreed.",
             warnings_digest=first.context["override_form"].digest,
-            expiry_date="2026-02-01",  # a new warning nobody has seen yet
+            # a new warning nobody has seen yet
+            **{"vials-0-expiry_date": "2026-02-01"},
         )
         response = client.post(create_url(course), data)
         assert response.status_code == 200
         assert response.context["override_form"].errors["override"] == [
             "The warnings have changed: review them and confirm again."
         ]
-        assert "The lot expired on 1 Feb 2026" in response.content.decode()
+        assert "Lot C5678C3 expired on 1 Feb 2026" in response.content.decode()
         assert ToxinSession.objects.count() == 1
 
     def test_every_warning_shows_its_numbers(
@@ -579,13 +660,13 @@ class TestSafetyWarningsOnCreate:
             rows=[(Muscle.PLATYSMA, Side.RIGHT, "101")],
             expiry_date="2026-03-01",
             reconstituted_at="2026-03-01T09:59",
-            vial_size_units="200",
+            size_units="200",
         )
         html = client.post(create_url(course), data).content.decode()
         assert "Re-injection 10 days" in html
         assert "401 U of onabotulinumtoxinA (Botox)" in html
         assert "limit of 400 U" in html
-        assert "The lot expired on 1 Mar 2026" in html
+        assert "Lot C5678C3 expired on 1 Mar 2026" in html
         assert "reconstituted 24 h 1 min before the session" in html
         assert "Product switched from abobotulinumtoxinA (Dysport)" in html
         assert "Red flag on the case: Long-tract signs" in html
@@ -624,15 +705,14 @@ class TestUpdate:
         return reverse("treatments:toxinsession_update", args=[session.pk])
 
     def post_data(self, session, user, rows=(), **changes):
-        values = dict(
-            product=session.product,
-            lot_number=session.lot_number,
-            expiry_date=session.expiry_date.isoformat(),
-            reconstituted_at="2026-03-02T09:00",
-        )
+        values = dict(product=session.product)
         values.update(changes)
         data = session_data(
-            user, rows=list(rows), existing=session.injections.all(), **values
+            user,
+            rows=list(rows),
+            existing=session.injections.all(),
+            existing_vials=session.vials.all(),
+            **values,
         )
         del data["form_token"]
         return data
@@ -694,8 +774,7 @@ class TestUpdate:
         assert list(session.injections.values_list("units", flat=True)) == [
             Decimal("5.00")
         ]
-        session.refresh_from_db()
-        assert session.lot_number != ""
+        assert session.vials.get().lot_number != ""
 
     def test_an_edit_that_creates_a_warning_needs_an_override(
         self, client, injector, neurologist, session
@@ -703,9 +782,9 @@ class TestUpdate:
         client.force_login(injector)
         data = self.post_data(session, injector, expiry_date="2026-03-01")
         response = client.post(self.url(session), data)
-        assert "The lot expired on 1 Mar 2026" in response.content.decode()
-        session.refresh_from_db()
-        assert session.expiry_date == datetime.date(2027, 1, 31)
+        lot = session.vials.get().lot_number
+        assert f"Lot {lot} expired on 1 Mar 2026" in response.content.decode()
+        assert session.vials.get().expiry_date == datetime.date(2027, 1, 31)
 
         client.force_login(neurologist)
         first = client.post(self.url(session), data)
@@ -715,16 +794,19 @@ class TestUpdate:
             warnings_digest=first.context["override_form"].digest,
         )
         assert client.post(self.url(session), data).status_code == 302
+        assert session.vials.get().expiry_date == datetime.date(2026, 3, 1)
         session.refresh_from_db()
-        assert session.expiry_date == datetime.date(2026, 3, 1)
         assert session.overridden_by == neurologist
 
     def test_warnings_already_overridden_need_no_new_override(
         self, client, injector, session
     ):
-        session.expiry_date = datetime.date(2026, 3, 1)
+        vial = session.vials.get()
+        vial.expiry_date = datetime.date(2026, 3, 1)
+        vial.save()
         session.overridden_warnings = [
-            "The lot expired on 1 Mar 2026, before the session on 2 Mar 2026."
+            f"Lot {vial.lot_number} expired on 1 Mar 2026, before the session on "
+            "2 Mar 2026."
         ]
         session.override_reason = "Pharmacy agreed."
         session.overridden_by = injector
@@ -745,7 +827,7 @@ class TestUpdate:
 class TestDetail:
     @pytest.fixture
     def session(self, course):
-        return ToxinSessionFactory(course=course, lot_number="C9999C1")
+        return ToxinSessionFactory(course=course, vial__lot_number="C9999C1")
 
     def url(self, session):
         return reverse("treatments:toxinsession_detail", args=[session.pk])
@@ -823,9 +905,9 @@ class TestDetail:
         client.force_login(neurologist)
         # Queries: the login session; the user; the user's own and group
         # permissions (two, for the view's permission check); the session with its
-        # course, case, patient and people; its injections; its adverse effects; the
-        # days since the patient's previous session.
-        with django_assert_num_queries(8):
+        # course, case, patient and people; its vials; its injections; its adverse
+        # effects; the days since the patient's previous session.
+        with django_assert_num_queries(9):
             client.get(self.url(session))
 
 
@@ -973,7 +1055,7 @@ class TestLotLookup:
         )
         ToxinSessionFactory(
             course__case__patient=received,
-            lot_number="C1234C3",
+            vial__lot_number="C1234C3",
             performed_at=local("2026-02-10T10:00"),
         )
         AppointmentFactory(
@@ -990,10 +1072,12 @@ class TestLotLookup:
             status=AppointmentStatus.CANCELLED,
             cancel_reason="Unwell.",
         )
-        ToxinSessionFactory(course__case__patient__family_name="Other", lot_number="X9")
+        ToxinSessionFactory(
+            course__case__patient__family_name="Other", vial__lot_number="X9"
+        )
         ToxinSessionFactory(
             course__case__patient__family_name="Erroneous",
-            lot_number="c1234c3",
+            vial__lot_number="c1234c3",
             entered_in_error=True,
             entered_in_error_reason="Wrong lot charted.",
         )
@@ -1014,7 +1098,7 @@ class TestLotLookup:
         assert "Erroneous" not in html and "Other" not in html
 
     def test_past_appointments_are_not_next(self, client, neurologist):
-        session = ToxinSessionFactory(lot_number="C1")
+        session = ToxinSessionFactory(vial__lot_number="C1")
         AppointmentFactory(
             patient=session.course.case.patient,
             starts_at=timezone.now() - datetime.timedelta(days=1),
@@ -1032,7 +1116,7 @@ class TestLotLookup:
     def test_query_count_does_not_grow_with_rows(self, client, neurologist):
         def received(count):
             for _ in range(count):
-                session = ToxinSessionFactory(lot_number="C777")
+                session = ToxinSessionFactory(vial__lot_number="C777")
                 AppointmentFactory(patient=session.course.case.patient)
 
         received(1)

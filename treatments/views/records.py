@@ -16,20 +16,17 @@ from django.views.decorators.http import require_GET, require_http_methods
 from patients import scales
 from patients.models import Assessment, Case, Laterality
 from patients.submissions import save_once, saved_by_token
-from treatments import booking, dosing, face_map, services
+from treatments import billing, charting, dosing, face_map, labels, services
 from treatments.forms import (
     AdverseEffectFormSet,
     AssessmentForm,
     CourseForm,
-    InjectionFormSet,
     LotLookupForm,
     MedicationOrderForm,
     ReferralFollowUpForm,
     ReferralForm,
-    SafetyOverrideForm,
     TherapySessionForm,
     ToxinFollowUpForm,
-    ToxinSessionForm,
 )
 from treatments.models import (
     BELLS_STEROID_WINDOW,
@@ -47,10 +44,16 @@ from treatments.models import (
     TreatmentCourse,
 )
 from treatments.safety import format_units, product_name
+from treatments.session_forms import (
+    InjectionFormSet,
+    SafetyOverrideForm,
+    ToxinSessionForm,
+    VialFormSet,
+)
 
 INJECTIONS_PREFIX = "injections"
+VIALS_PREFIX = "vials"
 EFFECTS_PREFIX = "effects"
-OVERRIDE_PERMISSION = "treatments.override_safety_warnings"
 
 
 def _toxin_course(pk: int) -> TreatmentCourse:
@@ -62,32 +65,56 @@ def _toxin_course(pk: int) -> TreatmentCourse:
     )
 
 
-def _decimal_or_none(value) -> Decimal | None:
+def _concentration(product, size, diluent) -> Decimal | None:
+    """U/mL of a vial as entered so far, or None while it cannot be worked out."""
     try:
-        return Decimal(str(value))
-    except (ArithmeticError, ValueError, TypeError):
+        return dosing.vial_units_per_ml(product, size, diluent)
+    except (TypeError, ValueError, ArithmeticError):
         return None
 
 
-def _volume_text(units, vial, diluent) -> str:
+def _concentration_text(per_ml: Decimal | None) -> str:
+    if per_ml is None:
+        return ""
+    return f"{format_units(per_ml / 10)} U per 0.1 mL ({format_units(per_ml)} U/mL)"
+
+
+def _volume_text(units, per_ml: Decimal) -> str:
     """The volume to draw for a site, in mL, without trailing zeros."""
-    return f"{dosing.volume_ml(units, vial, diluent).normalize():f}"
+    volume = (Decimal(units) / per_ml).quantize(dosing.VOLUME_STEP_ML)
+    return f"{volume.normalize():f}"
 
 
 def _side_totals(totals: dict[str, Decimal]) -> list[tuple[str, str]]:
     return [(side.label, format_units(totals[side])) for side in Side if side in totals]
 
 
-def _charting_context(form, injections, previous: ToxinSession | None) -> dict:
-    """What the charting page shows from the values entered so far: concentration,
-    volume per site, totals, the face diagram and the changes from last time."""
-    vial = form["vial_size_units"].value()
-    diluent = form["diluent_volume_ml"].value()
-    try:
-        per_0_1_ml = dosing.units_per_0_1_ml(vial, diluent)
-        per_ml = dosing.units_per_ml(vial, diluent)
-    except (TypeError, ValueError):
-        per_0_1_ml = per_ml = None
+def _vial_rows(form, vials) -> tuple[list[dict], dict[int, Decimal | None]]:
+    """Each vial row with its concentration, and the concentration by vial
+    number, from the values entered so far."""
+    product = form["product"].value()
+    rows, per_ml = [], {}
+    for number, vial_form in enumerate(vials.forms, start=1):
+        per_ml[number] = _concentration(
+            product,
+            vial_form["size_units"].value(),
+            vial_form["diluent_volume_ml"].value() or None,
+        )
+        rows.append(
+            {
+                "number": number,
+                "form": vial_form,
+                "concentration": _concentration_text(per_ml[number]),
+            }
+        )
+    return rows, per_ml
+
+
+def _charting_context(form, vials, injections, previous) -> dict:
+    """What the charting page shows from the values entered so far: each vial's
+    concentration, volume per site, totals, the face diagram and the changes
+    from last time."""
+    vial_rows, per_ml = _vial_rows(form, vials)
     sites = injections.sites()
     previous_sites = (
         [(i.muscle, i.side, i.units) for i in previous.injections.all()]
@@ -98,15 +125,15 @@ def _charting_context(form, injections, previous: ToxinSession | None) -> dict:
     show_changes = previous is not None and any(site for site in sites)
     rows = []
     for index, (row_form, site) in enumerate(zip(injections, sites, strict=True)):
-        volume = ""
-        if site is not None and per_ml is not None:
-            volume = _volume_text(site[2], vial, diluent)
+        concentration = per_ml.get(row_form.chosen_vial())
         before = changes.previous_units.get(site[:2]) if site else None
         rows.append(
             {
                 "number": index + 1,
                 "form": row_form,
-                "volume_ml": volume,
+                "volume_ml": _volume_text(site[2], concentration)
+                if site is not None and concentration
+                else "",
                 "change": changes.rows[index] if show_changes else "",
                 "previous_units": format_units(before) if before is not None else "",
             }
@@ -120,14 +147,7 @@ def _charting_context(form, injections, previous: ToxinSession | None) -> dict:
     except ValueError:
         by_product = {}
     return {
-        "concentration": (
-            {
-                "per_0_1_ml": format_units(per_0_1_ml),
-                "per_ml": format_units(per_ml),
-            }
-            if per_0_1_ml is not None
-            else None
-        ),
+        "vial_rows": vial_rows,
         "rows": rows,
         "missing": [
             (Muscle(muscle).label, Side(side).label, format_units(units))
@@ -147,11 +167,111 @@ def _charting_context(form, injections, previous: ToxinSession | None) -> dict:
     }
 
 
+def _charted_records(vials, injections) -> tuple[list, list]:
+    """The vials and sites as the validated formsets hold them; each site's
+    vial is the vial of its number."""
+    charted_vials = [vial_form.instance for _, vial_form in vials.charted()]
+    sites = []
+    for row_form in injections.forms:
+        if row_form.site() is None:
+            continue
+        site = row_form.instance
+        site.vial = vials.forms[row_form.chosen_vial() - 1].instance
+        sites.append(site)
+    return charted_vials, sites
+
+
+def _fresh_override_form(request, warnings, may_override: bool):
+    return SafetyOverrideForm(
+        initial={"override_reason": request.POST.get("override_reason", "")},
+        warnings=warnings,
+        may_override=may_override,
+    )
+
+
+def _repeat_initial(previous: ToxinSession) -> tuple[dict, list[dict], list[dict]]:
+    """The product, vial sizes and sites of the last session, to start from."""
+    vial_rows = [
+        {
+            "size_units": vial.size_units,
+            "diluent": vial.diluent,
+            "diluent_volume_ml": vial.diluent_volume_ml,
+        }
+        for vial in previous.vials.all()
+    ]
+    vial_numbers = {
+        vial.pk: number for number, vial in enumerate(previous.vials.all(), 1)
+    }
+    injection_rows = [
+        {
+            "muscle": injection.muscle,
+            "side": injection.side,
+            "units": injection.units,
+            "points": injection.points,
+            "route": injection.route,
+            "vial_number": vial_numbers.get(injection.vial_id, 1),
+        }
+        for injection in previous.injections.all()
+    ]
+    return {"product": previous.product}, vial_rows, injection_rows
+
+
+def _save_charted(request, form, vials, injections, session, creating):
+    """Hand the validated page to the write path: (response, None) when it saved,
+    (None, override box) while warnings stand in the way, (None, None) after a
+    preview with no warnings."""
+    previewing = "preview" in request.POST
+    charted_vials, sites = _charted_records(vials, injections)
+    if creating:
+        session.form_token = form.cleaned_data.get("form_token")
+    warnings = charting.new_warnings(
+        session,
+        charting.session_warnings(session=session, vials=charted_vials, sites=sites),
+    )
+    may_override = request.user.has_perm(charting.OVERRIDE_PERMISSION)
+    reason = ""
+    if warnings:
+        if previewing or SafetyOverrideForm.DIGEST_FIELD not in request.POST:
+            return None, _fresh_override_form(request, warnings, may_override)
+        override_form = SafetyOverrideForm(
+            request.POST, warnings=warnings, may_override=may_override
+        )
+        if not override_form.is_valid():
+            return None, override_form
+        reason = override_form.cleaned_data["override_reason"]
+    if previewing:
+        return None, None
+    try:
+        saved = charting.chart_toxin_session(
+            session=session,
+            vials=charted_vials,
+            sites=sites,
+            by=request.user,
+            override_reason=reason,
+            confirmed_warnings=[warning.message for warning in warnings],
+        )
+    except charting.OverrideRequired as error:
+        # The warnings changed between the check and the save: show them.
+        return None, _fresh_override_form(request, error.warnings, may_override)
+    except IntegrityError:
+        # Two submits of one form at the same moment: the first won.
+        existing = (
+            creating
+            and ToxinSession.objects.filter(form_token=session.form_token).first()
+        )
+        if not existing:
+            raise
+        messages.info(request, "This session was already saved.")
+        return redirect(existing), None
+    messages.success(request, "Toxin session saved.")
+    return redirect(saved), None
+
+
 def _chart_session(
     request: HttpRequest, course: TreatmentCourse, session: ToxinSession
 ) -> HttpResponse:
-    """The create and edit pages: the session and its sites are checked against
-    the safety rules, then saved together or not at all."""
+    """The create and edit pages: the session, its vials and its sites are checked
+    against the safety rules, then saved together or not at all."""
     creating = session.pk is None
     patient = course.case.patient
     previous = services.previous_toxin_session(
@@ -161,113 +281,49 @@ def _chart_session(
     )
     override_form = None
     if request.method == "POST":
-        previewing = "preview" in request.POST
         form = ToxinSessionForm(request.POST, instance=session)
+        vials = VialFormSet(request.POST, instance=session, prefix=VIALS_PREFIX)
         injections = InjectionFormSet(
-            request.POST, instance=session, prefix=INJECTIONS_PREFIX
+            request.POST, instance=session, prefix=INJECTIONS_PREFIX, vials=vials
         )
-        if form.is_valid() and injections.is_valid():
-            warnings = services.toxin_safety_warnings(
-                course=course,
-                product=session.product,
-                performed_at=session.performed_at,
-                reconstituted_at=session.reconstituted_at,
-                expiry_date=session.expiry_date,
-                sites=[site for site in injections.sites() if site],
-                consent_obtained=session.consent_obtained,
-                exclude_pk=session.pk,
+        # In this order: the sites are checked against the vials' values.
+        if form.is_valid() and vials.is_valid() and injections.is_valid():
+            response, override_form = _save_charted(
+                request, form, vials, injections, session, creating
             )
-            # Warnings overridden before (on an earlier save) need no new override;
-            # one whose numbers changed is a new warning.
-            new = [w for w in warnings if w.message not in session.overridden_warnings]
-            confirmed = not new
-            if new:
-                may_override = request.user.has_perm(OVERRIDE_PERMISSION)
-                if SafetyOverrideForm.DIGEST_FIELD in request.POST and not previewing:
-                    override_form = SafetyOverrideForm(
-                        request.POST, warnings=new, may_override=may_override
-                    )
-                    confirmed = override_form.is_valid()
-                else:
-                    override_form = SafetyOverrideForm(
-                        initial={
-                            "override_reason": request.POST.get("override_reason", "")
-                        },
-                        warnings=new,
-                        may_override=may_override,
-                    )
-            if confirmed and not previewing:
-                if new:
-                    session.record_override(
-                        warnings=[warning.message for warning in warnings],
-                        reason=override_form.cleaned_data["override_reason"],
-                        by=request.user,
-                        at=timezone.now(),
-                    )
-                if creating:
-                    session.form_token = form.cleaned_data.get("form_token")
-                try:
-                    with transaction.atomic():
-                        saved = form.save()
-                        injections.instance = saved
-                        injections.save()
-                        if creating:
-                            # Charted for a booked appointment: it is completed.
-                            booking.complete_for_toxin_session(saved)
-                except IntegrityError:
-                    # Two submits of one form at the same moment: the first won.
-                    existing = (
-                        creating
-                        and ToxinSession.objects.filter(
-                            form_token=session.form_token
-                        ).first()
-                    )
-                    if not existing:
-                        raise
-                    messages.info(request, "This session was already saved.")
-                    return redirect(existing)
-                messages.success(request, "Toxin session saved.")
-                return redirect(saved)
+            if response is not None:
+                return response
     else:
-        initial = {}
-        injection_rows = []
+        initial, vial_rows, injection_rows = {}, [], []
         if creating:
             initial["form_token"] = uuid.uuid4()
             if request.GET.get("repeat"):
                 if previous is None:
                     messages.info(request, "There is no earlier session to repeat.")
                 else:
-                    initial.update(
-                        product=previous.product,
-                        vial_size_units=previous.vial_size_units,
-                        diluent=previous.diluent,
-                        diluent_volume_ml=previous.diluent_volume_ml,
-                    )
-                    injection_rows = [
-                        {
-                            "muscle": injection.muscle,
-                            "side": injection.side,
-                            "units": injection.units,
-                            "points": injection.points,
-                            "route": injection.route,
-                        }
-                        for injection in previous.injections.all()
-                    ]
+                    repeat, vial_rows, injection_rows = _repeat_initial(previous)
+                    initial.update(repeat)
         form = ToxinSessionForm(instance=session, initial=initial)
+        vials = VialFormSet(instance=session, prefix=VIALS_PREFIX, initial=vial_rows)
         injections = InjectionFormSet(
-            instance=session, prefix=INJECTIONS_PREFIX, initial=injection_rows
+            instance=session,
+            prefix=INJECTIONS_PREFIX,
+            initial=injection_rows,
+            vials=vials,
         )
     return render(
         request,
         "treatments/toxinsession_form.html",
         {
             "form": form,
+            "vials": vials,
             "injections": injections,
             "override_form": override_form,
             "course": course,
             "patient": patient,
             "session": None if creating else session,
-            **_charting_context(form, injections, previous),
+            "clinic_time_zone": settings.TIME_ZONE,
+            **_charting_context(form, vials, injections, previous),
         },
     )
 
@@ -302,24 +358,27 @@ def toxinsession_update(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 @permission_required("treatments.view_toxinsession", raise_exception=True)
 def toxinsession_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    # Queries: the session with its course, case, patient and people; its
-    # injections; its adverse effects; the days since the patient's last session.
+    # Queries: the session with its course, case, patient and people; its vials;
+    # its injections; its adverse effects; the days since the patient's last
+    # session.
     session = get_object_or_404(
         ToxinSession.objects.select_related(
             "course__case__patient", "injector", "assistant", "overridden_by"
-        ).prefetch_related("injections", "adverse_effects"),
+        ).prefetch_related("vials", "injections", "adverse_effects"),
         pk=pk,
     )
     patient = session.course.case.patient
+    vials = list(session.vials.all())
+    per_ml = {vial.pk: vial.units_per_ml(session.product) for vial in vials}
+    vial_numbers = {vial.pk: number for number, vial in enumerate(vials, start=1)}
     injections = list(session.injections.all())
     sites = [(i.muscle, i.side, i.units) for i in injections]
     rows = [
         (
             injection,
             format_units(injection.units),
-            _volume_text(
-                injection.units, session.vial_size_units, session.diluent_volume_ml
-            ),
+            _volume_text(injection.units, per_ml[injection.vial_id]),
+            vial_numbers[injection.vial_id],
         )
         for injection in injections
     ]
@@ -332,14 +391,22 @@ def toxinsession_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "patient": patient,
             "course": session.course,
             "rows": rows,
-            "concentration": {
-                "per_0_1_ml": format_units(session.units_per_0_1_ml),
-                "per_ml": format_units(
-                    dosing.units_per_ml(
-                        session.vial_size_units, session.diluent_volume_ml
-                    )
-                ),
-            },
+            "vials": [
+                (number, vial, _concentration_text(per_ml[vial.pk]))
+                for number, vial in enumerate(vials, start=1)
+            ],
+            # Codes are the US ones (DOMAIN.md 6.4).
+            "billing": [
+                (line, format_units(line.quantity))
+                for line in billing.session_summary(
+                    product=session.product,
+                    guidance=session.guidance,
+                    vials=vials,
+                    injections=injections,
+                )
+            ]
+            if settings.CLINIC_JURISDICTION == labels.US
+            else None,
             "total_units": format_units(total),
             "totals_by_side": _side_totals(
                 dosing.totals_by_side((side, units) for _, side, units in sites)
@@ -355,7 +422,6 @@ def toxinsession_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "days_since_previous": services.days_since_last_toxin(
                 patient, session.performed_on
             ),
-            "units_discarded": format_units(session.units_discarded),
         },
     )
 

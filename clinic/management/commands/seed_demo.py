@@ -80,6 +80,7 @@ from treatments.models import (
     TherapySession,
     ToxinSession,
     TreatmentCourse,
+    Vial,
     WaitlistEntry,
 )
 
@@ -579,6 +580,7 @@ class Command(BaseCommand):
             Assessment,
             TreatmentCourse,
             ToxinSession,
+            Vial,
             Injection,
             AdverseEffect,
             TherapySession,
@@ -1030,22 +1032,24 @@ class DemoClinic:
         lasted = rng.randint(*BENEFIT_DAYS[benefit])
         returned_before_next = rng.randint(3, 14)
         follow_up_missing = rng.random() < 0.1
+        vial = Vial(
+            size_units=vial_units,
+            lot_number=f"{LOT_PREFIX[product]}{rng.randint(10000, 99999)}",
+            expiry_date=day + timedelta(days=rng.randint(120, 600)),
+            diluent_volume_ml=diluent_ml,
+            reconstituted_at=performed_at - timedelta(minutes=rng.randint(10, 75)),
+            units_discarded=vial_units - total,
+            waste_reason="Single-patient vial: remainder discarded.",
+        )
         session = ToxinSession(
             course=course,
             performed_at=performed_at,
             injector=injector,
             product=product,
-            vial_size_units=vial_units,
-            lot_number=f"{LOT_PREFIX[product]}{rng.randint(10000, 99999)}",
-            expiry_date=day + timedelta(days=rng.randint(120, 600)),
-            diluent_volume_ml=diluent_ml,
-            reconstituted_at=performed_at - timedelta(minutes=rng.randint(10, 75)),
             consent_obtained=True,
             consent_information_version=CONSENT_LEAFLET,
             distant_spread_risk_discussed=True,
             guidance=guidance,
-            units_discarded=vial_units - total,
-            waste_reason="Single-patient vial: remainder discarded.",
         )
         if previous is not None:
             gap = (day - previous.performed_on).days
@@ -1066,10 +1070,13 @@ class DemoClinic:
             if wore_off < self.today:
                 session.wore_off_on = wore_off
         self.save(session)
+        vial.session = session
+        self.save(vial)
         for side, muscle, units, points in doses:
             self.save(
                 Injection(
                     session=session,
+                    vial=vial,
                     muscle=muscle,
                     side=side,
                     units=units,

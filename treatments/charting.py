@@ -1,0 +1,149 @@
+"""The one write path for a toxin session with its vials and sites.
+
+Every door (the charting page, management commands, importers) hands the
+session, its vials and its sites to `chart_toxin_session`, which applies the hard
+refusals, computes the safety warnings, requires an override for new ones and
+saves everything in one transaction, with history."""
+
+from collections import defaultdict
+from collections.abc import Sequence
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from treatments import booking, safety, services
+from treatments.models import Injection, ToxinSession, Vial
+
+OVERRIDE_PERMISSION = "treatments.override_safety_warnings"
+
+
+class OverrideRequired(Exception):
+    """The session raises safety warnings that were not overridden: nothing was
+    saved. `warnings` are the new ones, `may_override` whether the user may."""
+
+    def __init__(self, warnings: list[safety.SafetyWarning], *, may_override: bool):
+        super().__init__("; ".join(warning.message for warning in warnings))
+        self.warnings = warnings
+        self.may_override = may_override
+
+
+def session_warnings(
+    *, session: ToxinSession, vials: Sequence[Vial], sites: Sequence[Injection]
+) -> list[safety.SafetyWarning]:
+    """The safety warnings for the session as charted (DESIGN.md 5)."""
+    return services.toxin_safety_warnings(
+        course=session.course,
+        product=session.product,
+        performed_at=session.performed_at,
+        vials=[
+            safety.VialCheck(vial.lot_number, vial.expiry_date, vial.reconstituted_at)
+            for vial in vials
+        ],
+        sites=[(site.muscle, site.side, site.units) for site in sites],
+        consent_obtained=session.consent_obtained,
+        exclude_pk=session.pk,
+    )
+
+
+def new_warnings(
+    session: ToxinSession, warnings: list[safety.SafetyWarning]
+) -> list[safety.SafetyWarning]:
+    """Warnings not overridden on an earlier save; one whose numbers changed is a
+    new warning."""
+    return [w for w in warnings if w.message not in session.overridden_warnings]
+
+
+def refuse_overdraw(vials: Sequence[Vial], sites: Sequence[Injection]) -> None:
+    """Hard refusal: more units charted from a vial than it holds, net of the
+    units discarded from it."""
+    drawn: dict[int, Decimal] = defaultdict(Decimal)
+    for site in sites:
+        drawn[id(site.vial)] += site.units
+    problems = [vial.overdraw(drawn[id(vial)]) for vial in vials]
+    if any(problems):
+        raise ValidationError([text for text in problems if text])
+
+
+def _check_records(
+    session: ToxinSession, vials: Sequence[Vial], sites: Sequence[Injection]
+) -> None:
+    """The model rules of every record, before anything is written."""
+    if not vials:
+        raise ValidationError("Chart the vial the session used.")
+    if not sites:
+        raise ValidationError("Chart at least one injected site.")
+    # The database holds the constraints; a form has shown their messages.
+    checks = {"validate_unique": False, "validate_constraints": False}
+    session.full_clean(exclude=["form_token"], **checks)
+    for vial in vials:
+        vial.session = session
+        vial.full_clean(exclude=["session"], **checks)
+    for site in sites:
+        if not any(site.vial is vial for vial in vials):
+            raise ValidationError(
+                "Each site must come from one of the session's vials."
+            )
+        site.session = session
+        site.full_clean(exclude=["session", "vial"], **checks)
+    refuse_overdraw(vials, sites)
+
+
+def _changed(record, saved) -> bool:
+    return saved is None or any(
+        getattr(record, field.attname) != getattr(saved, field.attname)
+        for field in record._meta.concrete_fields
+    )
+
+
+def _save_changed(records, model) -> None:
+    """Save the new records and those that differ from the stored row: an
+    unchanged vial or site gets no new history entry."""
+    stored = model.objects.in_bulk([r.pk for r in records if r.pk is not None])
+    for record in records:
+        if _changed(record, stored.get(record.pk)):
+            record.save()
+
+
+@transaction.atomic
+def chart_toxin_session(
+    *,
+    session: ToxinSession,
+    vials: Sequence[Vial],
+    sites: Sequence[Injection],
+    by,
+    override_reason: str = "",
+    confirmed_warnings: Sequence[str] = (),
+) -> ToxinSession:
+    """Chart a new session or correct one, with its vials and sites.
+
+    Each site's `vial` is one of `vials` (saved or not). Raises ValidationError
+    for a hard refusal, and OverrideRequired for new warnings unless a user with
+    the override permission saw each of them (`confirmed_warnings`, their
+    messages) and gave an `override_reason`; nothing is saved then. A booked
+    toxin appointment that day is completed with a new session.
+    """
+    creating = session.pk is None
+    _check_records(session, vials, sites)
+    warnings = session_warnings(session=session, vials=vials, sites=sites)
+    new = new_warnings(session, warnings)
+    if new:
+        may_override = by.has_perm(OVERRIDE_PERMISSION)
+        confirmed = all(warning.message in confirmed_warnings for warning in new)
+        if not (may_override and confirmed and override_reason.strip()):
+            raise OverrideRequired(new, may_override=may_override)
+        session.record_override(
+            warnings=[warning.message for warning in warnings],
+            reason=override_reason,
+            by=by,
+            at=timezone.now(),
+        )
+    session.save()
+    for record in (*vials, *sites):
+        record.session = session
+    _save_changed(vials, Vial)
+    _save_changed(sites, Injection)
+    if creating:
+        booking.complete_for_toxin_session(session)
+    return session
