@@ -7,14 +7,18 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from clinic import accounts
 from clinic.models import RoleChange, RoleChangeKind, User
-from tests.factories import UserFactory
+from tests.factories import CalendarFeedFactory, UserFactory
+from treatments.models import CalendarFeed
 
 pytestmark = pytest.mark.django_db
 
@@ -25,6 +29,10 @@ def user_url(view, *args):
     if view == "password":
         return reverse("admin:auth_user_password_change", args=args)
     return reverse(f"admin:clinic_user_{view}", args=args)
+
+
+def feed_url(view, *args):
+    return reverse(f"admin:treatments_calendarfeed_{view}", args=args)
 
 
 def group_pk(name):
@@ -664,3 +672,112 @@ def test_a_clinic_admin_cannot_change_what_a_role_permits(client, clinic_admin):
         )
         is False
     )
+
+
+# Calendar feeds: seen and revoked by a clinic administrator, the token never shown.
+
+
+@pytest.fixture
+def feed(neurologist):
+    return CalendarFeedFactory(clinician=neurologist)
+
+
+def test_a_clinic_admin_sees_feeds_but_never_their_tokens(client, clinic_admin, feed):
+    client.force_login(clinic_admin)
+
+    pages = [
+        client.get(feed_url("changelist")),
+        client.get(feed_url("change", feed.pk)),
+        client.get(feed_url("history", feed.pk)),
+    ]
+
+    assert [page.status_code for page in pages] == [200, 200, 200]
+    assert str(feed.clinician) in pages[0].content.decode()
+    for page in pages:
+        assert feed.token not in page.content.decode()
+
+
+def test_the_feed_list_does_not_grow_queries(
+    client, clinic_admin, django_assert_num_queries
+):
+    CalendarFeedFactory.create_batch(2)
+    client.force_login(clinic_admin)
+    client.get(feed_url("changelist"))  # Warm process-wide caches first.
+    with CaptureQueriesContext(connection) as baseline:
+        client.get(feed_url("changelist"))
+    CalendarFeedFactory.create_batch(5)
+
+    with django_assert_num_queries(len(baseline)):
+        response = client.get(feed_url("changelist"))
+
+    assert response.context["cl"].result_count == 7
+
+
+def test_the_feed_list_cannot_be_filtered_on_the_token(client, clinic_admin, feed):
+    client.force_login(clinic_admin)
+
+    response = client.get(feed_url("changelist"), {"token__startswith": "test"})
+
+    assert response.status_code == 400
+
+
+def test_a_clinic_admin_revokes_a_feed_and_it_is_in_its_history(
+    client, clinic_admin, feed
+):
+    client.force_login(clinic_admin)
+    address = reverse("treatments:calendar_feed", args=[feed.token])
+    assert client.get(address).status_code == 200
+
+    response = client.post(
+        feed_url("changelist"), {"action": "revoke", "_selected_action": [feed.pk]}
+    )
+
+    assert response.status_code == 302
+    feed.refresh_from_db()
+    assert feed.revoked_at is not None
+    assert client.get(address).status_code == 404
+    entry = LogEntry.objects.get(object_id=str(feed.pk))
+    assert (entry.user, entry.get_change_message()) == (
+        clinic_admin,
+        "Revoked the feed.",
+    )
+    history = client.get(feed_url("history", feed.pk)).content.decode()
+    assert "Revoked the feed." in history
+    assert feed.token not in history
+
+
+def test_revoking_a_revoked_feed_changes_and_logs_nothing(client, clinic_admin, feed):
+    revoked_at = timezone.now() - timedelta(days=3)
+    CalendarFeed.objects.filter(pk=feed.pk).update(revoked_at=revoked_at)
+    client.force_login(clinic_admin)
+
+    client.post(
+        feed_url("changelist"), {"action": "revoke", "_selected_action": [feed.pk]}
+    )
+
+    feed.refresh_from_db()
+    assert feed.revoked_at == revoked_at
+    assert LogEntry.objects.exists() is False
+
+
+def test_a_feed_is_not_edited_so_cannot_be_unrevoked(client, clinic_admin, feed):
+    CalendarFeed.objects.filter(pk=feed.pk).update(revoked_at=timezone.now())
+    client.force_login(clinic_admin)
+
+    response = client.post(feed_url("change", feed.pk), {"revoked_at_0": ""})
+
+    assert response.status_code == 403
+    feed.refresh_from_db()
+    assert feed.revoked_at is not None
+
+
+def test_only_a_feed_administrator_sees_the_feeds(client, neurologist, feed):
+    client.force_login(neurologist)
+
+    assert client.get(feed_url("changelist")).status_code == 403
+    response = client.post(
+        feed_url("changelist"), {"action": "revoke", "_selected_action": [feed.pk]}
+    )
+    assert response.status_code == 403
+    feed.refresh_from_db()
+    assert feed.revoked_at is None

@@ -134,3 +134,10 @@ def test_only_neurologists_override_or_sign_off():
     for codename in ("override_safety_warnings", "review_diagnosticstudy"):
         holders = Group.objects.filter(permissions__codename=codename)
         assert list(holders.values_list("name", flat=True)) == ["Neurologist"]
+
+
+def test_clinic_admin_sees_and_revokes_calendar_feeds(clinic_admin):
+    assert [
+        clinic_admin.has_perm(f"treatments.{action}_calendarfeed")
+        for action in ("view", "change", "add", "delete")
+    ] == [True, True, False, False]
