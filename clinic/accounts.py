@@ -16,7 +16,8 @@ permissions. The rules:
   permissions) is set by migrations and superusers only.
 
 Every role change, by anyone, goes through change_roles and is recorded there as a
-RoleChange. No signal catches writes made elsewhere: this is the one write path.
+RoleChange. No signal catches writes made elsewhere: this is the one write path (but
+for seed_demo, which sets its fixed demo users' roles directly).
 """
 
 from collections.abc import Iterable
