@@ -1,8 +1,13 @@
 from django.apps import apps
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
+from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied, ValidationError
 
-from clinic.models import AccessLog, User
+from clinic import accounts
+from clinic.models import AccessLog, RoleChange, User
 
 
 def is_autocomplete_for_own_form(request) -> bool:
@@ -63,6 +68,7 @@ class UserAdmin(BaseUserAdmin):
             "Personal info",
             {"fields": ("first_name", "last_name", "credentials", "email")},
         ),
+        ("Roles", {"fields": ("is_staff", "groups")}),
     )
     list_display = (
         "username",
@@ -76,12 +82,57 @@ class UserAdmin(BaseUserAdmin):
     search_fields = ("username", "first_name", "last_name", "email", "credentials")
     readonly_fields = ("last_login", "date_joined")
 
+    # Who may change what is clinic.accounts' to say; the admin only shows it. A
+    # locked field is left out of the form, so a crafted POST cannot set it.
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if "password" not in accounts.locked_fields(actor=request.user, user=obj):
+            return fieldsets
+        # Shown read-only, the password field would print the hash.
+        return [
+            (name, {**options, "fields": _without(options["fields"], "password")})
+            for name, options in fieldsets
+        ]
+
     def get_readonly_fields(self, request, obj=None):
-        readonly = list(super().get_readonly_fields(request, obj))
-        if not request.user.is_superuser:
-            # Otherwise anyone allowed to edit users could make themselves superuser.
-            readonly.append("is_superuser")
-        return readonly
+        readonly = set(super().get_readonly_fields(request, obj))
+        locked = accounts.locked_fields(actor=request.user, user=obj) - {"password"}
+        shown = {
+            field
+            for _, options in self.get_fieldsets(request, obj)
+            for field in options["fields"]
+        }
+        return [*readonly, *sorted(locked & shown - readonly)]
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if "groups" in form.base_fields:
+            form = _with_checked_roles(form, actor=request.user, user=obj)
+        if "password" in accounts.locked_fields(actor=request.user, user=obj):
+            form.base_fields.pop("password", None)  # declared, so always there
+        return form
+
+    def save_related(self, request, form, formsets, change):
+        # The roles are not saved with the other many-to-many fields but through
+        # the service, which checks them again and records each change.
+        roles = form.cleaned_data.pop("groups", None)
+        super().save_related(request, form, formsets, change)
+        if roles is not None:
+            accounts.change_roles(actor=request.user, user=form.instance, roles=roles)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and (
+            obj is None or accounts.may_change_account(actor=request.user, user=obj)
+        )
+
+    def user_change_password(self, request, id, form_url=""):
+        user = self.get_object(request, unquote(id))
+        if user is not None and "password" in accounts.locked_fields(
+            actor=request.user, user=user
+        ):
+            raise PermissionDenied
+        return super().user_change_password(request, id, form_url)
 
     def has_view_permission(self, request, obj=None):
         if obj is None and is_autocomplete_for_own_form(request):
@@ -120,6 +171,77 @@ class UserAdmin(BaseUserAdmin):
         actions = super().get_actions(request)
         actions.pop("delete_selected", None)
         return actions
+
+
+def _without(fields, name):
+    return tuple(field for field in fields if field != name)
+
+
+def _with_checked_roles(form, *, actor, user):
+    """The user form, offering only the roles actor may give and those the user
+    already holds, and refusing any change the service would refuse."""
+
+    def clean_groups(self):
+        groups = self.cleaned_data["groups"]
+        refusals = accounts.role_refusals(actor=actor, user=user, roles=groups)
+        if refusals:
+            raise ValidationError(refusals)
+        return groups
+
+    checked = type(form.__name__, (form,), {"clean_groups": clean_groups})
+    shown = accounts.current_roles(user) | {
+        group.name
+        for group in Group.objects.all()
+        if accounts.role_refusal(actor=actor, user=user, role=group.name) is None
+    }
+    checked.base_fields["groups"].queryset = Group.objects.filter(name__in=shown)
+    return checked
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(BaseGroupAdmin):
+    """What a role may do is set by migrations and superusers: whoever could edit a
+    group could give its members any permission."""
+
+    def has_add_permission(self, request):
+        return accounts.may_define_roles(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return accounts.may_define_roles(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return accounts.may_define_roles(request.user)
+
+
+@admin.register(RoleChange)
+class RoleChangeAdmin(admin.ModelAdmin):
+    """Append-only: written by clinic.accounts.change_roles and only read here."""
+
+    list_display = ("at", "actor", "user", "change", "role")
+    list_filter = ("change", "role")
+    list_select_related = ("actor", "user")
+    search_fields = (
+        "role",
+        "user__username",
+        "user__last_name",
+        "actor__username",
+        "actor__last_name",
+    )
+    date_hierarchy = "at"
+    fields = ("at", "actor", "user", "change", "role")
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(AccessLog)

@@ -87,3 +87,43 @@ class AccessLog(models.Model):
 
     def __str__(self):
         return f"{self.user} {self.get_action_display().lower()} #{self.patient_id}"
+
+
+class RoleChangeKind(models.TextChoices):
+    ADDED = "added", "Given"
+    REMOVED = "removed", "Taken away"
+
+
+class RoleChange(models.Model):
+    """Who gave or took which role from whom, and when: append-only, written by
+    clinic.accounts.change_roles only.
+
+    The role is kept by name, so the record outlives a renamed or removed group.
+    """
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="role_changes_made"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="role_changes"
+    )
+    role = models.CharField(max_length=150)
+    change = models.CharField(max_length=10, choices=RoleChangeKind)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [
+            # "Whose roles changed, and when", newest first.
+            models.Index(fields=["user", "-at"], name="clinic_rolechange_user_at"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(change__in=RoleChangeKind.values),
+                name="clinic_rolechange_change_valid",
+            ),
+        ]
+
+    def __str__(self):
+        verb = "gave" if self.change == RoleChangeKind.ADDED else "took away"
+        return f"{self.actor} {verb} {self.role} ({self.user})"

@@ -7,7 +7,7 @@ from clinic.models import CLINICAL_ROLES, INJECTING_ROLES, Role
 from patients import scales
 from patients.admin import ClinicalRecordAdmin, patient_column, patient_search_fields
 from patients.models import Assessment
-from treatments import dosing
+from treatments import calendars, dosing
 from treatments.models import (
     AdverseEffect,
     Appointment,
@@ -835,14 +835,40 @@ class ReminderAdmin(admin.ModelAdmin):
 
 @admin.register(CalendarFeed)
 class CalendarFeedAdmin(admin.ModelAdmin):
-    """Feeds are revoked, not deleted, so a leaked address stays traceable."""
+    """Feeds are revoked, not deleted, so a leaked address stays traceable. The
+    token is the feed's password: never shown, searched or filtered on here."""
 
     list_display = ("clinician", "created_at", "revoked_at")
+    list_filter = (("revoked_at", admin.EmptyFieldListFilter),)
     list_select_related = ("clinician",)
+    search_fields = ("clinician__username", "clinician__last_name")
     fields = ("clinician", "created_at", "revoked_at")
-    readonly_fields = ("clinician", "created_at")
+    readonly_fields = fields
+    actions = ["revoke"]
+
+    @admin.action(description="Revoke the selected feeds", permissions=["revoke"])
+    def revoke(self, request, queryset):
+        revoked = 0
+        for feed in queryset.select_related("clinician"):
+            if calendars.revoke_this_feed(feed=feed):
+                self.log_change(request, feed, "Revoked the feed.")
+                revoked += 1
+        self.message_user(request, f"Feeds revoked: {revoked}.")
+
+    def has_revoke_permission(self, request):
+        return request.user.has_perm("treatments.change_calendarfeed")
+
+    def lookup_allowed(self, lookup, value, request):
+        # A filter on the token would reveal it a character at a time.
+        return not lookup.startswith("token") and super().lookup_allowed(
+            lookup, value, request
+        )
 
     def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        # Revoked through the action only: the form could clear revoked_at.
         return False
 
     def has_delete_permission(self, request, obj=None):

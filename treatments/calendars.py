@@ -414,3 +414,17 @@ def revoke_feed(*, clinician, now: datetime.datetime | None = None) -> int:
         feed.save(update_fields=["revoked_at"])
         revoked += 1
     return revoked
+
+
+@transaction.atomic
+def revoke_this_feed(
+    *, feed: CalendarFeed, now: datetime.datetime | None = None
+) -> bool:
+    """End access through this one feed (a clinic administrator revoking a
+    clinician's address); False when it was revoked already."""
+    locked = CalendarFeed.objects.select_for_update().get(pk=feed.pk)
+    if locked.revoked_at is not None:
+        return False
+    feed.revoked_at = locked.revoked_at = now or timezone.now()
+    locked.save(update_fields=["revoked_at"])
+    return True

@@ -5,7 +5,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from clinic.models import AccessAction, AccessLog, User
+from clinic import accounts
+from clinic.models import AccessAction, AccessLog, RoleChange, User
 from tests.factories import PatientFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -26,6 +27,14 @@ def make_access_log():
     )
 
 
+def make_role_change():
+    return accounts.change_roles(
+        actor=UserFactory(is_superuser=True),
+        user=UserFactory(),
+        roles=["Injector"],
+    )[0]
+
+
 @pytest.fixture
 def superuser(db):
     return UserFactory(username="root", is_staff=True, is_superuser=True)
@@ -40,8 +49,12 @@ def test_every_model_is_registered_and_no_historical_one():
 
 @pytest.mark.parametrize(
     ("model", "make"),
-    [(User, make_user), (AccessLog, make_access_log)],
-    ids=["user", "accesslog"],
+    [
+        (User, make_user),
+        (AccessLog, make_access_log),
+        (RoleChange, make_role_change),
+    ],
+    ids=["user", "accesslog", "rolechange"],
 )
 def test_changelist_works_and_does_not_grow_queries(
     client, clinic_admin, django_assert_num_queries, model, make

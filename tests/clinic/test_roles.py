@@ -115,3 +115,29 @@ def test_only_neurologist_and_admin_see_the_access_log(
         user.has_perm("clinic.view_accesslog")
         for user in (neurologist, clinic_admin, injector, scheduler)
     ] == [True, True, False, False]
+
+
+def test_clinic_admin_reads_role_changes_but_edits_no_group(clinic_admin):
+    assert [
+        clinic_admin.has_perm(perm)
+        for perm in (
+            "clinic.view_rolechange",
+            "clinic.change_rolechange",
+            "auth.view_group",
+            "auth.add_group",
+            "auth.change_group",
+        )
+    ] == [True, False, True, False, False]
+
+
+def test_only_neurologists_override_or_sign_off():
+    for codename in ("override_safety_warnings", "review_diagnosticstudy"):
+        holders = Group.objects.filter(permissions__codename=codename)
+        assert list(holders.values_list("name", flat=True)) == ["Neurologist"]
+
+
+def test_clinic_admin_sees_and_revokes_calendar_feeds(clinic_admin):
+    assert [
+        clinic_admin.has_perm(f"treatments.{action}_calendarfeed")
+        for action in ("view", "change", "add", "delete")
+    ] == [True, True, False, False]
