@@ -251,6 +251,7 @@ class StudyResultForm(forms.ModelForm):
         fields = [
             "status",
             "performed_on",
+            "performed_externally",
             "resulted_on",
             *ALL_FINDING_FIELDS,
             "impression",

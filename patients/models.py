@@ -625,6 +625,11 @@ FINDING_FIELDS = {
     ),
 }
 
+PERFORMED_BEFORE_ORDERED = (
+    "A study cannot be performed before it was ordered. If it was performed at "
+    'another centre, mark it "performed externally".'
+)
+
 STATUSES_AFTER_PERFORMED = [
     StudyStatus.PERFORMED,
     StudyStatus.RESULTED,
@@ -652,6 +657,10 @@ class DiagnosticStudy(models.Model):
         settings.AUTH_USER_MODEL, models.PROTECT, related_name="+"
     )
     performed_on = models.DateField(null=True, blank=True)
+    performed_externally = models.BooleanField(
+        default=False,
+        help_text="Performed at another centre, possibly before it was ordered here.",
+    )
     resulted_on = models.DateField(null=True, blank=True)
     reviewed_at = models.DateTimeField(null=True, blank=True)
     reviewed_by = models.ForeignKey(
@@ -748,10 +757,10 @@ class DiagnosticStudy(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(performed_on__isnull=True)
+                | Q(performed_externally=True)
                 | Q(performed_on__gte=F("ordered_on")),
                 name="patients_study_performed_after_ordered",
-                violation_error_message="A study cannot be performed before it was "
-                "ordered.",
+                violation_error_message=PERFORMED_BEFORE_ORDERED,
             ),
             models.CheckConstraint(
                 condition=Q(resulted_on__isnull=True)
@@ -825,10 +834,9 @@ class DiagnosticStudy(models.Model):
             self.performed_on
             and self.ordered_on
             and self.performed_on < self.ordered_on
+            and not self.performed_externally
         ):
-            errors["performed_on"] = (
-                "A study cannot be performed before it was ordered."
-            )
+            errors["performed_on"] = PERFORMED_BEFORE_ORDERED
         elif self.status in STATUSES_AFTER_PERFORMED and not self.performed_on:
             errors["performed_on"] = "Record the date the study was performed."
         elif self.resulted_on and not self.performed_on:
