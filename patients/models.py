@@ -856,6 +856,18 @@ class DiagnosticStudy(models.Model):
     def __str__(self):
         return f"{self.get_modality_display()} ordered {self.ordered_on:%d %b %Y}"
 
+    def save(self, *args, _signing_off: bool = False, **kwargs):
+        # A guard, not logic: a signed study's locked columns stay as signed, and
+        # only sign_off_study (patients/services.py) passes _signing_off.
+        if self.pk is not None:
+            self._refuse_signed_changes(
+                update_fields=kwargs.get("update_fields"), signing_off=_signing_off
+            )
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("patients:study_detail", args=[self.pk])
+
     def clean(self):
         refuse_before_birth(
             self.case.patient if self.case_id else None,
@@ -901,18 +913,6 @@ class DiagnosticStudy(models.Model):
             errors["resulted_on"] = "Record the date the result arrived."
         if errors:
             raise ValidationError(errors)
-
-    def save(self, *args, _signing_off: bool = False, **kwargs):
-        # A guard, not logic: a signed study's locked columns stay as signed, and
-        # only sign_off_study (patients/services.py) passes _signing_off.
-        if self.pk is not None:
-            self._refuse_signed_changes(
-                update_fields=kwargs.get("update_fields"), signing_off=_signing_off
-            )
-        super().save(*args, **kwargs)
-
-    def get_absolute_url(self):
-        return reverse("patients:study_detail", args=[self.pk])
 
     def _refuse_signed_changes(self, *, update_fields, signing_off: bool) -> None:
         names = [

@@ -88,14 +88,18 @@ def amend_study(
     amended.
     """
     if not by.has_perm(REVIEW_PERMISSION):
-        raise PermissionDenied("Amending a signed result needs the sign-off permission.")
+        raise PermissionDenied(
+            "Amending a signed result needs the sign-off permission."
+        )
     stored = _locked(study)
     if not stored.is_signed:
         raise ValidationError(
             "Only a signed-off study is amended: correct this one on its result page."
         )
     if stored.entered_in_error:
-        raise ValidationError("This study is marked entered in error: it is not amended.")
+        raise ValidationError(
+            "This study is marked entered in error: it is not amended."
+        )
     amendment = StudyAmendment(
         study=stored,
         text=text.strip(),

@@ -426,8 +426,8 @@ class TestMessagesNextToTheField:
             (
                 {"performed_on": datetime.date(2025, 5, 1)},
                 "performed_on",
-                "A study cannot be performed before it was ordered. If it was performed "
-                'at another centre, mark it "performed externally".',
+                "A study cannot be performed before it was ordered. If it was "
+                'performed at another centre, mark it "performed externally".',
             ),
             (
                 {"status": StudyStatus.PERFORMED},

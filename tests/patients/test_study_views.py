@@ -265,8 +265,8 @@ class TestStudyResult:
             (
                 {"performed_on": "2025-05-01", "resulted_on": "2025-05-02"},
                 "performed_on",
-                "A study cannot be performed before it was ordered. If it was performed "
-                'at another centre, mark it "performed externally".',
+                "A study cannot be performed before it was ordered. If it was "
+                'performed at another centre, mark it "performed externally".',
             ),
             (
                 {"status": "performed", "performed_on": "", "resulted_on": ""},
