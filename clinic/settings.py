@@ -160,6 +160,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "simple_history",
+    "pgtrigger",
 ]
 
 MIDDLEWARE = [

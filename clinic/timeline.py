@@ -59,9 +59,11 @@ def study_entries(studies) -> list[Entry]:
                 day,
                 study.description or study.get_modality_display(),
                 detail,
-                _url("patients:study_update", study.pk),
+                # The study's page: its result as signed with any amendments, and
+                # from there the result form while it is unsigned.
+                _url("patients:study_detail", study.pk),
                 study.entered_in_error,
-                "patients.change_diagnosticstudy",
+                "patients.view_diagnosticstudy",
             )
         )
     return entries

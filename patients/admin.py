@@ -6,8 +6,17 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from clinic.models import CLINICAL_ROLES, Role, User
 from patients.forms import BaseGuardianFormSet, PatientForm
-from patients.models import Case, DiagnosticStudy, Guardian, Patient
+from patients.models import (
+    SIGN_OFF_FIELDS,
+    SIGNED_STUDY_FIELDS,
+    Case,
+    DiagnosticStudy,
+    Guardian,
+    Patient,
+    StudyAmendment,
+)
 from patients.search import parse_search_date
+from patients.services import save_study
 
 PATIENT_SEARCH_FIELDS = ("mrn", "family_name", "given_name")
 
@@ -236,8 +245,32 @@ class CaseAdmin(ClinicalRecordAdmin):
         return obj.has_red_flag
 
 
+class StudyAmendmentInline(admin.TabularInline):
+    """Amendments, read-only: they are added on the clinician's study page, by a
+    user who may sign off, and never changed."""
+
+    model = StudyAmendment
+    fields = ("text", "reason", "amended_by", "amended_at")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(DiagnosticStudy)
 class DiagnosticStudyAdmin(ClinicalRecordAdmin):
+    """Studies; the sign-off is never set here.
+
+    Status, reviewer and review time are read-only (the result is entered, and
+    signed off, on the clinician page, which the page links). A signed-off study is
+    read-only but for "entered in error"; its amendments are shown below it.
+    """
+
     list_display = (
         "modality",
         "status",
@@ -249,20 +282,22 @@ class DiagnosticStudyAdmin(ClinicalRecordAdmin):
     list_filter = ("modality", "status", "entered_in_error")
     list_select_related = ("case__patient", "reviewed_by")
     search_fields = ("description", *patient_search_fields("case__patient"))
-    autocomplete_fields = ("case", "ordered_by", "reviewed_by")
-    user_roles = {"ordered_by": CLINICAL_ROLES, "reviewed_by": (Role.NEUROLOGIST,)}
+    autocomplete_fields = ("case", "ordered_by")
+    user_roles = {"ordered_by": CLINICAL_ROLES}
     date_hierarchy = "ordered_on"
-    readonly_fields = ("report_link",)
+    readonly_fields = ("clinician_page", "report_link", *SIGN_OFF_FIELDS)
+    inlines = (StudyAmendmentInline,)
     fieldsets = (
         (
             None,
             {
                 "fields": (
+                    "clinician_page",
                     "case",
                     ("modality", "status"),
                     "description",
                     ("ordered_on", "ordered_by"),
-                    ("performed_on", "resulted_on"),
+                    ("performed_on", "performed_externally", "resulted_on"),
                     ("reviewed_at", "reviewed_by"),
                 )
             },
@@ -315,6 +350,27 @@ class DiagnosticStudyAdmin(ClinicalRecordAdmin):
 
     patient = patient_column("case__patient")
 
+    @admin.display(description="Clinician page")
+    def clinician_page(self, obj):
+        if obj is None or obj.pk is None:
+            return "-"
+        return format_html(
+            '<a href="{}">Enter the result, sign off or amend on the clinician '
+            "page</a>",
+            obj.get_absolute_url(),
+        )
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = super().get_readonly_fields(request, obj)
+        if obj is None or not obj.is_signed:
+            return readonly
+        # Signed: everything shown is as signed, but for "entered in error" (and
+        # the case, which only a merge of duplicate patients moves).
+        return list(dict.fromkeys([*readonly, "case", *SIGNED_STUDY_FIELDS]))
+
+    def save_model(self, request, obj, form, change):
+        save_study(form=form, by=request.user)
+
     @admin.display(description="Report on file")
     def report_link(self, obj):
         if obj is None or obj.pk is None or not obj.report:
@@ -327,6 +383,27 @@ class DiagnosticStudyAdmin(ClinicalRecordAdmin):
             # served; the report is reached through report_link instead.
             kwargs["widget"] = forms.FileInput
         return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
+@admin.register(StudyAmendment)
+class StudyAmendmentAdmin(ClinicalRecordAdmin):
+    """Read-only: an amendment is added on the clinician's study page and never
+    changed."""
+
+    list_display = ("study", "patient", "amended_by", "amended_at")
+    list_filter = ("amended_at",)
+    list_select_related = ("study__case__patient", "amended_by")
+    search_fields = ("text", "reason", *patient_search_fields("study__case__patient"))
+    fields = ("study", "text", "reason", "amended_by", "amended_at")
+    readonly_fields = fields
+
+    patient = patient_column("study__case__patient")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 # Assessment is registered in treatments/admin.py: saving one stamps the days

@@ -5,13 +5,16 @@ from django.contrib.auth import get_user_model
 from clinic.models import Role
 from patients import coding
 from patients.models import (
+    ALL_FINDING_FIELDS,
     FINDING_FIELDS,
+    SIGNED_STUDY_FIELDS,
     Case,
     Condition,
     DiagnosticStudy,
     Guardian,
     Laterality,
     Patient,
+    StudyAmendment,
     StudyStatus,
 )
 from patients.submissions import FormTokenField
@@ -238,7 +241,6 @@ RESULT_STATUS_CHOICES = [
     for value, label in StudyStatus.choices
     if value != StudyStatus.REVIEWED
 ]
-ALL_FINDING_FIELDS = [name for names in FINDING_FIELDS.values() for name in names]
 
 
 class StudyResultForm(forms.ModelForm):
@@ -251,6 +253,7 @@ class StudyResultForm(forms.ModelForm):
         fields = [
             "status",
             "performed_on",
+            "performed_externally",
             "resulted_on",
             *ALL_FINDING_FIELDS,
             "impression",
@@ -272,6 +275,9 @@ class StudyResultForm(forms.ModelForm):
         for name in ALL_FINDING_FIELDS:
             if name not in shown:
                 del self.fields[name]
+        if self.instance.pk and self.instance.status == StudyStatus.REVIEWED:
+            self.fields["status"].choices = StudyStatus.choices  # shown, as signed
+        lock_signed_fields(self)
 
     def clean(self):
         cleaned = super().clean()
@@ -292,3 +298,28 @@ class StudyResultForm(forms.ModelForm):
                 "clear the date.",
             )
         return cleaned
+
+
+def lock_signed_fields(form: forms.ModelForm) -> None:
+    """On a signed-off study, what the sign-off locks is shown and never taken from
+    the submitted data (a crafted POST changes nothing)."""
+    if form.instance.pk is None or form.instance.status != StudyStatus.REVIEWED:
+        return
+    for name, field in form.fields.items():
+        if name in SIGNED_STUDY_FIELDS:
+            field.disabled = True
+
+
+class StudyAmendmentForm(forms.ModelForm):
+    class Meta:
+        model = StudyAmendment
+        fields = ["text", "reason"]
+        labels = {"text": "Amendment", "reason": "Reason for the amendment"}
+        widgets = {
+            "text": forms.Textarea(attrs={"rows": 3}),
+            "reason": forms.Textarea(attrs={"rows": 2}),
+        }
+        error_messages = {
+            "text": {"required": "Write the amendment."},
+            "reason": {"required": "Say why the signed result is amended."},
+        }

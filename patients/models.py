@@ -15,6 +15,14 @@ from patients import coding, scales
 from patients.fields import MultipleChoiceField
 from patients.reports import report_upload_path, validate_report_file
 from patients.search import parse_search_date, search_key
+from patients.signing import (
+    SIGN_OFF_ONLY_MESSAGE,
+    SIGNED_MESSAGE,
+    SignedStudyError,
+    changed_fields,
+    refuse_changes_trigger,
+    refuse_signed_update_trigger,
+)
 
 # Choice enums live at module level so that Meta.constraints can reference them.
 
@@ -625,6 +633,32 @@ FINDING_FIELDS = {
     ),
 }
 
+ALL_FINDING_FIELDS = tuple(name for names in FINDING_FIELDS.values() for name in names)
+
+# What a sign-off locks: the result, its dates and who signed it when. The case is
+# not locked (a merge of duplicate patients moves the study with its case), nor is
+# "entered in error" (a signed record found wrong is marked so, in its history).
+# The trigger, the model's save(), the QuerySet's update() and the forms read this.
+SIGN_OFF_FIELDS = ("status", "reviewed_by", "reviewed_at")
+SIGNED_STUDY_FIELDS = (
+    "modality",
+    "description",
+    "ordered_on",
+    "ordered_by",
+    "performed_on",
+    "performed_externally",
+    "resulted_on",
+    *ALL_FINDING_FIELDS,
+    "impression",
+    "report",
+    *SIGN_OFF_FIELDS,
+)
+
+PERFORMED_BEFORE_ORDERED = (
+    "A study cannot be performed before it was ordered. If it was performed at "
+    'another centre, mark it "performed externally".'
+)
+
 STATUSES_AFTER_PERFORMED = [
     StudyStatus.PERFORMED,
     StudyStatus.RESULTED,
@@ -636,6 +670,18 @@ STATUSES_AFTER_RESULTED = [StudyStatus.RESULTED, StudyStatus.REVIEWED]
 class DiagnosticStudyQuerySet(models.QuerySet):
     def awaiting_review(self):
         return self.filter(status=StudyStatus.RESULTED, entered_in_error=False)
+
+    def update(self, **kwargs):
+        """Refuse what a sign-off locks: update() writes no history, and a signed
+        study's result is corrected by an amendment. Sign-off is sign_off_study's
+        (patients/services.py), which saves the row instead."""
+        names = {f.attname: f.name for f in self.model._meta.concrete_fields}
+        touched = {names.get(key, key) for key in kwargs} & set(SIGNED_STUDY_FIELDS)
+        if touched & set(SIGN_OFF_FIELDS):
+            raise SignedStudyError(SIGN_OFF_ONLY_MESSAGE)
+        if touched and self.filter(status=StudyStatus.REVIEWED).exists():
+            raise SignedStudyError(SIGNED_MESSAGE)
+        return super().update(**kwargs)
 
 
 class DiagnosticStudy(models.Model):
@@ -652,6 +698,10 @@ class DiagnosticStudy(models.Model):
         settings.AUTH_USER_MODEL, models.PROTECT, related_name="+"
     )
     performed_on = models.DateField(null=True, blank=True)
+    performed_externally = models.BooleanField(
+        default=False,
+        help_text="Performed at another centre, possibly before it was ordered here.",
+    )
     resulted_on = models.DateField(null=True, blank=True)
     reviewed_at = models.DateTimeField(null=True, blank=True)
     reviewed_by = models.ForeignKey(
@@ -728,7 +778,16 @@ class DiagnosticStudy(models.Model):
     class Meta:
         verbose_name_plural = "diagnostic studies"
         ordering = ["-ordered_on"]
+        # Related managers and save() use the guarded QuerySet too.
+        base_manager_name = "objects"
         permissions = [("review_diagnosticstudy", "Can sign off study results")]
+        triggers = [
+            refuse_signed_update_trigger(
+                name="patients_study_signed_unchanged",
+                signed_status=StudyStatus.REVIEWED,
+                fields=SIGNED_STUDY_FIELDS,
+            )
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(modality__in=Modality.values),
@@ -748,10 +807,10 @@ class DiagnosticStudy(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(performed_on__isnull=True)
+                | Q(performed_externally=True)
                 | Q(performed_on__gte=F("ordered_on")),
                 name="patients_study_performed_after_ordered",
-                violation_error_message="A study cannot be performed before it was "
-                "ordered.",
+                violation_error_message=PERFORMED_BEFORE_ORDERED,
             ),
             models.CheckConstraint(
                 condition=Q(resulted_on__isnull=True)
@@ -797,6 +856,18 @@ class DiagnosticStudy(models.Model):
     def __str__(self):
         return f"{self.get_modality_display()} ordered {self.ordered_on:%d %b %Y}"
 
+    def save(self, *args, _signing_off: bool = False, **kwargs):
+        # A guard, not logic: a signed study's locked columns stay as signed, and
+        # only sign_off_study (patients/services.py) passes _signing_off.
+        if self.pk is not None:
+            self._refuse_signed_changes(
+                update_fields=kwargs.get("update_fields"), signing_off=_signing_off
+            )
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("patients:study_detail", args=[self.pk])
+
     def clean(self):
         refuse_before_birth(
             self.case.patient if self.case_id else None,
@@ -825,10 +896,9 @@ class DiagnosticStudy(models.Model):
             self.performed_on
             and self.ordered_on
             and self.performed_on < self.ordered_on
+            and not self.performed_externally
         ):
-            errors["performed_on"] = (
-                "A study cannot be performed before it was ordered."
-            )
+            errors["performed_on"] = PERFORMED_BEFORE_ORDERED
         elif self.status in STATUSES_AFTER_PERFORMED and not self.performed_on:
             errors["performed_on"] = "Record the date the study was performed."
         elif self.resulted_on and not self.performed_on:
@@ -844,16 +914,85 @@ class DiagnosticStudy(models.Model):
         if errors:
             raise ValidationError(errors)
 
+    def _refuse_signed_changes(self, *, update_fields, signing_off: bool) -> None:
+        names = [
+            name
+            for name in SIGNED_STUDY_FIELDS
+            if update_fields is None
+            or name in update_fields
+            or self._meta.get_field(name).attname in update_fields
+        ]
+        attnames = [self._meta.get_field(name).attname for name in names]
+        stored = (
+            type(self)
+            ._base_manager.filter(pk=self.pk)
+            .values("status", *attnames)
+            .first()
+        )
+        if stored is None:
+            return  # a new row with a chosen primary key
+        changed = changed_fields(self, stored, names)
+        if stored["status"] == StudyStatus.REVIEWED and changed:
+            raise SignedStudyError(SIGNED_MESSAGE)
+        signs = self.status == StudyStatus.REVIEWED and "status" in changed
+        if not signing_off and (signs or changed & {"reviewed_by", "reviewed_at"}):
+            raise SignedStudyError(SIGN_OFF_ONLY_MESSAGE)
+
+    @property
+    def is_signed(self) -> bool:
+        return self.status == StudyStatus.REVIEWED
+
     def get_report_url(self) -> str:
         return reverse("patients:study_report", args=[self.pk])
 
-    def mark_reviewed(self, *, by, at: datetime.datetime) -> None:
-        """Sign off a resulted study; the caller saves."""
-        if self.status != StudyStatus.RESULTED:
-            raise ValidationError("Only a resulted study can be reviewed.")
-        self.status = StudyStatus.REVIEWED
-        self.reviewed_by = by
-        self.reviewed_at = at
+
+class StudyAmendment(models.Model):
+    """A correction of a signed-off study, shown beside the original, which stays.
+
+    Written once by amend_study (patients/services.py); never edited or deleted
+    (on PostgreSQL a trigger refuses both).
+    """
+
+    study = models.ForeignKey(
+        DiagnosticStudy, models.PROTECT, related_name="amendments"
+    )
+    text = models.TextField(help_text="The corrected or added finding or impression.")
+    reason = models.TextField(help_text="Why the signed result needed correcting.")
+    amended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+"
+    )
+    amended_at = models.DateTimeField(default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["amended_at", "pk"]
+        # Nobody is granted add, change or delete: amend_study checks the sign-off
+        # permission, and an amendment is never changed.
+        default_permissions = ("view",)
+        triggers = [refuse_changes_trigger(name="patients_amendment_write_once")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(text=""),
+                name="patients_amendment_has_text",
+                violation_error_message="Write the amendment.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(reason=""),
+                name="patients_amendment_has_reason",
+                violation_error_message="Say why the signed result is amended.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Amendment of {self.study} on {self.amended_at:%d %b %Y}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not self._state.adding:
+            raise SignedStudyError("An amendment is never changed: add another.")
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return self.study.get_absolute_url()
 
 
 class Assessment(models.Model):

@@ -33,16 +33,17 @@ def saved_by_token(queryset: models.QuerySet, data) -> models.Model | None:
     return queryset.filter(form_token=token).first()
 
 
-def save_once(form, queryset: models.QuerySet):
+def save_once(form, queryset: models.QuerySet, *, save=None):
     """Save a create form in one transaction, keeping its one-time token.
 
     Returns (record, created). Two submits racing past the token look-up meet the
-    unique constraint: the loser answers with the winner's record.
+    unique constraint: the loser answers with the winner's record. `save` saves
+    the form instead of form.save (a write service that takes the form).
     """
     form.instance.form_token = form.cleaned_data.get("form_token") or uuid.uuid4()
     try:
         with transaction.atomic():
-            return form.save(), True
+            return (save or form.save)(), True
     except IntegrityError:
         earlier = queryset.filter(form_token=form.instance.form_token).first()
         if earlier is None:

@@ -15,6 +15,8 @@ urlpatterns = [
         views.study_create,
         name="study_create",
     ),
+    path("studies/<int:pk>/", views.study_detail, name="study_detail"),
+    path("studies/<int:pk>/amend/", views.study_amend, name="study_amend"),
     path("studies/<int:pk>/edit/", views.study_update, name="study_update"),
     path("studies/<int:pk>/review/", views.study_review, name="study_review"),
     path("studies/<int:pk>/report/", views.study_report, name="study_report"),

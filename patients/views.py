@@ -6,9 +6,9 @@ from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.http import (
     require_GET,
     require_http_methods,
@@ -21,11 +21,21 @@ from patients.forms import (
     GuardianFormSet,
     PatientForm,
     PatientSearchForm,
+    StudyAmendmentForm,
     StudyOrderForm,
     StudyResultForm,
 )
-from patients.models import Case, Condition, DiagnosticStudy, Patient, StudyStatus
+from patients.models import (
+    FINDING_FIELDS,
+    Case,
+    Condition,
+    DiagnosticStudy,
+    Patient,
+    SignedStudyError,
+    StudyAmendment,
+)
 from patients.reports import detect_report_type
+from patients.services import amend_study, save_study, sign_off_study
 from patients.submissions import save_once, saved_by_token
 
 PATIENTS_PER_PAGE = 25
@@ -194,7 +204,9 @@ def study_create(request: HttpRequest, case_pk: int) -> HttpResponse:
             request.POST, instance=DiagnosticStudy(case=case, ordered_by=request.user)
         )
         if form.is_valid():
-            _, created = save_once(form, studies)
+            _, created = save_once(
+                form, studies, save=lambda: save_study(form=form, by=request.user)
+            )
             messages.success(
                 request,
                 "Study ordered." if created else "This study was already ordered.",
@@ -219,21 +231,23 @@ def study_update(request: HttpRequest, pk: int) -> HttpResponse:
         pk=pk,
     )
     patient = study.case.patient
-    if study.status == StudyStatus.REVIEWED:
-        # A signed-off result is final here; a mistake is marked entered in error.
+    if study.is_signed:
         messages.warning(
             request,
-            "This study was signed off and can no longer be changed. Ask a clinic "
-            "administrator to mark it entered in error if it is wrong.",
+            "This study was signed off: its result is not changed in place. Add an "
+            "amendment to correct it.",
         )
-        return redirect(patient)
+        return redirect(study)
     if request.method == "POST":
         # The form fills a copy, so the heading shows the study as saved (its
         # status, its stored report) and sign-off is offered for a saved result only.
         form = StudyResultForm(request.POST, request.FILES, instance=copy.copy(study))
         if form.is_valid():
-            with transaction.atomic():
-                form.save()
+            try:
+                save_study(form=form, by=request.user)
+            except SignedStudyError as error:  # signed off since the page was read
+                messages.error(request, " ".join(error.messages))
+                return redirect(study)
             messages.success(request, "Study saved.")
             return redirect(patient)
     else:
@@ -245,28 +259,108 @@ def study_update(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _study_with_amendments(pk: int) -> DiagnosticStudy:
+    return get_object_or_404(
+        DiagnosticStudy.objects.select_related(
+            "case__patient", "ordered_by", "reviewed_by"
+        ).prefetch_related(
+            Prefetch(
+                "amendments",
+                queryset=StudyAmendment.objects.select_related("amended_by"),
+            )
+        ),
+        pk=pk,
+    )
+
+
+def _findings(study: DiagnosticStudy) -> list[tuple[str, str]]:
+    """The structured findings of the study's modality, as (label, value) rows."""
+    rows = []
+    for name in FINDING_FIELDS.get(study.modality, ()):
+        field = study._meta.get_field(name)
+        value = getattr(study, name)
+        if value in (None, "", []):
+            continue
+        if isinstance(value, bool):
+            shown = "Yes" if value else "No"
+        elif isinstance(value, list):
+            shown = ", ".join(field.labels(value))
+        elif field.choices:
+            shown = getattr(study, f"get_{name}_display")()
+        else:
+            shown = str(value)
+        rows.append((field.verbose_name[:1].upper() + field.verbose_name[1:], shown))
+    return rows
+
+
+def _study_page(
+    request: HttpRequest, study: DiagnosticStudy, amendment_form=None
+) -> HttpResponse:
+    may_amend = (
+        study.is_signed
+        and not study.entered_in_error
+        and request.user.has_perm("patients.review_diagnosticstudy")
+    )
+    if may_amend and amendment_form is None:
+        amendment_form = StudyAmendmentForm()
+    return render(
+        request,
+        "patients/study_detail.html",
+        {
+            "study": study,
+            "case": study.case,
+            "patient": study.case.patient,
+            "findings": _findings(study),
+            "amendments": study.amendments.all(),
+            "amendment_form": amendment_form if may_amend else None,
+        },
+    )
+
+
+@require_GET
+@permission_required("patients.view_diagnosticstudy", raise_exception=True)
+def study_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The study as signed, and beside its impression the amendments that
+    correct it (who, when, why)."""
+    return _study_page(request, _study_with_amendments(pk))
+
+
+@require_POST
+@permission_required("patients.review_diagnosticstudy", raise_exception=True)
+def study_amend(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add an amendment to a signed-off study; the original stays as signed."""
+    study = _study_with_amendments(pk)
+    form = StudyAmendmentForm(request.POST)
+    if form.is_valid():
+        try:
+            amend_study(study=study, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            if not hasattr(error, "error_dict"):
+                messages.error(request, f"Not amended: {' '.join(error.messages)}")
+                return redirect(study)
+            form.add_error(None, error)  # next to the amendment's fields
+        else:
+            messages.success(request, "Amendment added.")
+            return redirect(study)
+    return _study_page(request, study, form)
+
+
 @require_POST
 @permission_required("patients.review_diagnosticstudy", raise_exception=True)
 def study_review(request: HttpRequest, pk: int) -> HttpResponse:
     """Sign off a resulted study; anything else is explained, and left unchanged."""
-    with transaction.atomic():
-        study = get_object_or_404(
-            DiagnosticStudy.objects.select_for_update(of=("self",)).select_related(
-                "case__patient"
-            ),
-            pk=pk,
+    study = get_object_or_404(
+        DiagnosticStudy.objects.select_related("case__patient"), pk=pk
+    )
+    try:
+        sign_off_study(study=study, by=request.user)
+    except ValidationError as error:
+        study.refresh_from_db(fields=["status"])
+        messages.error(
+            request,
+            f"Not signed off: {' '.join(error.messages)} This study is "
+            f"{study.get_status_display().lower()}.",
         )
-        was = study.get_status_display().lower()
-        try:
-            study.mark_reviewed(by=request.user, at=timezone.now())
-            # The report is not touched by a sign-off; no need to re-read the file.
-            study.full_clean(exclude=["report"])
-        except ValidationError as error:
-            messages.error(
-                request,
-                f"Not signed off: {' '.join(error.messages)} This study is {was}.",
-            )
-            return redirect(study.case.patient)
-        study.save()
+        return redirect(study.case.patient)
     messages.success(request, "Study signed off.")
     return redirect(study.case.patient)

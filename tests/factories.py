@@ -15,6 +15,7 @@ from patients.models import (
     Laterality,
     Modality,
     Patient,
+    StudyAmendment,
 )
 from treatments.models import (
     AdverseEffect,
@@ -297,6 +298,18 @@ class ResultedStudyFactory(DiagnosticStudyFactory):
     performed_on = datetime.date(2025, 6, 10)
     resulted_on = datetime.date(2025, 6, 12)
     impression = "Left AICA loop contacting the facial nerve root exit zone."
+
+
+class StudyAmendmentFactory(factory.django.DjangoModelFactory):
+    """An amendment; give it a signed study (amend_study refuses any other)."""
+
+    class Meta:
+        model = StudyAmendment
+
+    study = factory.SubFactory(ResultedStudyFactory)
+    text = "The loop is of the PICA, not the AICA."
+    reason = "Vessel misnamed in the signed impression."
+    amended_by = factory.SubFactory(UserFactory)
 
 
 class ConsentingPatientFactory(PatientFactory):

@@ -73,6 +73,8 @@ TABLE = {
     "patients:case_create": ("patient", allowed("neurologist", "admin")),
     "patients:case_update": ("case", allowed("neurologist", "admin")),
     "patients:study_create": ("case", allowed("neurologist", "admin")),
+    "patients:study_detail": ("study", allowed(*CLINICIANS)),
+    "patients:study_amend": ("study", allowed(*EVERYONE, status=405)),
     "patients:study_update": ("study", allowed("neurologist", "admin")),
     # POST only: every logged-in role is told the method is not allowed.
     "patients:study_review": ("study", allowed(*EVERYONE, status=405)),

@@ -135,6 +135,7 @@ class TestChart:
         study = patient.cases.get().studies.get()
         session = patient.cases.get().courses.get(kind="botulinum_toxin")
         assert reverse("patients:study_update", args=[study.pk]) not in content
+        assert study.get_absolute_url() in content  # the study page, to read
         assert session.toxin_sessions.get().get_absolute_url() in content
 
     def test_an_overridden_warning_and_its_reason_show_in_the_timeline(

@@ -6,12 +6,20 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from patients.models import Case, DiagnosticStudy, Guardian, Patient, StudyStatus
+from patients.models import (
+    Case,
+    DiagnosticStudy,
+    Guardian,
+    Patient,
+    StudyAmendment,
+    StudyStatus,
+)
 from tests.factories import (
     CaseFactory,
     DiagnosticStudyFactory,
     GuardianFactory,
     PatientFactory,
+    StudyAmendmentFactory,
     UserFactory,
 )
 
@@ -52,6 +60,10 @@ def make_study():
     )
 
 
+def make_amendment():
+    return StudyAmendmentFactory(study=make_study(), reason="Vessel misnamed")
+
+
 # (model, a maker that creates one row with its related rows, a value its change
 # page shows)
 MODELS = [
@@ -59,6 +71,9 @@ MODELS = [
     pytest.param(Guardian, make_guardian, lambda obj: obj.full_name, id="guardian"),
     pytest.param(Case, make_case, lambda obj: obj.icd10_code, id="case"),
     pytest.param(DiagnosticStudy, make_study, lambda obj: obj.description, id="study"),
+    pytest.param(
+        StudyAmendment, make_amendment, lambda obj: obj.reason, id="amendment"
+    ),
 ]
 
 

@@ -283,31 +283,6 @@ class TestDiagnosticStudy:
         with pytest.raises(ValidationError, match="carotid"):
             study.full_clean()
 
-    def test_mark_reviewed_signs_off_a_result(self):
-        reviewer = UserFactory()
-        study = DiagnosticStudyFactory(
-            status=StudyStatus.RESULTED,
-            performed_on=datetime.date(2025, 6, 10),
-            resulted_on=datetime.date(2025, 6, 12),
-        )
-        moment = datetime.datetime(2025, 6, 13, 9, 0, tzinfo=datetime.UTC)
-        study.mark_reviewed(by=reviewer, at=moment)
-        study.full_clean()
-        study.save()
-        study.refresh_from_db()
-        assert (study.status, study.reviewed_by, study.reviewed_at) == (
-            StudyStatus.REVIEWED,
-            reviewer,
-            moment,
-        )
-
-    def test_only_a_resulted_study_can_be_reviewed(self):
-        study = DiagnosticStudyFactory()
-        with pytest.raises(ValidationError, match="Only a resulted study"):
-            study.mark_reviewed(
-                by=UserFactory(), at=datetime.datetime.now(datetime.UTC)
-            )
-
     def test_awaiting_review_lists_resulted_studies_only(self):
         resulted = DiagnosticStudyFactory(
             status=StudyStatus.RESULTED,
@@ -451,7 +426,8 @@ class TestMessagesNextToTheField:
             (
                 {"performed_on": datetime.date(2025, 5, 1)},
                 "performed_on",
-                "A study cannot be performed before it was ordered.",
+                "A study cannot be performed before it was ordered. If it was "
+                'performed at another centre, mark it "performed externally".',
             ),
             (
                 {"status": StudyStatus.PERFORMED},

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from patients.models import DiagnosticStudy, StudyStatus
+from patients.services import sign_off_study
 from tests.factories import (
     CaseFactory,
     DiagnosticStudyFactory,
@@ -264,7 +265,8 @@ class TestStudyResult:
             (
                 {"performed_on": "2025-05-01", "resulted_on": "2025-05-02"},
                 "performed_on",
-                "A study cannot be performed before it was ordered.",
+                "A study cannot be performed before it was ordered. If it was "
+                'performed at another centre, mark it "performed externally".',
             ),
             (
                 {"status": "performed", "performed_on": "", "resulted_on": ""},
@@ -354,15 +356,13 @@ class TestStudyResult:
         assert review_url(study) not in content
 
     def test_a_signed_off_study_is_not_changed_here(self, client, neurologist):
-        study = ResultedStudyFactory()
-        study.mark_reviewed(by=neurologist, at=timezone.now())
-        study.save()
+        study = sign_off_study(study=ResultedStudyFactory(), by=neurologist)
         client.force_login(neurologist)
         response = client.post(
             update_url(study), result(impression="Rewritten"), follow=True
         )
-        assert response.redirect_chain == [(study.case.patient.get_absolute_url(), 302)]
-        assert "signed off and can no longer be changed" in response.content.decode()
+        assert response.redirect_chain == [(study.get_absolute_url(), 302)]
+        assert "Add an amendment to correct it." in response.content.decode()
         study.refresh_from_db()
         assert study.impression.startswith("Left AICA loop")
 

@@ -43,10 +43,12 @@ from patients.models import (
     RedFlag,
     ReminderChannel,
     Sex,
+    StudyAmendment,
     StudyStatus,
     Trigger,
     Vessel,
 )
+from patients.services import amend_study
 from treatments import services
 from treatments.models import (
     AdverseEffect,
@@ -567,6 +569,7 @@ class Command(BaseCommand):
         )
         self.stdout.flush()
         clinic.create_patients()
+        clinic.amend_a_signed_study()
         self.stdout.write("done")
         self.stdout.write("Booking appointments… ", ending="")
         self.stdout.flush()
@@ -577,6 +580,7 @@ class Command(BaseCommand):
             Guardian,
             Case,
             DiagnosticStudy,
+            StudyAmendment,
             Assessment,
             TreatmentCourse,
             ToxinSession,
@@ -820,6 +824,26 @@ class DemoClinic:
             )
             study.reviewed_by = case.responsible_neurologist
         return self.save(study)
+
+    def amend_a_signed_study(self) -> None:
+        """A signed MRI corrected after sign-off, through the one write path: its
+        page shows the amendment beside the original impression."""
+        study = (
+            DiagnosticStudy.objects.filter(
+                status=StudyStatus.REVIEWED, modality=Modality.MRI
+            )
+            .select_related("reviewed_by")
+            .order_by("pk")
+            .first()
+        )
+        if study is not None:
+            amend_study(
+                study=study,
+                by=study.reviewed_by,
+                text="On review of the source images the looping vessel is the "
+                "vertebral artery, not the AICA as reported.",
+                reason="Offending vessel misidentified in the signed report.",
+            )
 
     def add_assessment(
         self,

@@ -1,0 +1,113 @@
+"""The one write path of diagnostic studies: one function per action.
+
+The clinician views and the admin call these; nothing else writes a study's
+result, its sign-off or an amendment. A signed-off study is never changed in place:
+its result is corrected by an amendment, shown beside the original.
+"""
+
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.forms import ModelForm
+from django.utils import timezone
+
+from patients.models import (
+    SIGN_OFF_ONLY_MESSAGE,
+    DiagnosticStudy,
+    SignedStudyError,
+    StudyAmendment,
+    StudyStatus,
+)
+
+REVIEW_PERMISSION = "patients.review_diagnosticstudy"
+
+
+def _locked(study: DiagnosticStudy) -> DiagnosticStudy:
+    """The study as stored, its row locked until the transaction ends."""
+    return DiagnosticStudy.objects.select_for_update(of=("self",)).get(pk=study.pk)
+
+
+@transaction.atomic
+def save_study(*, form: ModelForm, by) -> DiagnosticStudy:
+    """Order a study or enter its result, from a form that has validated it.
+
+    A signed-off study keeps its result: only what a sign-off does not lock (such
+    as "entered in error") is saved, and changing a locked field is refused with
+    the advice to amend. Sign-off is sign_off_study's alone.
+    """
+    if not form.is_valid():
+        raise ValueError("save_study saves a form that has validated.")
+    study = form.instance
+    if study.pk is not None:
+        # A sign-off at the same moment waits for this save, or has finished: then
+        # DiagnosticStudy.save() sees it and refuses a change of what it locks
+        # (before any uploaded file is written), as it refuses any sign-off.
+        _locked(study)
+    elif study.status == StudyStatus.REVIEWED:
+        raise SignedStudyError(SIGN_OFF_ONLY_MESSAGE)
+    study._history_user = by
+    return form.save()
+
+
+@transaction.atomic
+def sign_off_study(
+    *, study: DiagnosticStudy, by, at: datetime.datetime | None = None
+) -> DiagnosticStudy:
+    """Sign off a resulted study as reviewed by `by`, now unless `at` is given.
+
+    Only a user holding the sign-off permission signs; a study without its result,
+    entered in error, or already signed is refused and left as it was. The row is
+    locked, so two sign-offs at once cannot both pass.
+    """
+    if not by.has_perm(REVIEW_PERMISSION):
+        raise PermissionDenied("Signing off a result needs the sign-off permission.")
+    stored = _locked(study)
+    if stored.entered_in_error:
+        raise ValidationError("A study entered in error is not signed off.")
+    if stored.status != StudyStatus.RESULTED:
+        raise ValidationError("Only a resulted study can be reviewed.")
+    stored.status = StudyStatus.REVIEWED
+    stored.reviewed_by = by
+    stored.reviewed_at = at or timezone.now()
+    # The report is not touched by a sign-off; no need to re-read the file.
+    stored.full_clean(exclude=["report"])
+    stored._history_user = by
+    stored.save(_signing_off=True)
+    return stored
+
+
+@transaction.atomic
+def amend_study(
+    *, study: DiagnosticStudy, by, text: str, reason: str
+) -> StudyAmendment:
+    """Add a correction to a signed-off study, beside its original result.
+
+    Amending is signing: it needs the same permission as a sign-off. An unsigned
+    study is corrected on its result page instead; one entered in error is not
+    amended.
+    """
+    if not by.has_perm(REVIEW_PERMISSION):
+        raise PermissionDenied(
+            "Amending a signed result needs the sign-off permission."
+        )
+    stored = _locked(study)
+    if not stored.is_signed:
+        raise ValidationError(
+            "Only a signed-off study is amended: correct this one on its result page."
+        )
+    if stored.entered_in_error:
+        raise ValidationError(
+            "This study is marked entered in error: it is not amended."
+        )
+    amendment = StudyAmendment(
+        study=stored,
+        text=text.strip(),
+        reason=reason.strip(),
+        amended_by=by,
+        amended_at=timezone.now(),
+    )
+    amendment.full_clean()
+    amendment._history_user = by
+    amendment.save()
+    return amendment
