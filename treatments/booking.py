@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -254,6 +254,9 @@ def _record_override(
             appointment.overridden_at = now
 
 
+DEADLOCK_DETECTED = "40P01"  # PostgreSQL's SQLSTATE
+
+
 def _slot_taken(error: IntegrityError) -> ValidationError | None:
     """The ValidationError for a booking that lost a race on an exclusion
     constraint; None for any other integrity error."""
@@ -282,6 +285,12 @@ def _save_all(appointments: list[Appointment], *, by) -> None:
         if taken is None:
             raise
         raise taken from error
+    except OperationalError as error:
+        # Several bookings racing for one slot wait on each other's rows in the
+        # exclusion constraints; PostgreSQL ends such a wait by failing one.
+        if getattr(error.__cause__, "sqlstate", None) != DEADLOCK_DETECTED:
+            raise
+        raise ValidationError({"starts_at": SLOT_TAKEN}, code="slot_taken") from error
 
 
 def _check(slots: list[Slot], *, exclude_pks: Iterable[int] = ()) -> None:

@@ -7,7 +7,7 @@ import threading
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -699,6 +699,33 @@ class TestDatabaseRefusesOverlaps:
         assert excinfo.value.message_dict == {"starts_at": [booking.SLOT_TAKEN]}
         # The caller's transaction is still usable.
         assert Appointment.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("sqlstate", "told"), [("40P01", True), ("57014", False)], ids=["deadlock", "other"]
+)
+def test_a_booking_failed_by_a_deadlock_lost_the_race(
+    db, monkeypatch, sqlstate, told
+):
+    """Racing bookings wait on each other in the exclusion constraints, and
+    PostgreSQL may end the wait by failing one: it lost the race. Any other
+    operational error is not a booking problem and is raised."""
+    patient, clinician = PatientFactory(), UserFactory(roles=["Scheduler"])
+    error = OperationalError("deadlock detected")
+    error.__cause__ = Exception("from the driver")
+    error.__cause__.sqlstate = sqlstate  # as psycopg's errors carry it
+
+    def fail(*args, **kwargs):
+        raise error
+
+    monkeypatch.setattr(Appointment, "save", fail)
+    if told:
+        with pytest.raises(ValidationError) as excinfo:
+            book(patient, clinician, clinician)
+        assert excinfo.value.message_dict == {"starts_at": [booking.SLOT_TAKEN]}
+    else:
+        with pytest.raises(OperationalError):
+            book(patient, clinician, clinician)
 
 
 @only_postgresql
