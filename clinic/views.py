@@ -28,6 +28,7 @@ from treatments.models import (
     AppointmentStatus,
     MedicationOrder,
     Referral,
+    SafetyFlag,
     TherapySession,
     ToxinSession,
     TreatmentCourse,
@@ -298,6 +299,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             DiagnosticStudy.objects.awaiting_review()
             .select_related("case__patient")
             .order_by("resulted_on")
+        )
+    if user.has_perm("treatments.acknowledge_safetyflag"):
+        context["safety_flags"] = list(
+            SafetyFlag.objects.unacknowledged()
+            .select_related("session__course__case__patient")
+            .order_by("raised_at", "pk")[:DASHBOARD_LIST_CAP]
         )
     if user.has_perm("patients.view_case"):
         context["red_flag_cases"] = list(

@@ -20,6 +20,7 @@ from treatments.models import (
     Referral,
     ReferralFollowUp,
     Reminder,
+    SafetyFlag,
     Side,
     TherapySession,
     ToxinSession,
@@ -581,6 +582,27 @@ class VialAdmin(ChartedInTheClinicianPages, ClinicalRecordAdmin):
         ("diluent", "diluent_volume_ml"),
         "reconstituted_at",
         ("units_discarded", "waste_reason"),
+    )
+
+    patient = patient_column("session__course__case__patient")
+
+
+@admin.register(SafetyFlag)
+class SafetyFlagAdmin(ChartedInTheClinicianPages, ClinicalRecordAdmin):
+    """Flags are raised by charting a session already given and acknowledged by a
+    neurologist on the session's page."""
+
+    list_display = ("message", "session", "patient", "raised_at", "acknowledged_at")
+    list_filter = ("code",)
+    list_select_related = ("session__course__case__patient",)
+    search_fields = patient_search_fields("session__course__case__patient")
+    fields = (
+        "session",
+        "code",
+        "message",
+        ("raised_by", "raised_at"),
+        ("acknowledged_by", "acknowledged_at"),
+        "acknowledgement_note",
     )
 
     patient = patient_column("session__course__case__patient")

@@ -9,24 +9,35 @@ from collections import defaultdict
 from collections.abc import Sequence
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from treatments import booking, safety, services
-from treatments.models import Injection, ToxinSession, Vial
+from treatments.models import Injection, SafetyFlag, ToxinSession, Vial
 
 OVERRIDE_PERMISSION = "treatments.override_safety_warnings"
 
 
+ACKNOWLEDGE_PERMISSION = "treatments.acknowledge_safetyflag"
+
+
 class OverrideRequired(Exception):
     """The session raises safety warnings that were not overridden: nothing was
-    saved. `warnings` are the new ones, `may_override` whether the user may."""
+    saved. `warnings` are the new ones, `may_override` whether the user may
+    override them (never a warning no override replaces, such as consent)."""
 
     def __init__(self, warnings: list[safety.SafetyWarning], *, may_override: bool):
         super().__init__("; ".join(warning.message for warning in warnings))
         self.warnings = warnings
         self.may_override = may_override
+
+
+def may_override(user, warnings: Sequence[safety.SafetyWarning]) -> bool:
+    """Whether `user` may override these warnings before injecting."""
+    return user.has_perm(OVERRIDE_PERMISSION) and not any(
+        warning.code in safety.NOT_OVERRIDABLE for warning in warnings
+    )
 
 
 def session_warnings(
@@ -50,9 +61,12 @@ def session_warnings(
 def new_warnings(
     session: ToxinSession, warnings: list[safety.SafetyWarning]
 ) -> list[safety.SafetyWarning]:
-    """Warnings not overridden on an earlier save; one whose numbers changed is a
-    new warning."""
-    return [w for w in warnings if w.message not in session.overridden_warnings]
+    """Warnings not overridden or flagged on an earlier save; one whose numbers
+    changed is a new warning."""
+    seen = set(session.overridden_warnings)
+    if session.pk is not None:
+        seen.update(session.safety_flags.values_list("message", flat=True))
+    return [w for w in warnings if w.message not in seen]
 
 
 def refuse_overdraw(vials: Sequence[Vial], sites: Sequence[Injection]) -> None:
@@ -115,26 +129,33 @@ def chart_toxin_session(
     by,
     override_reason: str = "",
     confirmed_warnings: Sequence[str] = (),
+    given_already: bool = False,
 ) -> ToxinSession:
     """Chart a new session or correct one, with its vials and sites.
 
     Each site's `vial` is one of `vials` (saved or not). Raises ValidationError
-    for a hard refusal, and OverrideRequired for new warnings unless a user with
-    the override permission saw each of them (`confirmed_warnings`, their
-    messages) and gave an `override_reason`; nothing is saved then. A booked
-    toxin appointment that day is completed with a new session.
+    for a hard refusal. New warnings need, before injecting, a user with the
+    override permission who saw each of them (`confirmed_warnings`, their
+    messages) and gave an `override_reason`; for a session `given_already`,
+    whoever charts it saves it and each of them is flagged for a neurologist.
+    Otherwise OverrideRequired is raised and nothing is saved. A booked toxin
+    appointment that day is completed with a new session.
     """
     creating = session.pk is None
     _check_records(session, vials, sites)
     warnings = session_warnings(session=session, vials=vials, sites=sites)
     new = new_warnings(session, warnings)
-    if new:
-        may_override = by.has_perm(OVERRIDE_PERMISSION)
-        confirmed = all(warning.message in confirmed_warnings for warning in new)
-        if not (may_override and confirmed and override_reason.strip()):
-            raise OverrideRequired(new, may_override=may_override)
+    confirmed = all(warning.message in confirmed_warnings for warning in new)
+    overriding = new and not given_already
+    if new and not confirmed:
+        raise OverrideRequired(new, may_override=may_override(by, new))
+    if overriding:
+        if not (may_override(by, new) and override_reason.strip()):
+            raise OverrideRequired(new, may_override=may_override(by, new))
         session.record_override(
-            warnings=[warning.message for warning in warnings],
+            warnings=[
+                w.message for w in warnings if w.message not in _flagged(session)
+            ],
             reason=override_reason,
             by=by,
             at=timezone.now(),
@@ -144,6 +165,38 @@ def chart_toxin_session(
         record.session = session
     _save_changed(vials, Vial)
     _save_changed(sites, Injection)
+    if given_already:
+        for warning in new:
+            SafetyFlag(
+                session=session,
+                code=warning.code,
+                message=warning.message,
+                raised_by=by,
+            ).save()
     if creating:
         booking.complete_for_toxin_session(session)
     return session
+
+
+def _flagged(session: ToxinSession) -> set[str]:
+    if session.pk is None:
+        return set()
+    return set(session.safety_flags.values_list("message", flat=True))
+
+
+@transaction.atomic
+def acknowledge_flag(*, flag: SafetyFlag, by, note: str) -> SafetyFlag:
+    """A neurologist has reviewed a flagged warning of a session already given."""
+    if not by.has_perm(ACKNOWLEDGE_PERMISSION):
+        raise PermissionDenied("Only a neurologist acknowledges safety flags.")
+    note = note.strip()
+    if not note:
+        raise ValidationError({"note": "Say what was reviewed or done."})
+    locked = SafetyFlag.objects.select_for_update().get(pk=flag.pk)
+    if locked.is_acknowledged:
+        raise ValidationError("This flag was already acknowledged.")
+    locked.acknowledged_by = by
+    locked.acknowledged_at = timezone.now()
+    locked.acknowledgement_note = note
+    locked.save()
+    return locked

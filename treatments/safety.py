@@ -77,6 +77,9 @@ FIRST_TOXIN_DOSE = "first_toxin_dose"
 SWITCH_DOSE = "switch_dose"
 OFF_LABEL_AGE = "off_label_age"
 CONSENT_MISSING = "consent_missing"
+# No override replaces these before injecting; a session already given is saved
+# with them flagged for a neurologist.
+NOT_OVERRIDABLE = frozenset({CONSENT_MISSING})
 
 
 def format_units(units: Decimal) -> str:

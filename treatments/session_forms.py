@@ -11,6 +11,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 
 from clinic.models import CLINICAL_ROLES, INJECTING_ROLES
+from treatments import safety
 from treatments.forms import DATETIME_INPUT, UserChoiceField, clinic_time_help
 from treatments.models import Injection, ToxinSession, Vial
 
@@ -321,8 +322,10 @@ InjectionFormSet = forms.inlineformset_factory(
 
 
 class SafetyOverrideForm(forms.Form):
-    """Proceeding past safety warnings: an explicit override with a reason, by a
-    user allowed to override, of exactly the warnings that were shown."""
+    """Proceeding past safety warnings: before injecting, an explicit override
+    with a reason by a user allowed to override; for a session already given, a
+    save that flags them for a neurologist. Either way, of exactly the warnings
+    that were shown."""
 
     override = forms.BooleanField(
         required=False,
@@ -334,6 +337,11 @@ class SafetyOverrideForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         max_length=2000,
     )
+    given_already = forms.BooleanField(
+        required=False,
+        label="This session was already given as charted: save it and flag these "
+        "warnings for a neurologist to acknowledge",
+    )
 
     DIGEST_FIELD = "warnings_digest"
 
@@ -342,6 +350,9 @@ class SafetyOverrideForm(forms.Form):
         self.warnings = list(warnings)
         self.may_override = may_override
         self.digest = self.digest_of(self.warnings)
+        self.consent_missing = any(
+            warning.code == safety.CONSENT_MISSING for warning in self.warnings
+        )
         if not may_override:
             self.fields["override"].disabled = True
             self.fields["override_reason"].disabled = True
@@ -351,21 +362,37 @@ class SafetyOverrideForm(forms.Form):
         text = "\n".join(warning.message for warning in warnings)
         return hashlib.sha256(text.encode()).hexdigest()
 
+    @property
+    def refusal(self) -> str:
+        if self.consent_missing:
+            return (
+                "Consent must be obtained and recorded before injecting: no "
+                "override replaces it."
+            )
+        return (
+            "A neurologist must override these warnings before the session can be "
+            "saved."
+        )
+
     def clean(self):
         cleaned = super().clean()
-        if not self.may_override:
-            raise forms.ValidationError(
-                "A neurologist must override these warnings before the session can "
-                "be saved.",
-                code="not_allowed",
-            )
         if self.data.get(self.DIGEST_FIELD) != self.digest:
             # The warnings differ from the ones on the page the user confirmed.
             self.add_error(
-                "override",
+                "override" if self.may_override else None,
                 "The warnings have changed: review them and confirm again.",
             )
             return cleaned
+        if cleaned.get("given_already"):
+            if cleaned.get("override"):
+                self.add_error(
+                    "given_already",
+                    "Override before injecting, or save a session already given: "
+                    "not both.",
+                )
+            return cleaned
+        if not self.may_override:
+            raise forms.ValidationError(self.refusal, code="not_allowed")
         if not cleaned.get("override"):
             self.add_error(
                 "override", "Tick to override the warnings, or change the session."

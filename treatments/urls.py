@@ -24,6 +24,11 @@ urlpatterns = [
     ),
     path("lots/", records.lot_lookup, name="lot_lookup"),
     path(
+        "safety-flags/<int:pk>/acknowledge/",
+        records.safetyflag_acknowledge,
+        name="safetyflag_acknowledge",
+    ),
+    path(
         "cases/<int:case_pk>/assessments/new/",
         records.assessment_create,
         name="assessment_create",

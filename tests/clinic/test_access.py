@@ -22,6 +22,7 @@ from tests.factories import (
     ToxinSessionFactory,
     UserFactory,
 )
+from treatments.models import SafetyFlag
 
 pytestmark = pytest.mark.django_db
 
@@ -93,6 +94,8 @@ TABLE = {
         allowed("neurologist", "injector", "admin"),
     ),
     "treatments:lot_lookup": (None, allowed(*CLINICIANS)),
+    # POST only: every logged-in role is told the method is not allowed.
+    "treatments:safetyflag_acknowledge": ("flag", allowed(*EVERYONE, status=405)),
     "treatments:assessment_create": ("case", allowed(*CLINICIANS)),
     "treatments:assessment_update": ("assessment", allowed(*CLINICIANS)),
     "treatments:course_create": ("case", allowed("neurologist", "admin")),
@@ -189,6 +192,12 @@ def records():
         "study": study,
         "course": session.course,
         "session": session,
+        "flag": SafetyFlag.objects.create(
+            session=session,
+            code="consent_missing",
+            message="Consent.",
+            raised_by=session.injector,
+        ),
         "assessment": AssessmentFactory(case=case),
         "therapy_course": therapy.course,
         "therapy": therapy,

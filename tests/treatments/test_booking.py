@@ -704,9 +704,7 @@ class TestDatabaseRefusesOverlaps:
 @pytest.mark.parametrize(
     ("sqlstate", "told"), [("40P01", True), ("57014", False)], ids=["deadlock", "other"]
 )
-def test_a_booking_failed_by_a_deadlock_lost_the_race(
-    db, monkeypatch, sqlstate, told
-):
+def test_a_booking_failed_by_a_deadlock_lost_the_race(db, monkeypatch, sqlstate, told):
     """Racing bookings wait on each other in the exclusion constraints, and
     PostgreSQL may end the wait by failing one: it lost the race. Any other
     operational error is not a booking problem and is raised."""

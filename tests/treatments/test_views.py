@@ -906,8 +906,8 @@ class TestDetail:
         # Queries: the login session; the user; the user's own and group
         # permissions (two, for the view's permission check); the session with its
         # course, case, patient and people; its vials; its injections; its adverse
-        # effects; the days since the patient's previous session.
-        with django_assert_num_queries(9):
+        # effects; its safety flags; the days since the patient's previous session.
+        with django_assert_num_queries(10):
             client.get(self.url(session))
 
 

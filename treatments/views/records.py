@@ -5,13 +5,15 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from patients import scales
 from patients.models import Assessment, Case, Laterality
@@ -38,6 +40,7 @@ from treatments.models import (
     MvdOutcome,
     Referral,
     ReferralFollowUp,
+    SafetyFlag,
     Side,
     TherapySession,
     ToxinSession,
@@ -228,8 +231,8 @@ def _save_charted(request, form, vials, injections, session, creating):
         session,
         charting.session_warnings(session=session, vials=charted_vials, sites=sites),
     )
-    may_override = request.user.has_perm(charting.OVERRIDE_PERMISSION)
-    reason = ""
+    may_override = charting.may_override(request.user, warnings)
+    reason, given_already = "", False
     if warnings:
         if previewing or SafetyOverrideForm.DIGEST_FIELD not in request.POST:
             return None, _fresh_override_form(request, warnings, may_override)
@@ -239,6 +242,7 @@ def _save_charted(request, form, vials, injections, session, creating):
         if not override_form.is_valid():
             return None, override_form
         reason = override_form.cleaned_data["override_reason"]
+        given_already = override_form.cleaned_data["given_already"]
     if previewing:
         return None, None
     try:
@@ -249,6 +253,7 @@ def _save_charted(request, form, vials, injections, session, creating):
             by=request.user,
             override_reason=reason,
             confirmed_warnings=[warning.message for warning in warnings],
+            given_already=given_already,
         )
     except charting.OverrideRequired as error:
         # The warnings changed between the check and the save: show them.
@@ -263,7 +268,14 @@ def _save_charted(request, form, vials, injections, session, creating):
             raise
         messages.info(request, "This session was already saved.")
         return redirect(existing), None
-    messages.success(request, "Toxin session saved.")
+    if given_already:
+        messages.warning(
+            request,
+            "Toxin session saved as already given: its warnings are flagged for a "
+            "neurologist to acknowledge.",
+        )
+    else:
+        messages.success(request, "Toxin session saved.")
     return redirect(saved), None
 
 
@@ -359,12 +371,22 @@ def toxinsession_update(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("treatments.view_toxinsession", raise_exception=True)
 def toxinsession_detail(request: HttpRequest, pk: int) -> HttpResponse:
     # Queries: the session with its course, case, patient and people; its vials;
-    # its injections; its adverse effects; the days since the patient's last
-    # session.
+    # its injections; its adverse effects; its safety flags with their people;
+    # the days since the patient's last session.
     session = get_object_or_404(
         ToxinSession.objects.select_related(
             "course__case__patient", "injector", "assistant", "overridden_by"
-        ).prefetch_related("vials", "injections", "adverse_effects"),
+        ).prefetch_related(
+            "vials",
+            "injections",
+            "adverse_effects",
+            Prefetch(
+                "safety_flags",
+                queryset=SafetyFlag.objects.select_related(
+                    "raised_by", "acknowledged_by"
+                ),
+            ),
+        ),
         pk=pk,
     )
     patient = session.course.case.patient
@@ -419,11 +441,29 @@ def toxinsession_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ],
             "markers": face_map.markers(sites),
             "adverse_effects": list(session.adverse_effects.all()),
+            "safety_flags": list(session.safety_flags.all()),
+            "may_acknowledge": request.user.has_perm(charting.ACKNOWLEDGE_PERMISSION),
             "days_since_previous": services.days_since_last_toxin(
                 patient, session.performed_on
             ),
         },
     )
+
+
+@require_POST
+@permission_required("treatments.acknowledge_safetyflag", raise_exception=True)
+def safetyflag_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
+    """A neurologist acknowledges a flagged warning of a session already given."""
+    flag = get_object_or_404(SafetyFlag.objects.select_related("session"), pk=pk)
+    try:
+        charting.acknowledge_flag(
+            flag=flag, by=request.user, note=request.POST.get("note", "")
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Safety flag acknowledged.")
+    return redirect(flag.session)
 
 
 @require_http_methods(["GET", "POST"])

@@ -49,7 +49,7 @@ from patients.models import (
     Vessel,
 )
 from patients.services import amend_study
-from treatments import services
+from treatments import safety, services
 from treatments.models import (
     AdverseEffect,
     AdverseEffectKind,
@@ -74,6 +74,7 @@ from treatments.models import (
     Referral,
     ReferralFollowUp,
     ReferralStatus,
+    SafetyFlag,
     Severity,
     Side,
     Specialty,
@@ -570,6 +571,7 @@ class Command(BaseCommand):
         self.stdout.flush()
         clinic.create_patients()
         clinic.amend_a_signed_study()
+        clinic.flag_a_session_given_without_consent()
         self.stdout.write("done")
         self.stdout.write("Booking appointments… ", ending="")
         self.stdout.flush()
@@ -824,6 +826,26 @@ class DemoClinic:
             )
             study.reviewed_by = case.responsible_neurologist
         return self.save(study)
+
+    def flag_a_session_given_without_consent(self):
+        """One recent session charted as already given with no consent recorded:
+        its warning waits on the dashboard for a neurologist."""
+        if not self.recent_sessions:
+            return
+        session = self.recent_sessions[0]
+        session.consent_obtained = False
+        session.consent_information_version = ""
+        self.save(session)
+        [warning] = safety.consent_missing(consent_obtained=False)
+        self.save(
+            SafetyFlag(
+                session=session,
+                code=warning.code,
+                message=warning.message,
+                raised_by=session.injector,
+                raised_at=session.performed_at,
+            )
+        )
 
     def amend_a_signed_study(self) -> None:
         """A signed MRI corrected after sign-off, through the one write path: its
