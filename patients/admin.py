@@ -126,8 +126,17 @@ class PatientAdmin(ClinicalRecordAdmin):
             },
         ),
         ("Weight", {"fields": (("weight_kg", "weight_measured_on"),)}),
+        ("Toxin precautions", {"fields": ("toxin_precautions",)}),
         ("Record", {"fields": ("created_at", "updated_at")}),
     )
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if request.user.has_perm("patients.view_case"):
+            return fieldsets
+        # Contraindications are clinical: not for who books appointments.
+        return [f for f in fieldsets if f[0] != "Toxin precautions"]
+
     inlines = (GuardianInline,)
     actions = ("archive_patients", "unarchive_patients")
 

@@ -40,6 +40,7 @@ class PatientForm(forms.ModelForm):
             "reminder_channel",
             "weight_kg",
             "weight_measured_on",
+            "toxin_precautions",
             "referring_clinician",
             "responsible_neurologist",
             "is_archived",
@@ -49,8 +50,11 @@ class PatientForm(forms.ModelForm):
             "weight_measured_on": forms.DateInput(**DATE_INPUT),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, clinical: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
+        if not clinical:
+            # Contraindications are clinical: not for who books appointments.
+            del self.fields["toxin_precautions"]
         self.fields["responsible_neurologist"].queryset = neurologists(
             also=self.instance.responsible_neurologist_id
         )

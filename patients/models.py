@@ -124,6 +124,32 @@ class RedFlag(models.TextChoices):
     )
 
 
+class ToxinPrecaution(models.TextChoices):
+    """What the botulinum-toxin labels contraindicate or warn about, recorded on
+    the patient; which products each applies to is treatments/labels.py's."""
+
+    TOXIN_HYPERSENSITIVITY = (
+        "toxin_hypersensitivity",
+        "Hypersensitivity to a botulinum toxin product or an excipient",
+    )
+    COWS_MILK_ALLERGY = "cows_milk_allergy", "Allergy to cow's-milk protein"
+    INJECTION_SITE_INFECTION = (
+        "injection_site_infection",
+        "Infection at a planned injection site",
+    )
+    NEUROMUSCULAR_DISORDER = (
+        "neuromuscular_disorder",
+        "Neuromuscular junction disorder (myasthenia gravis, Lambert-Eaton "
+        "syndrome) or ALS",
+    )
+    AMINOGLYCOSIDE = (
+        "aminoglycoside",
+        "Taking an aminoglycoside antibiotic (prescribed elsewhere)",
+    )
+    PREGNANT = "pregnant", "Pregnant"
+    BREASTFEEDING = "breastfeeding", "Breastfeeding"
+
+
 class CaseStatus(models.TextChoices):
     ASSESSMENT = "assessment", "Assessment"
     ACTIVE = "active", "Active treatment"
@@ -282,6 +308,11 @@ class Patient(models.Model):
         help_text="Required for children's toxin dosing (units per kg).",
     )
     weight_measured_on = models.DateField(null=True, blank=True)
+    toxin_precautions = MultipleChoiceField(
+        "toxin precautions",
+        options=ToxinPrecaution.choices,
+        help_text="Checked before every toxin session against the product's label.",
+    )
     referring_clinician = models.CharField(max_length=200, blank=True)
     responsible_neurologist = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -367,6 +398,9 @@ class Patient(models.Model):
 
     def get_absolute_url(self):
         return reverse("patient_chart", args=[self.pk])
+
+    def toxin_precaution_labels(self) -> list[str]:
+        return self._meta.get_field("toxin_precautions").labels(self.toxin_precautions)
 
     def clean(self):
         if self.date_of_birth and self.date_of_birth > timezone.localdate():

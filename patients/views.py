@@ -68,8 +68,9 @@ def patient_list(request: HttpRequest) -> HttpResponse:
 def _save_patient(request: HttpRequest, patient: Patient | None) -> HttpResponse:
     """The create and edit pages: the patient and guardians saved together or not
     at all."""
+    clinical = request.user.has_perm("patients.view_case")
     if request.method == "POST":
-        form = PatientForm(request.POST, instance=patient)
+        form = PatientForm(request.POST, instance=patient, clinical=clinical)
         # The patient form first: the guardians' check reads its date of birth.
         patient_valid = form.is_valid()
         guardians = GuardianFormSet(request.POST, instance=form.instance)
@@ -81,7 +82,7 @@ def _save_patient(request: HttpRequest, patient: Patient | None) -> HttpResponse
             messages.success(request, "Patient saved.")
             return redirect(saved)
     else:
-        form = PatientForm(instance=patient)
+        form = PatientForm(instance=patient, clinical=clinical)
         guardians = GuardianFormSet(instance=patient or Patient())
     return render(
         request,

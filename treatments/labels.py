@@ -131,3 +131,70 @@ def rules_for(product: str, indication: str, jurisdiction: str) -> ProductRules:
         years, source = MIN_AGE_YEARS[product]
         rules = replace(rules, min_age_years=years, sources=(*rules.sources, source))
     return rules
+
+
+# Contraindications and precautions recorded on the patient (patients.models.
+# ToxinPrecaution), per product, with the label section that gives each. Read from
+# the US prescribing information (PI): Botox and Botox Cosmetic PI highlights
+# ("Hypersensitivity to any botulinum toxin preparation or to any of the
+# components in the formulation (4.1)", "Infection at the injection site (4.2)",
+# concomitant neuromuscular disorders and aminoglycosides in 5 and 7); the Dysport
+# medication guide and PI summary (allergy to cow's-milk protein and infection at
+# the planned site contraindicated; neuromuscular disorders such as myasthenia
+# gravis, ALS and Lambert-Eaton syndrome, pregnancy and nursing under warnings and
+# precautions; aminoglycoside antibiotics as interactions). The same sections of
+# the Xeomin and Myobloc PIs are UNCONFIRMED here (not read), so every rule but
+# cow's milk applies to every product: a warning too many is overridden with a
+# reason, one too few is not seen.
+CONTRAINDICATED = "contraindicated"
+PRECAUTION = "precaution"
+ALL_PRODUCTS = frozenset({ONA, ABO, INCO, RIMA})
+
+
+@dataclass(frozen=True)
+class Precaution:
+    kind: str  # CONTRAINDICATED or PRECAUTION
+    products: frozenset[str]
+    source: str
+
+
+PRECAUTIONS = {
+    "toxin_hypersensitivity": Precaution(
+        CONTRAINDICATED, ALL_PRODUCTS, "US PI 4, Contraindications"
+    ),
+    "cows_milk_allergy": Precaution(
+        CONTRAINDICATED, frozenset({ABO}), "Dysport US PI 4, Contraindications"
+    ),
+    "injection_site_infection": Precaution(
+        CONTRAINDICATED, ALL_PRODUCTS, "US PI 4, Contraindications"
+    ),
+    "neuromuscular_disorder": Precaution(
+        PRECAUTION, ALL_PRODUCTS, "US PI 5, Warnings and precautions"
+    ),
+    "aminoglycoside": Precaution(
+        PRECAUTION, ALL_PRODUCTS, "US PI 7, Drug interactions"
+    ),
+    "pregnant": Precaution(PRECAUTION, ALL_PRODUCTS, "US PI 8.1, Pregnancy"),
+    "breastfeeding": Precaution(PRECAUTION, ALL_PRODUCTS, "US PI 8.2, Lactation"),
+}
+
+# Aminoglycoside antibiotics (generic names), to find one among a patient's
+# current medication orders.
+AMINOGLYCOSIDES = frozenset(
+    {
+        "amikacin",
+        "gentamicin",
+        "kanamycin",
+        "neomycin",
+        "netilmicin",
+        "paromomycin",
+        "plazomicin",
+        "streptomycin",
+        "tobramycin",
+    }
+)
+
+
+def is_aminoglycoside(drug: str) -> bool:
+    words = drug.lower().replace("-", " ").split()
+    return any(word in AMINOGLYCOSIDES for word in words)

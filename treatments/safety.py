@@ -77,6 +77,8 @@ FIRST_TOXIN_DOSE = "first_toxin_dose"
 SWITCH_DOSE = "switch_dose"
 OFF_LABEL_AGE = "off_label_age"
 CONSENT_MISSING = "consent_missing"
+CONTRAINDICATION = "contraindication"
+PRECAUTION = "precaution"
 # No override replaces these before injecting; a session already given is saved
 # with them flagged for a neurologist.
 NOT_OVERRIDABLE = frozenset({CONSENT_MISSING})
@@ -442,6 +444,35 @@ def consent_missing(*, consent_obtained: bool) -> list[SafetyWarning]:
     ]
 
 
+def recorded_precautions(
+    *, product: str, recorded: Iterable[tuple[str, str]]
+) -> list[SafetyWarning]:
+    """The label's contraindications and precautions among those recorded for the
+    patient, as (code, how the patient's record names it)."""
+    warnings = []
+    for code, label in recorded:
+        rule = labels.PRECAUTIONS.get(code)
+        if rule is None or product not in rule.products:
+            continue
+        if rule.kind == labels.CONTRAINDICATED:
+            warnings.append(
+                SafetyWarning(
+                    CONTRAINDICATION,
+                    f"{label}: {product_name(product)} is contraindicated "
+                    f"({rule.source}).",
+                )
+            )
+        else:
+            warnings.append(
+                SafetyWarning(
+                    PRECAUTION,
+                    f"{label}: a precaution for {product_name(product)} "
+                    f"({rule.source}).",
+                )
+            )
+    return warnings
+
+
 def session_warnings(
     *,
     product: str,
@@ -457,6 +488,7 @@ def session_warnings(
     consent_obtained: bool,
     red_flag_labels: Iterable[str],
     limits: Limits,
+    precautions: Iterable[tuple[str, str]] = (),
 ) -> list[SafetyWarning]:
     """Every rule for one session.
 
@@ -515,6 +547,7 @@ def session_warnings(
                 lot_number=vial.lot_number,
             )
     warnings += product_switch(previous_product=last and last.product, product=product)
+    warnings += recorded_precautions(product=product, recorded=precautions)
     warnings += consent_missing(consent_obtained=consent_obtained)
     warnings += red_flags(red_flag_labels)
     return warnings

@@ -4,14 +4,15 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 
-from patients.models import Assessment, Patient
-from treatments import dosing, safety
+from patients.models import Assessment, Patient, ToxinPrecaution
+from treatments import dosing, labels, safety
 from treatments.models import (
     Appointment,
     AppointmentStatus,
+    MedicationOrder,
     Muscle,
     ToxinSession,
     TreatmentCourse,
@@ -120,7 +121,36 @@ def toxin_safety_warnings(
         consent_obtained=consent_obtained,
         red_flag_labels=case.red_flag_labels(),
         limits=safety_limits(),
+        precautions=patient_precautions(patient, on=session_on),
     )
+
+
+def patient_precautions(
+    patient: Patient, *, on: datetime.date
+) -> list[tuple[str, str]]:
+    """The toxin precautions recorded on the patient, and an aminoglycoside among
+    the patient's medication orders current that day: (code, what names it)."""
+    recorded = [
+        (code, ToxinPrecaution(code).label)
+        for code in patient.toxin_precautions
+        if code in ToxinPrecaution.values
+    ]
+    current = (
+        MedicationOrder.objects.filter(
+            course__case__patient=patient, entered_in_error=False, start_on__lte=on
+        )
+        .filter(Q(stop_on__isnull=True) | Q(stop_on__gte=on))
+        .values_list("drug", flat=True)
+    )
+    recorded += [
+        (
+            ToxinPrecaution.AMINOGLYCOSIDE,
+            f"Current medication {drug}, an aminoglycoside",
+        )
+        for drug in current
+        if labels.is_aminoglycoside(drug)
+    ]
+    return recorded
 
 
 def previous_toxin_session(

@@ -7,6 +7,7 @@ from tests.factories import (
     AssessmentFactory,
     CaseFactory,
     InjectionFactory,
+    MedicationOrderFactory,
     ToxinSessionFactory,
     TreatmentCourseFactory,
 )
@@ -173,7 +174,9 @@ class TestToxinSafetyWarnings:
     def test_missing_consent_is_a_warning(self, course):
         assert self.warn(course, consent_obtained=False) == ["consent_missing"]
 
-    def test_history_is_read_in_one_query(self, course, django_assert_num_queries):
+    def test_history_and_medications_are_read_in_one_query_each(
+        self, course, django_assert_num_queries
+    ):
         for month in (1, 2, 3):
             InjectionFactory.create_batch(
                 3,
@@ -181,7 +184,9 @@ class TestToxinSafetyWarnings:
                     course=course, performed_at=at(datetime.date(2025, month, 1))
                 ),
             )
-        with django_assert_num_queries(1):
+        for drug in ("clonazepam", "baclofen"):
+            MedicationOrderFactory(course__case=course.case, drug=drug)
+        with django_assert_num_queries(2):
             self.warn(course)
 
 

@@ -8,6 +8,8 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
+from tests.factories import CaseFactory, UserFactory
+
 BEFORE = [("treatments", "0009_appointment_no_overlap")]
 AFTER = [("treatments", "0013_vial_roles")]
 AT = datetime.datetime(2026, 3, 2, 10, 0, tzinfo=datetime.UTC)
@@ -22,25 +24,14 @@ def migrate(targets):
 
 def old_session(apps):
     """A session with its vial fields, a site and two versions in its history."""
-    user = apps.get_model("clinic", "User").objects.create(username="inj")
-    patient = apps.get_model("patients", "Patient").objects.create(
-        mrn="M1",
-        given_name="A",
-        family_name="B",
-        date_of_birth=datetime.date(1970, 1, 1),
-        sex="female",
-    )
-    case = apps.get_model("patients", "Case").objects.create(
-        patient=patient,
-        condition="blepharospasm",
-        responsible_neurologist=user,
-        opened_on=datetime.date(2026, 1, 1),
-    )
+    # Patients and users as they are now; the treatments tables as they were.
+    case = CaseFactory(condition="blepharospasm")
+    user = UserFactory()
     course = apps.get_model("treatments", "TreatmentCourse").objects.create(
-        case=case,
+        case_id=case.pk,
         kind="botulinum_toxin",
         started_on=datetime.date(2026, 1, 1),
-        responsible_clinician=user,
+        responsible_clinician_id=user.pk,
         planned_interval_days=91,
     )
     vial = {
@@ -56,7 +47,7 @@ def old_session(apps):
     session = apps.get_model("treatments", "ToxinSession").objects.create(
         course=course,
         performed_at=AT,
-        injector=user,
+        injector_id=user.pk,
         product="onabotulinumtoxina",
         **vial,
     )
