@@ -16,7 +16,7 @@ from patients.models import (
     StudyAmendment,
 )
 from patients.search import parse_search_date
-from patients.services import save_study
+from patients.services import save_case, save_study
 
 PATIENT_SEARCH_FIELDS = ("mrn", "family_name", "given_name")
 
@@ -59,6 +59,14 @@ class ClinicalRecordAdmin(SimpleHistoryAdmin):
         actions = super().get_actions(request)
         actions.pop("delete_selected", None)
         return actions
+
+    def save_model(self, request, obj, form, change):
+        self.write(obj, by=request.user)
+
+    def write(self, obj, *, by):
+        """Save through the record's write service (the one the clinician pages
+        call); a record with none is saved as it is."""
+        obj.save()
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
@@ -252,6 +260,9 @@ class CaseAdmin(ClinicalRecordAdmin):
     @admin.display(description="Red flag", boolean=True)
     def red_flag(self, obj):
         return obj.has_red_flag
+
+    def write(self, obj, *, by):
+        save_case(case=obj, by=by)
 
 
 class StudyAmendmentInline(admin.TabularInline):

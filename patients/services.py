@@ -1,4 +1,4 @@
-"""The one write path of diagnostic studies: one function per action.
+"""The one write path of cases and diagnostic studies: one function per action.
 
 The clinician views and the admin call these; nothing else writes a study's
 result, its sign-off or an amendment. A signed-off study is never changed in place:
@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from patients.models import (
     SIGN_OFF_ONLY_MESSAGE,
+    Case,
     DiagnosticStudy,
     SignedStudyError,
     StudyAmendment,
@@ -111,3 +112,13 @@ def amend_study(
     amendment._history_user = by
     amendment.save()
     return amendment
+
+
+@transaction.atomic
+def save_case(*, case: Case, by) -> Case:
+    """Open a case or change it: its rules are its clean()'s (dates not before
+    the patient's birth, a closed case has its closing date, ICD-10 codes)."""
+    case.full_clean(validate_unique=False, validate_constraints=False)
+    case._history_user = by
+    case.save()
+    return case

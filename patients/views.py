@@ -35,7 +35,7 @@ from patients.models import (
     StudyAmendment,
 )
 from patients.reports import detect_report_type
-from patients.services import amend_study, save_study, sign_off_study
+from patients.services import amend_study, save_case, save_study, sign_off_study
 from patients.submissions import save_once, saved_by_token
 
 PATIENTS_PER_PAGE = 25
@@ -159,7 +159,11 @@ def case_create(request: HttpRequest, patient_pk: int) -> HttpResponse:
             return redirect(earlier.patient)
         form = CaseForm(request.POST, instance=Case(patient=patient))
         if form.is_valid():
-            case, created = save_once(form, Case.objects.select_related("patient"))
+            case, created = save_once(
+                form,
+                Case.objects.select_related("patient"),
+                save=lambda: save_case(case=form.instance, by=request.user),
+            )
             messages.success(
                 request, "Case saved." if created else "This case was already saved."
             )
@@ -182,8 +186,7 @@ def case_update(request: HttpRequest, pk: int) -> HttpResponse:
         # The form fills a copy, so the page heading shows the case as saved.
         form = CaseForm(request.POST, instance=copy.copy(case))
         if form.is_valid():
-            with transaction.atomic():
-                form.save()
+            save_case(case=form.instance, by=request.user)
             messages.success(request, "Case saved.")
             return redirect(case.patient)
     else:

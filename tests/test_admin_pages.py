@@ -11,7 +11,13 @@ from patients.models import Guardian, StudyAmendment
 from tests.patients.test_admin import MODELS as PATIENT_MODELS
 from tests.patients.test_admin import admin_url
 from tests.treatments.test_admin import MODELS as TREATMENT_MODELS
-from treatments.models import AdverseEffect, Injection, ToxinSession, Vial
+from treatments.models import (
+    AdverseEffect,
+    Appointment,
+    Injection,
+    ToxinSession,
+    Vial,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -33,8 +39,17 @@ def test_changelist_works_and_offers_no_delete(client, clinic_admin, model, make
 # Models whose records are written elsewhere, where their rules are checked: a
 # guardian on its patient's page (a minor keeps a guardian who holds consent), a
 # toxin session with its vials, sites and effects on the clinician pages (warnings
-# and overrides), an amendment of a signed study on the clinician's study page.
-READ_ONLY = {Guardian, ToxinSession, Vial, Injection, AdverseEffect, StudyAmendment}
+# and overrides), an amendment of a signed study on the clinician's study page,
+# an appointment on the scheduling pages (clashes, earliest safe date).
+READ_ONLY = {
+    Guardian,
+    ToxinSession,
+    Vial,
+    Injection,
+    AdverseEffect,
+    StudyAmendment,
+    Appointment,
+}
 
 
 @pytest.mark.parametrize(("model", "make", "key"), MODELS)

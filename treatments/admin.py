@@ -1,13 +1,14 @@
 from decimal import Decimal
 
 from django.contrib import admin
+from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
 from clinic.models import CLINICAL_ROLES, INJECTING_ROLES, Role
 from patients import scales
 from patients.admin import ClinicalRecordAdmin, patient_column, patient_search_fields
 from patients.models import Assessment
-from treatments import calendars, dosing
+from treatments import calendars, dosing, services
 from treatments.models import (
     AdverseEffect,
     Appointment,
@@ -28,7 +29,6 @@ from treatments.models import (
     Vial,
     WaitlistEntry,
 )
-from treatments.services import stamp_days_since_last_toxin
 
 ENTERED_IN_ERROR = (
     "Entered in error",
@@ -135,9 +135,8 @@ class AssessmentAdmin(ClinicalRecordAdmin):
             ),
         )
 
-    def save_model(self, request, obj, form, change):
-        stamp_days_since_last_toxin(obj)
-        super().save_model(request, obj, form, change)
+    def write(self, obj, *, by):
+        services.save_assessment(assessment=obj, by=by)
 
 
 def _allowed_text(item: scales.Item) -> str:
@@ -287,6 +286,9 @@ class TreatmentCourseAdmin(ClinicalRecordAdmin):
         if obj is None:
             return []
         return INLINES_BY_KIND.get(obj.kind, [])
+
+    def write(self, obj, *, by):
+        services.save_course(course=obj, by=by)
 
 
 class ChartedInTheClinicianPages:
@@ -669,6 +671,9 @@ class TherapySessionAdmin(ClinicalRecordAdmin):
 
     patient = patient_column("course__case__patient")
 
+    def write(self, obj, *, by):
+        services.save_therapy_session(session=obj, by=by)
+
 
 @admin.register(MedicationOrder)
 class MedicationOrderAdmin(ClinicalRecordAdmin):
@@ -713,6 +718,9 @@ class MedicationOrderAdmin(ClinicalRecordAdmin):
     )
 
     patient = patient_column("course__case__patient")
+
+    def write(self, obj, *, by):
+        services.save_medication_order(order=obj, by=by)
 
 
 class ReferralFollowUpInline(admin.TabularInline):
@@ -760,6 +768,14 @@ class ReferralAdmin(ClinicalRecordAdmin):
 
     patient = patient_column("course__case__patient")
 
+    def write(self, obj, *, by):
+        services.save_referral(referral=obj, by=by)
+
+    def save_formset(self, request, form, formset, change):
+        # The follow-ups inline: each through its write service too.
+        for follow_up in formset.save(commit=False):
+            services.save_referral_follow_up(follow_up=follow_up, by=request.user)
+
 
 @admin.register(ReferralFollowUp)
 class ReferralFollowUpAdmin(ClinicalRecordAdmin):
@@ -775,9 +791,15 @@ class ReferralFollowUpAdmin(ClinicalRecordAdmin):
 
     patient = patient_column("referral__course__case__patient")
 
+    def write(self, obj, *, by):
+        services.save_referral_follow_up(follow_up=obj, by=by)
+
 
 @admin.register(Appointment)
-class AppointmentAdmin(ClinicalRecordAdmin):
+class AppointmentAdmin(ChartedInTheClinicianPages, ClinicalRecordAdmin):
+    """Booked, moved and cancelled on the scheduling pages, where clashes and the
+    earliest safe date (with a neurologist's override) are checked."""
+
     list_display = ("patient", "clinician", "kind", "starts_at", "ends_at", "status")
     list_filter = ("status", "kind", ("clinician", admin.RelatedOnlyFieldListFilter))
     list_select_related = ("patient", "clinician")
@@ -786,6 +808,7 @@ class AppointmentAdmin(ClinicalRecordAdmin):
     user_roles = {"clinician": CLINICAL_ROLES}
     date_hierarchy = "starts_at"
     fields = (
+        "scheduling_page",
         "patient",
         "clinician",
         "kind",
@@ -800,6 +823,13 @@ class AppointmentAdmin(ClinicalRecordAdmin):
         "overridden_at",
     )
     readonly_fields = ("series", "override_reason", "overridden_by", "overridden_at")
+
+    @admin.display(description="Scheduling page")
+    def scheduling_page(self, obj):
+        return format_html(
+            '<a href="{}">Move, cancel or mark it on the scheduling page</a>',
+            reverse("treatments:appointment_detail", args=[obj.pk]),
+        )
 
 
 @admin.register(RecallContact)

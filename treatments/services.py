@@ -4,16 +4,21 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import Prefetch, Q
 from django.utils import timezone
 
 from patients.models import Assessment, Patient, ToxinPrecaution
 from treatments import dosing, labels, safety
 from treatments.models import (
+    AdverseEffect,
     Appointment,
     AppointmentStatus,
     MedicationOrder,
     Muscle,
+    Referral,
+    ReferralFollowUp,
+    TherapySession,
     ToxinSession,
     TreatmentCourse,
     Vial,
@@ -258,3 +263,66 @@ def sessions_with_lot(lot_number: str):
             "performed_at",
         )
     )
+
+
+# The one write path of the treatment records other than a toxin session's
+# charting (treatments/charting.py): the clinician views, the admin and any
+# importer call these, so each record's rules (its clean(), such as no date
+# before the patient's birth) hold at every door.
+
+# What a follow-up of a toxin session writes: never the charted session itself.
+TOXIN_FOLLOW_UP_FIELDS = ("onset_day", "peak_day", "wore_off_on", "benefit")
+
+
+def _write(record, *, by, update_fields=None):
+    """Check the record's rules, then save it with `by` in its history. The
+    database holds the constraints; a form has shown their messages."""
+    record.full_clean(validate_unique=False, validate_constraints=False)
+    record._history_user = by
+    record.save(update_fields=update_fields)
+    return record
+
+
+@transaction.atomic
+def save_course(*, course: TreatmentCourse, by) -> TreatmentCourse:
+    return _write(course, by=by)
+
+
+@transaction.atomic
+def save_therapy_session(*, session: TherapySession, by) -> TherapySession:
+    return _write(session, by=by)
+
+
+@transaction.atomic
+def save_medication_order(*, order: MedicationOrder, by) -> MedicationOrder:
+    return _write(order, by=by)
+
+
+@transaction.atomic
+def save_referral(*, referral: Referral, by) -> Referral:
+    return _write(referral, by=by)
+
+
+@transaction.atomic
+def save_referral_follow_up(*, follow_up: ReferralFollowUp, by) -> ReferralFollowUp:
+    return _write(follow_up, by=by)
+
+
+@transaction.atomic
+def save_assessment(*, assessment: Assessment, by) -> Assessment:
+    """Scored by its clean(); stamped with the days since the last toxin session."""
+    stamp_days_since_last_toxin(assessment)
+    return _write(assessment, by=by)
+
+
+@transaction.atomic
+def record_toxin_follow_up(
+    *, session: ToxinSession, adverse_effects: Iterable[AdverseEffect], by
+) -> ToxinSession:
+    """What the patient reported after a session, and its adverse effects. The
+    session's charted fields are not written here (chart_toxin_session's)."""
+    _write(session, by=by, update_fields=TOXIN_FOLLOW_UP_FIELDS)
+    for effect in adverse_effects:
+        effect.session = session
+        _write(effect, by=by)
+    return session

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -479,10 +479,15 @@ def toxinsession_followup(request: HttpRequest, pk: int) -> HttpResponse:
             request.POST, instance=session, prefix=EFFECTS_PREFIX
         )
         if form.is_valid() and effects.is_valid():
-            with transaction.atomic():
-                saved = form.save()
-                effects.instance = saved
-                effects.save()
+            saved = services.record_toxin_follow_up(
+                session=form.instance,
+                adverse_effects=[
+                    effect_form.instance
+                    for effect_form in effects.forms
+                    if effect_form.has_changed()
+                ],
+                by=request.user,
+            )
             messages.success(request, "Follow-up saved.")
             if any(
                 effect_form.cleaned_data.get("kind") in URGENT_ADVERSE_EFFECTS
@@ -649,8 +654,13 @@ def assessment_create(request: HttpRequest, case_pk: int) -> HttpResponse:
             return redirect(earlier.case.patient)
         form = AssessmentForm(request.POST, instance=assessment)
         if form.is_valid():
-            services.stamp_days_since_last_toxin(form.instance)
-            saved, created = save_once(form, assessments)
+            saved, created = save_once(
+                form,
+                assessments,
+                save=lambda: services.save_assessment(
+                    assessment=form.instance, by=request.user
+                ),
+            )
             if created:
                 _assessment_saved(request, saved)
             else:
@@ -679,9 +689,7 @@ def assessment_update(request: HttpRequest, pk: int) -> HttpResponse:
         # The form fills a copy, so the heading shows the assessment as saved.
         form = AssessmentForm(request.POST, instance=copy.copy(assessment))
         if form.is_valid():
-            with transaction.atomic():
-                services.stamp_days_since_last_toxin(form.instance)
-                saved = form.save()
+            saved = services.save_assessment(assessment=form.instance, by=request.user)
             _assessment_saved(request, saved)
             return redirect(case.patient)
     else:
@@ -731,7 +739,13 @@ def course_create(request: HttpRequest, case_pk: int) -> HttpResponse:
             return redirect(earlier.case.patient)
         form = CourseForm(request.POST, instance=TreatmentCourse(case=case))
         if form.is_valid():
-            course, created = save_once(form, courses)
+            course, created = save_once(
+                form,
+                courses,
+                save=lambda: services.save_course(
+                    course=form.instance, by=request.user
+                ),
+            )
             if created:
                 kind = course.get_kind_display()
                 messages.success(request, f"{kind} course saved.")
@@ -758,8 +772,7 @@ def course_update(request: HttpRequest, pk: int) -> HttpResponse:
             request.POST, instance=copy.copy(course), kind_fixed=kind_fixed
         )
         if form.is_valid():
-            with transaction.atomic():
-                saved = form.save()
+            saved = services.save_course(course=form.instance, by=request.user)
             kind = saved.get_kind_display()
             messages.success(request, f"{kind} course saved.")
             _warn_short_interval(request, saved)
@@ -797,7 +810,13 @@ def therapysession_create(request: HttpRequest, course_pk: int) -> HttpResponse:
             instance=TherapySession(course=course, therapist=request.user),
         )
         if form.is_valid():
-            _, created = save_once(form, sessions)
+            _, created = save_once(
+                form,
+                sessions,
+                save=lambda: services.save_therapy_session(
+                    session=form.instance, by=request.user
+                ),
+            )
             messages.success(
                 request,
                 "Therapy session saved."
@@ -820,8 +839,7 @@ def therapysession_update(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         form = TherapySessionForm(request.POST, instance=copy.copy(session))
         if form.is_valid():
-            with transaction.atomic():
-                form.save()
+            services.save_therapy_session(session=form.instance, by=request.user)
             messages.success(request, "Therapy session saved.")
             return redirect(session.course.case.patient)
     else:
@@ -874,7 +892,13 @@ def medication_create(request: HttpRequest, course_pk: int) -> HttpResponse:
             instance=MedicationOrder(course=course, prescriber=request.user),
         )
         if form.is_valid():
-            order, created = save_once(form, orders)
+            order, created = save_once(
+                form,
+                orders,
+                save=lambda: services.save_medication_order(
+                    order=form.instance, by=request.user
+                ),
+            )
             if created:
                 messages.success(request, "Medication order saved.")
                 _warn_late_bells_steroid(request, order)
@@ -896,8 +920,7 @@ def medication_update(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         form = MedicationOrderForm(request.POST, instance=copy.copy(order))
         if form.is_valid():
-            with transaction.atomic():
-                saved = form.save()
+            saved = services.save_medication_order(order=form.instance, by=request.user)
             messages.success(request, "Medication order saved.")
             _warn_late_bells_steroid(request, saved)
             return redirect(order.course.case.patient)
@@ -932,7 +955,13 @@ def referral_create(request: HttpRequest, course_pk: int) -> HttpResponse:
             return redirect(earlier.course.case.patient)
         form = ReferralForm(request.POST, instance=Referral(course=course))
         if form.is_valid():
-            _, created = save_once(form, referrals)
+            _, created = save_once(
+                form,
+                referrals,
+                save=lambda: services.save_referral(
+                    referral=form.instance, by=request.user
+                ),
+            )
             messages.success(
                 request,
                 "Referral saved." if created else "This referral was already saved.",
@@ -953,8 +982,7 @@ def referral_update(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         form = ReferralForm(request.POST, instance=copy.copy(referral))
         if form.is_valid():
-            with transaction.atomic():
-                saved = form.save()
+            saved = services.save_referral(referral=form.instance, by=request.user)
             status = saved.get_status_display().lower()
             messages.success(request, f"Referral saved: {status}.")
             return redirect(referral.course.case.patient)
@@ -996,7 +1024,13 @@ def referral_followup_create(request: HttpRequest, referral_pk: int) -> HttpResp
         )
         if form.is_valid():
             try:
-                follow_up, created = save_once(form, follow_ups)
+                follow_up, created = save_once(
+                    form,
+                    follow_ups,
+                    save=lambda: services.save_referral_follow_up(
+                        follow_up=form.instance, by=request.user
+                    ),
+                )
             except IntegrityError:
                 # Another user recorded this timepoint at the same moment.
                 form.add_error("timepoint", "This timepoint is already recorded.")
