@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from tests.factories import TreatmentCourseFactory
 from treatments.models import ToxinSession
@@ -70,6 +71,7 @@ def test_two_vials_one_session(page, log_in, neurologist):
 
     page.click("button:has-text('Save session')")
     page.wait_for_url("**/treatments/sessions/*/")
+    expect(page.locator(".alert-success")).to_have_text("Toxin session saved.")
 
     session = ToxinSession.objects.get()
     assert list(session.vials.values_list("lot_number", "size_units")) == [
@@ -79,5 +81,5 @@ def test_two_vials_one_session(page, log_in, neurologist):
     assert sorted(
         session.injections.values_list("side", "units", "vial__lot_number")
     ) == [("left", Decimal("10.00"), "L-TWO"), ("right", Decimal("10.00"), "L-ONE")]
-    assert page.locator("#vials tbody tr").count() == 2
+    expect(page.locator("#vials tbody tr")).to_have_count(2)
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")

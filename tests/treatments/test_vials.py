@@ -378,7 +378,7 @@ def test_the_session_page_costs_the_same_with_more_vials(client, neurologist):
     with CaptureQueriesContext(connection) as grown:
         page = client.get(url)
     assert len(grown) == len(baseline)
-    assert [number for number, _, _ in page.context["vials"]] == [1, 2, 3, 4]
+    assert [row[0] for row in page.context["vials"]] == [1, 2, 3, 4]
 
 
 class TestRuleReview:

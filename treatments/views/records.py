@@ -414,7 +414,12 @@ def toxinsession_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "course": session.course,
             "rows": rows,
             "vials": [
-                (number, vial, _concentration_text(per_ml[vial.pk]))
+                (
+                    number,
+                    vial,
+                    _concentration_text(per_ml[vial.pk]),
+                    format_units(vial.units_discarded),
+                )
                 for number, vial in enumerate(vials, start=1)
             ],
             # Codes are the US ones (DOMAIN.md 6.4).
