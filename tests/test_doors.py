@@ -281,24 +281,27 @@ class TestToxinSessionDoors:
         ("changes", "field"),
         [
             (
-                {
+                lambda: {
                     "performed_at": datetime.datetime(
                         1960, 3, 2, 10, tzinfo=datetime.UTC
                     )
                 },
                 "performed_at",
             ),
+            # Made when the test runs: "now" at collection is long past by then.
             (
-                {"performed_at": timezone.now() + datetime.timedelta(minutes=11)},
+                lambda: {
+                    "performed_at": timezone.now() + datetime.timedelta(minutes=11)
+                },
                 "performed_at",
             ),
-            ({"size": 400}, "size_units"),
+            (lambda: {"size": 400}, "size_units"),
         ],
         ids=["before-birth", "in-the-future", "vial-size-not-sold"],
     )
     def test_the_write_service_refuses(self, neurologist, changes, field):
         with pytest.raises(ValidationError) as refused:
-            self.chart(neurologist, **changes)
+            self.chart(neurologist, **changes())
         assert field in refused.value.message_dict
         assert not ToxinSession.objects.exists() and not Vial.objects.exists()
 
