@@ -301,11 +301,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             .order_by("resulted_on")
         )
     if user.has_perm("treatments.acknowledge_safetyflag"):
-        context["safety_flags"] = list(
-            SafetyFlag.objects.unacknowledged()
-            .select_related("session__course__case__patient")
-            .order_by("raised_at", "pk")[:DASHBOARD_LIST_CAP]
-        )
+        context["safety_flags"] = _open_safety_flags()
     if user.has_perm("patients.view_case"):
         context["red_flag_cases"] = list(
             Case.objects.exclude(red_flags=[])
@@ -323,6 +319,15 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             .order_by("sent_on")
         )
     return render(request, "clinic/dashboard.html", context)
+
+
+def _open_safety_flags() -> list[SafetyFlag]:
+    """Warnings of sessions saved as already given, oldest first, capped."""
+    return list(
+        SafetyFlag.objects.unacknowledged()
+        .select_related("session__course__case__patient")
+        .order_by("raised_at", "pk")[:DASHBOARD_LIST_CAP]
+    )
 
 
 def _recall_due(today: datetime.date) -> list[dict]:

@@ -473,6 +473,33 @@ def recorded_precautions(
     return warnings
 
 
+def vial_warnings(
+    *,
+    product: str,
+    vials: Iterable[VialCheck],
+    performed_at: datetime,
+    session_on: date,
+    in_use_hours: int,
+) -> list[SafetyWarning]:
+    """Each vial's lot expiry and, for a reconstituted one, its in-use time."""
+    warnings = []
+    for vial in vials:
+        warnings += expired_lot(
+            expiry_date=vial.expiry_date,
+            session_on=session_on,
+            lot_number=vial.lot_number,
+        )
+        if vial.reconstituted_at is not None:
+            warnings += vial_in_use(
+                product=product,
+                reconstituted_at=vial.reconstituted_at,
+                performed_at=performed_at,
+                limit_hours=in_use_hours,
+                lot_number=vial.lot_number,
+            )
+    return warnings
+
+
 def session_warnings(
     *,
     product: str,
@@ -532,20 +559,13 @@ def session_warnings(
         product=product, sites=sites, session_on=session_on, prior=earlier, rules=rules
     )
     warnings += off_label_age(product=product, age_years=age_years, rules=rules)
-    for vial in vials:
-        warnings += expired_lot(
-            expiry_date=vial.expiry_date,
-            session_on=session_on,
-            lot_number=vial.lot_number,
-        )
-        if vial.reconstituted_at is not None:
-            warnings += vial_in_use(
-                product=product,
-                reconstituted_at=vial.reconstituted_at,
-                performed_at=performed_at,
-                limit_hours=limits.in_use_hours[product],
-                lot_number=vial.lot_number,
-            )
+    warnings += vial_warnings(
+        product=product,
+        vials=vials,
+        performed_at=performed_at,
+        session_on=session_on,
+        in_use_hours=limits.in_use_hours[product],
+    )
     warnings += product_switch(previous_product=last and last.product, product=product)
     warnings += recorded_precautions(product=product, recorded=precautions)
     warnings += consent_missing(consent_obtained=consent_obtained)

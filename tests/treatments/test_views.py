@@ -113,6 +113,47 @@ def vial_formset_data(vials: list[dict], *, initial: int = 0) -> dict:
     return data
 
 
+def injection_data(existing: list, rows, vial_numbers: dict) -> dict:
+    """The injection rows: saved ones first, then new ones, then two blank."""
+    total = len(existing) + len(rows) + 2
+    data = {
+        "injections-TOTAL_FORMS": str(total),
+        "injections-INITIAL_FORMS": str(len(existing)),
+        "injections-MIN_NUM_FORMS": "0",
+        "injections-MAX_NUM_FORMS": "1000",
+    }
+    for index, injection in enumerate(existing):
+        prefix = f"injections-{index}-"
+        data.update(
+            {
+                prefix + "id": str(injection.pk),
+                prefix + "session": str(injection.session_id),
+                prefix + "muscle": injection.muscle,
+                prefix + "side": injection.side,
+                prefix + "units": str(injection.units),
+                prefix + "points": str(injection.points),
+                prefix + "route": injection.route,
+                prefix + "vial_number": str(vial_numbers.get(injection.vial_id, 1)),
+            }
+        )
+    for index in range(len(existing), total):
+        prefix = f"injections-{index}-"
+        offset = index - len(existing)
+        row = rows[offset] if offset < len(rows) else ("", "", "")
+        muscle, side, units = row[:3]
+        data.update(
+            {
+                prefix + "muscle": muscle,
+                prefix + "side": side,
+                prefix + "units": units,
+                prefix + "points": "1",
+                prefix + "route": "im",
+                prefix + "vial_number": str(row[3]) if len(row) > 3 else "1",
+            }
+        )
+    return data
+
+
 def session_data(
     injector, rows=None, *, existing=(), existing_vials=(), **changes
 ) -> dict:
@@ -150,45 +191,7 @@ def session_data(
         vials = [vial_data(0, **vial_changes)]
     data.update(vial_formset_data(vials, initial=len(existing_vials)))
     numbers = {vial.pk: n for n, vial in enumerate(existing_vials, start=1)}
-    existing = list(existing)
-    total = len(existing) + len(rows) + 2
-    data.update(
-        {
-            "injections-TOTAL_FORMS": str(total),
-            "injections-INITIAL_FORMS": str(len(existing)),
-            "injections-MIN_NUM_FORMS": "0",
-            "injections-MAX_NUM_FORMS": "1000",
-        }
-    )
-    for index, injection in enumerate(existing):
-        prefix = f"injections-{index}-"
-        data.update(
-            {
-                prefix + "id": str(injection.pk),
-                prefix + "session": str(injection.session_id),
-                prefix + "muscle": injection.muscle,
-                prefix + "side": injection.side,
-                prefix + "units": str(injection.units),
-                prefix + "points": str(injection.points),
-                prefix + "route": injection.route,
-                prefix + "vial_number": str(numbers.get(injection.vial_id, 1)),
-            }
-        )
-    for index in range(len(existing), total):
-        prefix = f"injections-{index}-"
-        offset = index - len(existing)
-        row = rows[offset] if offset < len(rows) else ("", "", "")
-        muscle, side, units = row[:3]
-        data.update(
-            {
-                prefix + "muscle": muscle,
-                prefix + "side": side,
-                prefix + "units": units,
-                prefix + "points": "1",
-                prefix + "route": "im",
-                prefix + "vial_number": str(row[3]) if len(row) > 3 else "1",
-            }
-        )
+    data.update(injection_data(list(existing), rows, numbers))
     data.update(changes)
     return data
 

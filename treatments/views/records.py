@@ -367,6 +367,45 @@ def toxinsession_update(request: HttpRequest, pk: int) -> HttpResponse:
     return _chart_session(request, session.course, session)
 
 
+def _vial_and_site_rows(session, vials, injections) -> dict:
+    """Each vial with its concentration, and each site with its vial's number and
+    the volume drawn from it."""
+    per_ml = {vial.pk: vial.units_per_ml(session.product) for vial in vials}
+    numbers = {vial.pk: number for number, vial in enumerate(vials, start=1)}
+    return {
+        "vials": [
+            (
+                numbers[vial.pk],
+                vial,
+                _concentration_text(per_ml[vial.pk]),
+                format_units(vial.units_discarded),
+            )
+            for vial in vials
+        ],
+        "rows": [
+            (
+                injection,
+                format_units(injection.units),
+                _volume_text(injection.units, per_ml[injection.vial_id]),
+                numbers[injection.vial_id],
+            )
+            for injection in injections
+        ],
+    }
+
+
+def _billing_lines(session, vials, injections) -> list:
+    return [
+        (line, format_units(line.quantity))
+        for line in billing.session_summary(
+            product=session.product,
+            guidance=session.guidance,
+            vials=vials,
+            injections=injections,
+        )
+    ]
+
+
 @require_GET
 @permission_required("treatments.view_toxinsession", raise_exception=True)
 def toxinsession_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -391,19 +430,8 @@ def toxinsession_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     patient = session.course.case.patient
     vials = list(session.vials.all())
-    per_ml = {vial.pk: vial.units_per_ml(session.product) for vial in vials}
-    vial_numbers = {vial.pk: number for number, vial in enumerate(vials, start=1)}
     injections = list(session.injections.all())
     sites = [(i.muscle, i.side, i.units) for i in injections]
-    rows = [
-        (
-            injection,
-            format_units(injection.units),
-            _volume_text(injection.units, per_ml[injection.vial_id]),
-            vial_numbers[injection.vial_id],
-        )
-        for injection in injections
-    ]
     total = sum((units for _, _, units in sites), Decimal("0"))
     return render(
         request,
@@ -412,26 +440,9 @@ def toxinsession_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "session": session,
             "patient": patient,
             "course": session.course,
-            "rows": rows,
-            "vials": [
-                (
-                    number,
-                    vial,
-                    _concentration_text(per_ml[vial.pk]),
-                    format_units(vial.units_discarded),
-                )
-                for number, vial in enumerate(vials, start=1)
-            ],
+            **_vial_and_site_rows(session, vials, injections),
             # Codes are the US ones (DOMAIN.md 6.4).
-            "billing": [
-                (line, format_units(line.quantity))
-                for line in billing.session_summary(
-                    product=session.product,
-                    guidance=session.guidance,
-                    vials=vials,
-                    injections=injections,
-                )
-            ]
+            "billing": _billing_lines(session, vials, injections)
             if settings.CLINIC_JURISDICTION == labels.US
             else None,
             "total_units": format_units(total),
