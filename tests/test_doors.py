@@ -378,3 +378,44 @@ class TestToxinSessionDoors:
         assert stored_session.performed_at == session.performed_at
         assert stored_session.product == session.product
         assert stored_session.consent_obtained is True
+
+
+class TestACourseKeepsItsKindOnceItHasRecords:
+    """Its sessions would otherwise sit on a course of another kind."""
+
+    def test_the_admin_refuses_it(self, client, clinic_admin):
+        session = ToxinSessionFactory()
+        course = session.course
+        client.force_login(clinic_admin)
+        url = admin_url(TreatmentCourse, "change", course.pk)
+        data = page_form(client.get(url), "treatmentcourse_form")
+        data["kind"] = "medication"
+        response = client.post(url, data)
+        assert response.status_code == 200
+        assert "its kind cannot change" in response.content.decode()
+        assert TreatmentCourse.objects.get(pk=course.pk).kind == "botulinum_toxin"
+
+    def test_the_service_refuses_it(self, neurologist):
+        course = ToxinSessionFactory().course
+        changed = TreatmentCourse.objects.get(pk=course.pk)
+        changed.kind = "medication"
+        with pytest.raises(ValidationError) as refused:
+            services.save_course(course=changed, by=neurologist)
+        assert "kind" in refused.value.message_dict
+        assert TreatmentCourse.objects.get(pk=course.pk).kind == "botulinum_toxin"
+
+    def test_the_clinician_page_does_not_offer_it(self, client, neurologist):
+        course = ToxinSessionFactory().course
+        client.force_login(neurologist)
+        url = reverse("treatments:course_update", args=[course.pk])
+        data = page_form(client.get(url))
+        data["kind"] = "medication"
+        client.post(url, data)
+        assert TreatmentCourse.objects.get(pk=course.pk).kind == "botulinum_toxin"
+
+    def test_a_course_without_records_may_change_kind(self, neurologist):
+        course = TreatmentCourseFactory()
+        course.kind = "physical_therapy"
+        course.planned_interval_days = None
+        services.save_course(course=course, by=neurologist)
+        assert TreatmentCourse.objects.get(pk=course.pk).kind == "physical_therapy"

@@ -388,8 +388,21 @@ class TreatmentCourse(models.Model):
             )
         if self.status == CourseStatus.STOPPED and not self.stop_reason.strip():
             errors["stop_reason"] = "Say why the course was stopped."
+        if self._kind_changed() and self.has_records():
+            errors["kind"] = (
+                "This course has records of its kind: its kind cannot change. Start "
+                "a new course instead."
+            )
         if errors:
             raise ValidationError(errors)
+
+    def _kind_changed(self) -> bool:
+        if self.pk is None:
+            return False
+        stored = TreatmentCourse.objects.filter(pk=self.pk).values_list(
+            "kind", flat=True
+        )
+        return stored.first() not in (None, self.kind)
 
     @property
     def is_toxin(self) -> bool:
