@@ -1,6 +1,16 @@
 from django.urls import path
 
-from treatments.views import appointments, calendars, records
+from treatments.views import (
+    appointments,
+    assessments,
+    calendars,
+    courses,
+    medication,
+    referrals,
+    therapy,
+    toxin_charting,
+    toxin_sessions,
+)
 from treatments.views import recall as recall_views
 
 app_name = "treatments"
@@ -8,71 +18,75 @@ app_name = "treatments"
 urlpatterns = [
     path(
         "courses/<int:course_pk>/sessions/new/",
-        records.toxinsession_create,
+        toxin_charting.toxinsession_create,
         name="toxinsession_create",
     ),
-    path("sessions/<int:pk>/", records.toxinsession_detail, name="toxinsession_detail"),
+    path(
+        "sessions/<int:pk>/",
+        toxin_sessions.toxinsession_detail,
+        name="toxinsession_detail",
+    ),
     path(
         "sessions/<int:pk>/edit/",
-        records.toxinsession_update,
+        toxin_charting.toxinsession_update,
         name="toxinsession_update",
     ),
     path(
         "sessions/<int:pk>/follow-up/",
-        records.toxinsession_followup,
+        toxin_sessions.toxinsession_followup,
         name="toxinsession_followup",
     ),
-    path("lots/", records.lot_lookup, name="lot_lookup"),
+    path("lots/", toxin_sessions.lot_lookup, name="lot_lookup"),
     path(
         "safety-flags/<int:pk>/acknowledge/",
-        records.safetyflag_acknowledge,
+        toxin_sessions.safetyflag_acknowledge,
         name="safetyflag_acknowledge",
     ),
     path(
         "cases/<int:case_pk>/assessments/new/",
-        records.assessment_create,
+        assessments.assessment_create,
         name="assessment_create",
     ),
     path(
         "assessments/<int:pk>/edit/",
-        records.assessment_update,
+        assessments.assessment_update,
         name="assessment_update",
     ),
     path(
         "cases/<int:case_pk>/courses/new/",
-        records.course_create,
+        courses.course_create,
         name="course_create",
     ),
-    path("courses/<int:pk>/edit/", records.course_update, name="course_update"),
+    path("courses/<int:pk>/edit/", courses.course_update, name="course_update"),
     path(
         "courses/<int:course_pk>/therapy/new/",
-        records.therapysession_create,
+        therapy.therapysession_create,
         name="therapysession_create",
     ),
     path(
         "therapy/<int:pk>/edit/",
-        records.therapysession_update,
+        therapy.therapysession_update,
         name="therapysession_update",
     ),
     path(
         "courses/<int:course_pk>/medication/new/",
-        records.medication_create,
+        medication.medication_create,
         name="medication_create",
     ),
     path(
         "medication/<int:pk>/edit/",
-        records.medication_update,
+        medication.medication_update,
         name="medication_update",
     ),
     path(
         "courses/<int:course_pk>/referrals/new/",
-        records.referral_create,
+        referrals.referral_create,
         name="referral_create",
     ),
-    path("referrals/<int:pk>/edit/", records.referral_update, name="referral_update"),
+    path("referrals/<int:pk>/edit/", referrals.referral_update, name="referral_update"),
     path(
         "referrals/<int:referral_pk>/follow-ups/new/",
-        records.referral_followup_create,
+        referrals.referral_followup_create,
         name="referral_followup_create",
     ),
     # Recall

@@ -1,0 +1,174 @@
+"""Assessments (scored scales). The model is a patients one, entered here because
+saving one stamps the days since the last toxin session, and patients never
+imports treatments."""
+
+import copy
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.views.decorators.http import require_http_methods
+
+from patients import scales
+from patients.models import Assessment, Case, Laterality
+from patients.submissions import save_once, saved_by_token
+from treatments import services
+from treatments.forms import (
+    AssessmentForm,
+)
+
+
+def _chosen_scale(query) -> scales.ScaleDefinition | None:
+    """The scale named by ?instrument= (and ?version=, else the default one)."""
+    instrument = query.get("instrument", "")
+    version = query.get("version") or scales.LATEST_VERSION.get(instrument, "")
+    try:
+        return scales.get_definition(instrument, version)
+    except scales.ScaleError:
+        return None
+
+
+def _scale_links(case: Case) -> list[dict]:
+    """Every instrument with a link per version, the default version first."""
+    url = reverse("treatments:assessment_create", args=[case.pk])
+    links = []
+    for instrument, default in scales.LATEST_VERSION.items():
+        versions = [
+            definition.version
+            for definition in scales.DEFINITIONS.values()
+            if definition.instrument == instrument and definition.version != default
+        ]
+        links.append(
+            {
+                "name": scales.DEFINITIONS[instrument, default].name,
+                "per_side": scales.DEFINITIONS[instrument, default].per_side,
+                "versions": [
+                    {
+                        "version": version,
+                        "default": version == default,
+                        "url": f"{url}?"
+                        + urlencode({"instrument": instrument, "version": version}),
+                    }
+                    for version in [default, *versions]
+                ],
+            }
+        )
+    return links
+
+
+def _totals_text(assessment: Assessment) -> str:
+    """The computed totals as stored: "total 5", "mean 1.50, sum 6, ..."."""
+    parts = []
+    for key, value in assessment.totals.items():
+        name = key.replace("_", " ")
+        parts.append(f"{name} {value}")
+    return ", ".join(parts)
+
+
+def _assessment_saved(request: HttpRequest, assessment: Assessment) -> None:
+    name = scales.get_definition(assessment.instrument, assessment.version).name
+    totals = _totals_text(assessment)
+    messages.success(request, f"{name} saved: {totals}.")
+
+
+def _assessment_page(request, form, case, assessment) -> HttpResponse:
+    definition = form.definition
+    # A new assessment may switch to another version of the same instrument.
+    other_versions = []
+    if assessment is None:
+        other_versions = [
+            link
+            for scale in _scale_links(case)
+            for link in scale["versions"]
+            if scale["name"] == definition.name
+            and link["version"] != definition.version
+        ]
+    return render(
+        request,
+        "treatments/assessment_form.html",
+        {
+            "form": form,
+            "case": case,
+            "patient": case.patient,
+            "assessment": assessment,
+            "definition": definition,
+            "other_versions": other_versions,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("patients.add_assessment", raise_exception=True)
+def assessment_create(request: HttpRequest, case_pk: int) -> HttpResponse:
+    case = get_object_or_404(Case.objects.select_related("patient"), pk=case_pk)
+    definition = _chosen_scale(request.GET)
+    if definition is None:
+        # Without script: first choose the scale, then its items are shown.
+        return render(
+            request,
+            "treatments/assessment_choose.html",
+            {
+                "case": case,
+                "patient": case.patient,
+                "scales": _scale_links(case),
+                "unknown": "instrument" in request.GET,
+            },
+        )
+    assessment = Assessment(
+        case=case,
+        instrument=definition.instrument,
+        version=definition.version,
+        rater=request.user,
+    )
+    if request.method == "POST":
+        assessments = Assessment.objects.select_related("case__patient")
+        earlier = saved_by_token(assessments, request.POST)
+        if earlier is not None:
+            messages.info(request, "This assessment was already saved.")
+            return redirect(earlier.case.patient)
+        form = AssessmentForm(request.POST, instance=assessment)
+        if form.is_valid():
+            saved, created = save_once(
+                form,
+                assessments,
+                save=lambda: services.save_assessment(
+                    assessment=form.instance, by=request.user
+                ),
+            )
+            if created:
+                _assessment_saved(request, saved)
+            else:
+                messages.info(request, "This assessment was already saved.")
+            return redirect(case.patient)
+    else:
+        if definition.per_side and case.laterality in (
+            Laterality.RIGHT,
+            Laterality.LEFT,
+        ):
+            assessment.side = case.laterality
+        form = AssessmentForm(instance=assessment)
+    return _assessment_page(request, form, case, None)
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("patients.change_assessment", raise_exception=True)
+def assessment_update(request: HttpRequest, pk: int) -> HttpResponse:
+    """Correct the answers (the totals are computed again) or mark the assessment
+    entered in error."""
+    assessment = get_object_or_404(
+        Assessment.objects.select_related("case__patient", "rater"), pk=pk
+    )
+    case = assessment.case
+    if request.method == "POST":
+        # The form fills a copy, so the heading shows the assessment as saved.
+        form = AssessmentForm(request.POST, instance=copy.copy(assessment))
+        if form.is_valid():
+            saved = services.save_assessment(assessment=form.instance, by=request.user)
+            _assessment_saved(request, saved)
+            return redirect(case.patient)
+    else:
+        form = AssessmentForm(instance=assessment)
+    return _assessment_page(request, form, case, assessment)

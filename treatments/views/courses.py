@@ -1,0 +1,102 @@
+"""Treatment courses: opened under a case, each holding records of its kind."""
+
+import copy
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
+
+from patients.models import Case
+from patients.submissions import save_once, saved_by_token
+from treatments import services
+from treatments.forms import (
+    CourseForm,
+)
+from treatments.models import (
+    TreatmentCourse,
+)
+
+
+def course_of_kind(pk: int, kind: str) -> TreatmentCourse:
+    """A course of one kind; any other kind answers 404 like a missing one."""
+    return get_object_or_404(
+        TreatmentCourse.objects.select_related("case__patient"), pk=pk, kind=kind
+    )
+
+
+def _warn_short_interval(request: HttpRequest, course: TreatmentCourse) -> None:
+    minimum = settings.CLINIC_MIN_REINJECTION_DAYS
+    days = course.planned_interval_days
+    if course.is_toxin and days is not None and days < minimum:
+        messages.warning(
+            request,
+            f"The planned interval of {days} days is under the minimum safe "
+            f"interval of {minimum} days between toxin sessions: injecting more "
+            "often risks loss of response.",
+        )
+
+
+def _course_page(request, form, case, course) -> HttpResponse:
+    return render(
+        request,
+        "treatments/course_form.html",
+        {"form": form, "case": case, "patient": case.patient, "course": course},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("treatments.add_treatmentcourse", raise_exception=True)
+def course_create(request: HttpRequest, case_pk: int) -> HttpResponse:
+    case = get_object_or_404(Case.objects.select_related("patient"), pk=case_pk)
+    courses = TreatmentCourse.objects.select_related("case__patient")
+    if request.method == "POST":
+        earlier = saved_by_token(courses, request.POST)
+        if earlier is not None:
+            messages.info(request, "This course was already saved.")
+            return redirect(earlier.case.patient)
+        form = CourseForm(request.POST, instance=TreatmentCourse(case=case))
+        if form.is_valid():
+            course, created = save_once(
+                form,
+                courses,
+                save=lambda: services.save_course(
+                    course=form.instance, by=request.user
+                ),
+            )
+            if created:
+                kind = course.get_kind_display()
+                messages.success(request, f"{kind} course saved.")
+                _warn_short_interval(request, course)
+            else:
+                messages.info(request, "This course was already saved.")
+            return redirect(case.patient)
+    else:
+        form = CourseForm(
+            instance=TreatmentCourse(case=case, responsible_clinician=request.user)
+        )
+    return _course_page(request, form, case, None)
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("treatments.change_treatmentcourse", raise_exception=True)
+def course_update(request: HttpRequest, pk: int) -> HttpResponse:
+    course = get_object_or_404(
+        TreatmentCourse.objects.select_related("case__patient"), pk=pk
+    )
+    kind_fixed = course.has_records()
+    if request.method == "POST":
+        form = CourseForm(
+            request.POST, instance=copy.copy(course), kind_fixed=kind_fixed
+        )
+        if form.is_valid():
+            saved = services.save_course(course=form.instance, by=request.user)
+            kind = saved.get_kind_display()
+            messages.success(request, f"{kind} course saved.")
+            _warn_short_interval(request, saved)
+            return redirect(course.case.patient)
+    else:
+        form = CourseForm(instance=course, kind_fixed=kind_fixed)
+    return _course_page(request, form, course.case, course)

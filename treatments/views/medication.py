@@ -1,0 +1,104 @@
+"""Medication orders of a medication course."""
+
+import copy
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from patients.submissions import save_once, saved_by_token
+from treatments import services
+from treatments.forms import (
+    MedicationOrderForm,
+)
+from treatments.models import (
+    BELLS_STEROID_WINDOW,
+    CourseKind,
+    MedicationOrder,
+)
+from treatments.views.courses import course_of_kind
+
+
+def _warn_late_bells_steroid(request: HttpRequest, order: MedicationOrder) -> None:
+    """DOMAIN.md 4.2: in Bell's palsy, oral steroids within 72 hours of onset."""
+    delay = order.steroid_delay_after_bells_onset()
+    if delay is None or delay <= BELLS_STEROID_WINDOW:
+        return
+    hours = int(delay.total_seconds() // 3600)
+    onset = timezone.localtime(order.course.case.onset_at)
+    drug = order.drug
+    messages.warning(
+        request,
+        f"{drug} starts on {order.start_on:%d %b %Y}, at least {hours} hours after "
+        f"the onset of Bell's palsy ({onset:%d %b %Y %H:%M}): the guideline gives "
+        "oral steroids within 72 hours of onset, when they help most.",
+    )
+
+
+def _medication_page(request, form, course, order) -> HttpResponse:
+    return render(
+        request,
+        "treatments/medication_form.html",
+        {
+            "form": form,
+            "course": course,
+            "case": course.case,
+            "patient": course.case.patient,
+            "order": order,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("treatments.add_medicationorder", raise_exception=True)
+def medication_create(request: HttpRequest, course_pk: int) -> HttpResponse:
+    course = course_of_kind(course_pk, CourseKind.MEDICATION)
+    orders = MedicationOrder.objects.select_related("course__case__patient")
+    if request.method == "POST":
+        earlier = saved_by_token(orders, request.POST)
+        if earlier is not None:
+            messages.info(request, "This medication order was already saved.")
+            return redirect(earlier.course.case.patient)
+        form = MedicationOrderForm(
+            request.POST,
+            instance=MedicationOrder(course=course, prescriber=request.user),
+        )
+        if form.is_valid():
+            order, created = save_once(
+                form,
+                orders,
+                save=lambda: services.save_medication_order(
+                    order=form.instance, by=request.user
+                ),
+            )
+            if created:
+                messages.success(request, "Medication order saved.")
+                _warn_late_bells_steroid(request, order)
+            else:
+                messages.info(request, "This medication order was already saved.")
+            return redirect(course.case.patient)
+    else:
+        form = MedicationOrderForm(instance=MedicationOrder(course=course))
+    return _medication_page(request, form, course, None)
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("treatments.change_medicationorder", raise_exception=True)
+def medication_update(request: HttpRequest, pk: int) -> HttpResponse:
+    order = get_object_or_404(
+        MedicationOrder.objects.select_related("course__case__patient", "prescriber"),
+        pk=pk,
+    )
+    if request.method == "POST":
+        form = MedicationOrderForm(request.POST, instance=copy.copy(order))
+        if form.is_valid():
+            saved = services.save_medication_order(order=form.instance, by=request.user)
+            messages.success(request, "Medication order saved.")
+            _warn_late_bells_steroid(request, saved)
+            return redirect(order.course.case.patient)
+    else:
+        form = MedicationOrderForm(instance=order)
+    return _medication_page(request, form, order.course, order)

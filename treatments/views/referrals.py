@@ -1,0 +1,169 @@
+"""Surgical referrals (microvascular decompression) and their follow-ups."""
+
+import copy
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.db import IntegrityError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
+
+from patients.submissions import save_once, saved_by_token
+from treatments import services
+from treatments.forms import (
+    ReferralFollowUpForm,
+    ReferralForm,
+)
+from treatments.models import (
+    CourseKind,
+    FollowUpTimepoint,
+    MvdOutcome,
+    Referral,
+    ReferralFollowUp,
+)
+from treatments.views.courses import course_of_kind
+
+
+def _referral_page(request, form, course, referral, follow_ups) -> HttpResponse:
+    return render(
+        request,
+        "treatments/referral_form.html",
+        {
+            "form": form,
+            "course": course,
+            "patient": course.case.patient,
+            "referral": referral,
+            "follow_ups": follow_ups,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("treatments.add_referral", raise_exception=True)
+def referral_create(request: HttpRequest, course_pk: int) -> HttpResponse:
+    course = course_of_kind(course_pk, CourseKind.SURGICAL_REFERRAL)
+    referrals = Referral.objects.select_related("course__case__patient")
+    if request.method == "POST":
+        earlier = saved_by_token(referrals, request.POST)
+        if earlier is not None:
+            messages.info(request, "This referral was already saved.")
+            return redirect(earlier.course.case.patient)
+        form = ReferralForm(request.POST, instance=Referral(course=course))
+        if form.is_valid():
+            _, created = save_once(
+                form,
+                referrals,
+                save=lambda: services.save_referral(
+                    referral=form.instance, by=request.user
+                ),
+            )
+            messages.success(
+                request,
+                "Referral saved." if created else "This referral was already saved.",
+            )
+            return redirect(course.case.patient)
+    else:
+        form = ReferralForm(instance=Referral(course=course))
+    return _referral_page(request, form, course, None, [])
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("treatments.change_referral", raise_exception=True)
+def referral_update(request: HttpRequest, pk: int) -> HttpResponse:
+    """Status updates, from sent to the outcome, and the surgery's complications."""
+    referral = get_object_or_404(
+        Referral.objects.select_related("course__case__patient"), pk=pk
+    )
+    if request.method == "POST":
+        form = ReferralForm(request.POST, instance=copy.copy(referral))
+        if form.is_valid():
+            saved = services.save_referral(referral=form.instance, by=request.user)
+            status = saved.get_status_display().lower()
+            messages.success(request, f"Referral saved: {status}.")
+            return redirect(referral.course.case.patient)
+    else:
+        form = ReferralForm(instance=referral)
+    return _referral_page(
+        request, form, referral.course, referral, list(referral.follow_ups.all())
+    )
+
+
+# Reviews before 12 months at which "no change" is not yet a failure (DOMAIN.md 3).
+EARLY_TIMEPOINTS = [
+    FollowUpTimepoint.WEEK_1,
+    FollowUpTimepoint.MONTH_1,
+    FollowUpTimepoint.MONTH_3,
+    FollowUpTimepoint.MONTH_6,
+]
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("treatments.add_referralfollowup", raise_exception=True)
+def referral_followup_create(request: HttpRequest, referral_pk: int) -> HttpResponse:
+    """An MVD follow-up at one of the standard timepoints, one per timepoint."""
+    referral = get_object_or_404(
+        Referral.objects.select_related("course__case__patient"), pk=referral_pk
+    )
+    patient = referral.course.case.patient
+    follow_ups = ReferralFollowUp.objects.select_related(
+        "referral__course__case__patient"
+    )
+    recorded = list(referral.follow_ups.all())
+    if request.method == "POST":
+        earlier = saved_by_token(follow_ups, request.POST)
+        if earlier is not None:
+            messages.info(request, "This follow-up was already saved.")
+            return redirect(earlier.referral.course.case.patient)
+        form = ReferralFollowUpForm(
+            request.POST, instance=ReferralFollowUp(referral=referral)
+        )
+        if form.is_valid():
+            try:
+                follow_up, created = save_once(
+                    form,
+                    follow_ups,
+                    save=lambda: services.save_referral_follow_up(
+                        follow_up=form.instance, by=request.user
+                    ),
+                )
+            except IntegrityError:
+                # Another user recorded this timepoint at the same moment.
+                form.add_error("timepoint", "This timepoint is already recorded.")
+            else:
+                if created:
+                    timepoint = follow_up.get_timepoint_display()
+                    messages.success(request, f"{timepoint} follow-up saved.")
+                    if (
+                        follow_up.spasm_status == MvdOutcome.NO_CHANGE
+                        and follow_up.timepoint in EARLY_TIMEPOINTS
+                    ):
+                        messages.info(
+                            request,
+                            f"No change at {timepoint.lower()} is not a failure: "
+                            "spasm often stops months after decompression (delayed "
+                            "cure). Judge the result at 12 months.",
+                        )
+                else:
+                    messages.info(request, "This follow-up was already saved.")
+                return redirect(patient)
+    else:
+        # Offer the first timepoint not yet recorded.
+        done = {follow_up.timepoint for follow_up in recorded}
+        next_timepoint = next(
+            (value for value in FollowUpTimepoint.values if value not in done), ""
+        )
+        form = ReferralFollowUpForm(
+            instance=ReferralFollowUp(referral=referral, timepoint=next_timepoint)
+        )
+    return render(
+        request,
+        "treatments/referralfollowup_form.html",
+        {
+            "form": form,
+            "referral": referral,
+            "course": referral.course,
+            "patient": patient,
+            "recorded": recorded,
+        },
+    )

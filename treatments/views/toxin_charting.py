@@ -1,0 +1,342 @@
+"""Charting a toxin session: the session, its vials and its sites on one page,
+checked against the safety rules and saved through chart_toxin_session."""
+
+import uuid
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.db import IntegrityError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
+
+from patients.submissions import saved_by_token
+from treatments import charting, dosing, face_map, services
+from treatments.models import (
+    CourseKind,
+    Muscle,
+    Side,
+    ToxinSession,
+    TreatmentCourse,
+)
+from treatments.safety import format_units, product_name
+from treatments.session_forms import (
+    InjectionFormSet,
+    SafetyOverrideForm,
+    ToxinSessionForm,
+    VialFormSet,
+)
+
+INJECTIONS_PREFIX = "injections"
+VIALS_PREFIX = "vials"
+EFFECTS_PREFIX = "effects"
+
+
+def _toxin_course(pk: int) -> TreatmentCourse:
+    """A botulinum-toxin course; any other kind answers 404 like a missing one."""
+    return get_object_or_404(
+        TreatmentCourse.objects.select_related("case__patient"),
+        pk=pk,
+        kind=CourseKind.BOTULINUM_TOXIN,
+    )
+
+
+def _concentration(product, size, diluent) -> Decimal | None:
+    """U/mL of a vial as entered so far, or None while it cannot be worked out."""
+    try:
+        return dosing.vial_units_per_ml(product, size, diluent)
+    except (TypeError, ValueError, ArithmeticError):
+        return None
+
+
+def concentration_text(per_ml: Decimal | None) -> str:
+    if per_ml is None:
+        return ""
+    return f"{format_units(per_ml / 10)} U per 0.1 mL ({format_units(per_ml)} U/mL)"
+
+
+def volume_text(units, per_ml: Decimal) -> str:
+    """The volume to draw for a site, in mL, without trailing zeros."""
+    volume = (Decimal(units) / per_ml).quantize(dosing.VOLUME_STEP_ML)
+    return f"{volume.normalize():f}"
+
+
+def side_totals(totals: dict[str, Decimal]) -> list[tuple[str, str]]:
+    return [(side.label, format_units(totals[side])) for side in Side if side in totals]
+
+
+def _vial_rows(form, vials) -> tuple[list[dict], dict[int, Decimal | None]]:
+    """Each vial row with its concentration, and the concentration by vial
+    number, from the values entered so far."""
+    product = form["product"].value()
+    rows, per_ml = [], {}
+    for number, vial_form in enumerate(vials.forms, start=1):
+        per_ml[number] = _concentration(
+            product,
+            vial_form["size_units"].value(),
+            vial_form["diluent_volume_ml"].value() or None,
+        )
+        rows.append(
+            {
+                "number": number,
+                "form": vial_form,
+                "concentration": concentration_text(per_ml[number]),
+            }
+        )
+    return rows, per_ml
+
+
+def _charting_context(form, vials, injections, previous) -> dict:
+    """What the charting page shows from the values entered so far: each vial's
+    concentration, volume per site, totals, the face diagram and the changes
+    from last time."""
+    vial_rows, per_ml = _vial_rows(form, vials)
+    sites = injections.sites()
+    previous_sites = (
+        [(i.muscle, i.side, i.units) for i in previous.injections.all()]
+        if previous
+        else []
+    )
+    changes = services.compare_injections(sites, previous_sites)
+    show_changes = previous is not None and any(site for site in sites)
+    rows = []
+    for index, (row_form, site) in enumerate(zip(injections, sites, strict=True)):
+        concentration = per_ml.get(row_form.chosen_vial())
+        before = changes.previous_units.get(site[:2]) if site else None
+        rows.append(
+            {
+                "number": index + 1,
+                "form": row_form,
+                "volume_ml": volume_text(site[2], concentration)
+                if site is not None and concentration
+                else "",
+                "change": changes.rows[index] if show_changes else "",
+                "previous_units": format_units(before) if before is not None else "",
+            }
+        )
+    charted = [site for site in sites if site is not None]
+    product = form["product"].value()
+    try:
+        by_product = dosing.totals_by_product(
+            (product, units) for _, _, units in charted
+        )
+    except ValueError:
+        by_product = {}
+    return {
+        "vial_rows": vial_rows,
+        "rows": rows,
+        "missing": [
+            (Muscle(muscle).label, Side(side).label, format_units(units))
+            for muscle, side, units in changes.missing
+        ]
+        if show_changes
+        else [],
+        "previous": previous,
+        "totals_by_side": side_totals(
+            dosing.totals_by_side((side, units) for _, side, units in charted)
+        ),
+        "totals_by_product": [
+            (product_name(code), format_units(total))
+            for code, total in by_product.items()
+        ],
+        "markers": face_map.markers(charted),
+    }
+
+
+def _charted_records(vials, injections) -> tuple[list, list]:
+    """The vials and sites as the validated formsets hold them; each site's
+    vial is the vial of its number."""
+    charted_vials = [vial_form.instance for _, vial_form in vials.charted()]
+    sites = []
+    for row_form in injections.forms:
+        if row_form.site() is None:
+            continue
+        site = row_form.instance
+        site.vial = vials.forms[row_form.chosen_vial() - 1].instance
+        sites.append(site)
+    return charted_vials, sites
+
+
+def _fresh_override_form(request, warnings, may_override: bool):
+    return SafetyOverrideForm(
+        initial={"override_reason": request.POST.get("override_reason", "")},
+        warnings=warnings,
+        may_override=may_override,
+    )
+
+
+def _repeat_initial(previous: ToxinSession) -> tuple[dict, list[dict], list[dict]]:
+    """The product, vial sizes and sites of the last session, to start from."""
+    vial_rows = [
+        {
+            "size_units": vial.size_units,
+            "diluent": vial.diluent,
+            "diluent_volume_ml": vial.diluent_volume_ml,
+        }
+        for vial in previous.vials.all()
+    ]
+    vial_numbers = {
+        vial.pk: number for number, vial in enumerate(previous.vials.all(), 1)
+    }
+    injection_rows = [
+        {
+            "muscle": injection.muscle,
+            "side": injection.side,
+            "units": injection.units,
+            "points": injection.points,
+            "route": injection.route,
+            "vial_number": vial_numbers.get(injection.vial_id, 1),
+        }
+        for injection in previous.injections.all()
+    ]
+    return {"product": previous.product}, vial_rows, injection_rows
+
+
+def _save_charted(request, form, vials, injections, session, creating):
+    """Hand the validated page to the write path: (response, None) when it saved,
+    (None, override box) while warnings stand in the way, (None, None) after a
+    preview with no warnings."""
+    previewing = "preview" in request.POST
+    charted_vials, sites = _charted_records(vials, injections)
+    if creating:
+        session.form_token = form.cleaned_data.get("form_token")
+    warnings = charting.new_warnings(
+        session,
+        charting.session_warnings(session=session, vials=charted_vials, sites=sites),
+    )
+    may_override = charting.may_override(request.user, warnings)
+    reason, given_already = "", False
+    if warnings:
+        if previewing or SafetyOverrideForm.DIGEST_FIELD not in request.POST:
+            return None, _fresh_override_form(request, warnings, may_override)
+        override_form = SafetyOverrideForm(
+            request.POST, warnings=warnings, may_override=may_override
+        )
+        if not override_form.is_valid():
+            return None, override_form
+        reason = override_form.cleaned_data["override_reason"]
+        given_already = override_form.cleaned_data["given_already"]
+    if previewing:
+        return None, None
+    try:
+        saved = charting.chart_toxin_session(
+            session=session,
+            vials=charted_vials,
+            sites=sites,
+            by=request.user,
+            override_reason=reason,
+            confirmed_warnings=[warning.message for warning in warnings],
+            given_already=given_already,
+        )
+    except charting.OverrideRequired as error:
+        # The warnings changed between the check and the save: show them.
+        return None, _fresh_override_form(request, error.warnings, may_override)
+    except IntegrityError:
+        # Two submits of one form at the same moment: the first won.
+        existing = (
+            creating
+            and ToxinSession.objects.filter(form_token=session.form_token).first()
+        )
+        if not existing:
+            raise
+        messages.info(request, "This session was already saved.")
+        return redirect(existing), None
+    if given_already:
+        messages.warning(
+            request,
+            "Toxin session saved as already given: its warnings are flagged for a "
+            "neurologist to acknowledge.",
+        )
+    else:
+        messages.success(request, "Toxin session saved.")
+    return redirect(saved), None
+
+
+def _chart_session(
+    request: HttpRequest, course: TreatmentCourse, session: ToxinSession
+) -> HttpResponse:
+    """The create and edit pages: the session, its vials and its sites are checked
+    against the safety rules, then saved together or not at all."""
+    creating = session.pk is None
+    patient = course.case.patient
+    previous = services.previous_toxin_session(
+        patient,
+        before=None if creating else session.performed_at,
+        exclude_pk=session.pk,
+    )
+    override_form = None
+    if request.method == "POST":
+        form = ToxinSessionForm(request.POST, instance=session)
+        vials = VialFormSet(request.POST, instance=session, prefix=VIALS_PREFIX)
+        injections = InjectionFormSet(
+            request.POST, instance=session, prefix=INJECTIONS_PREFIX, vials=vials
+        )
+        # In this order: the sites are checked against the vials' values.
+        if form.is_valid() and vials.is_valid() and injections.is_valid():
+            response, override_form = _save_charted(
+                request, form, vials, injections, session, creating
+            )
+            if response is not None:
+                return response
+    else:
+        initial, vial_rows, injection_rows = {}, [], []
+        if creating:
+            initial["form_token"] = uuid.uuid4()
+            if request.GET.get("repeat"):
+                if previous is None:
+                    messages.info(request, "There is no earlier session to repeat.")
+                else:
+                    repeat, vial_rows, injection_rows = _repeat_initial(previous)
+                    initial.update(repeat)
+        form = ToxinSessionForm(instance=session, initial=initial)
+        vials = VialFormSet(instance=session, prefix=VIALS_PREFIX, initial=vial_rows)
+        injections = InjectionFormSet(
+            instance=session,
+            prefix=INJECTIONS_PREFIX,
+            initial=injection_rows,
+            vials=vials,
+        )
+    return render(
+        request,
+        "treatments/toxinsession_form.html",
+        {
+            "form": form,
+            "vials": vials,
+            "injections": injections,
+            "override_form": override_form,
+            "course": course,
+            "patient": patient,
+            "session": None if creating else session,
+            "clinic_time_zone": settings.TIME_ZONE,
+            **_charting_context(form, vials, injections, previous),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("treatments.add_toxinsession", raise_exception=True)
+def toxinsession_create(request: HttpRequest, course_pk: int) -> HttpResponse:
+    course = _toxin_course(course_pk)
+    if request.method == "POST":
+        # A second submit of the same form finds the session the first one saved.
+        existing = saved_by_token(ToxinSession.objects.all(), request.POST)
+        if existing is not None:
+            if existing.course_id != course.pk:
+                messages.error(request, "That form was already used; start again.")
+                return redirect("treatments:toxinsession_create", course_pk=course.pk)
+            messages.info(request, "This session was already saved.")
+            return redirect(existing)
+    return _chart_session(
+        request, course, ToxinSession(course=course, injector=request.user)
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("treatments.change_toxinsession", raise_exception=True)
+def toxinsession_update(request: HttpRequest, pk: int) -> HttpResponse:
+    session = get_object_or_404(
+        ToxinSession.objects.select_related("course__case__patient"), pk=pk
+    )
+    return _chart_session(request, session.course, session)
