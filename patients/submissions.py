@@ -1,4 +1,5 @@
-"""One-time tokens that make a create form safe to submit twice.
+"""One-time tokens that make a create form safe to submit twice, and the one
+shape of a record page's POST built on them.
 
 A blank create form carries a fresh token; the record saved from it keeps the token
 under a unique constraint, so a second submit of the same form (double click,
@@ -8,7 +9,9 @@ browser resubmit) finds that record instead of saving another.
 import uuid
 
 from django import forms
+from django.contrib import messages
 from django.db import IntegrityError, models, transaction
+from django.http import HttpResponse
 
 
 class FormTokenField(forms.UUIDField):
@@ -49,3 +52,46 @@ def save_once(form, queryset: models.QuerySet, *, save=None):
         if earlier is None:
             raise
         return earlier, False
+
+
+def create_from_post(
+    request, *, form, queryset, write, noun: str, then, on_created=None
+) -> HttpResponse | None:
+    """A create page's POST, in one shape for every record.
+
+    A second submit of the same form finds the record the first one saved; a valid
+    form is saved once through `write(instance)`, the record's write service.
+    `then(record)` is the answer once saved (usually a redirect); `on_created`
+    says what the page tells of a new record (by default "<Noun> saved.").
+    Returns None when the form has errors, for the page to show them.
+    """
+    earlier = saved_by_token(queryset, request.POST)
+    if earlier is not None:
+        messages.info(request, f"This {noun} was already saved.")
+        return then(earlier)
+    if not form.is_valid():
+        return None
+    record, created = save_once(form, queryset, save=lambda: write(form.instance))
+    if not created:
+        messages.info(request, f"This {noun} was already saved.")
+    elif on_created is not None:
+        on_created(record)
+    else:
+        messages.success(request, f"{noun[0].upper()}{noun[1:]} saved.")
+    return then(record)
+
+
+def update_from_post(
+    request, *, form, write, noun: str, then, on_saved=None
+) -> HttpResponse | None:
+    """An edit page's POST: a valid form is saved through `write(instance)`;
+    `on_saved` says what the page tells (by default "<Noun> saved."). Returns
+    None when the form has errors, for the page to show them."""
+    if not form.is_valid():
+        return None
+    record = write(form.instance)
+    if on_saved is not None:
+        on_saved(record)
+    else:
+        messages.success(request, f"{noun[0].upper()}{noun[1:]} saved.")
+    return then(record)

@@ -36,7 +36,12 @@ from patients.models import (
 )
 from patients.reports import detect_report_type
 from patients.services import amend_study, save_case, save_study, sign_off_study
-from patients.submissions import save_once, saved_by_token
+from patients.submissions import (
+    create_from_post,
+    save_once,
+    saved_by_token,
+    update_from_post,
+)
 
 PATIENTS_PER_PAGE = 25
 
@@ -153,21 +158,17 @@ def _case_form_page(request, form, patient, case) -> HttpResponse:
 def case_create(request: HttpRequest, patient_pk: int) -> HttpResponse:
     patient = get_object_or_404(Patient, pk=patient_pk)
     if request.method == "POST":
-        earlier = saved_by_token(Case.objects.select_related("patient"), request.POST)
-        if earlier is not None:
-            messages.info(request, "This case was already saved.")
-            return redirect(earlier.patient)
         form = CaseForm(request.POST, instance=Case(patient=patient))
-        if form.is_valid():
-            case, created = save_once(
-                form,
-                Case.objects.select_related("patient"),
-                save=lambda: save_case(case=form.instance, by=request.user),
-            )
-            messages.success(
-                request, "Case saved." if created else "This case was already saved."
-            )
-            return redirect(case.patient)
+        answer = create_from_post(
+            request,
+            form=form,
+            queryset=Case.objects.select_related("patient"),
+            write=lambda case: save_case(case=case, by=request.user),
+            noun="case",
+            then=lambda case: redirect(case.patient),
+        )
+        if answer is not None:
+            return answer
     else:
         form = CaseForm(
             instance=Case(
@@ -185,10 +186,15 @@ def case_update(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         # The form fills a copy, so the page heading shows the case as saved.
         form = CaseForm(request.POST, instance=copy.copy(case))
-        if form.is_valid():
-            save_case(case=form.instance, by=request.user)
-            messages.success(request, "Case saved.")
-            return redirect(case.patient)
+        answer = update_from_post(
+            request,
+            form=form,
+            write=lambda saved: save_case(case=saved, by=request.user),
+            noun="case",
+            then=lambda saved: redirect(saved.patient),
+        )
+        if answer is not None:
+            return answer
     else:
         form = CaseForm(instance=case)
     return _case_form_page(request, form, case.patient, case)

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods
 
 from patients import scales
 from patients.models import Assessment, Case, Laterality
-from patients.submissions import save_once, saved_by_token
+from patients.submissions import create_from_post, update_from_post
 from treatments import services
 from treatments.forms import (
     AssessmentForm,
@@ -124,25 +124,20 @@ def assessment_create(request: HttpRequest, case_pk: int) -> HttpResponse:
         rater=request.user,
     )
     if request.method == "POST":
-        assessments = Assessment.objects.select_related("case__patient")
-        earlier = saved_by_token(assessments, request.POST)
-        if earlier is not None:
-            messages.info(request, "This assessment was already saved.")
-            return redirect(earlier.case.patient)
         form = AssessmentForm(request.POST, instance=assessment)
-        if form.is_valid():
-            saved, created = save_once(
-                form,
-                assessments,
-                save=lambda: services.save_assessment(
-                    assessment=form.instance, by=request.user
-                ),
-            )
-            if created:
-                _assessment_saved(request, saved)
-            else:
-                messages.info(request, "This assessment was already saved.")
-            return redirect(case.patient)
+        answer = create_from_post(
+            request,
+            form=form,
+            queryset=Assessment.objects.select_related("case__patient"),
+            write=lambda scored: services.save_assessment(
+                assessment=scored, by=request.user
+            ),
+            noun="assessment",
+            then=lambda scored: redirect(scored.case.patient),
+            on_created=lambda scored: _assessment_saved(request, scored),
+        )
+        if answer is not None:
+            return answer
     else:
         if definition.per_side and case.laterality in (
             Laterality.RIGHT,
@@ -165,10 +160,18 @@ def assessment_update(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         # The form fills a copy, so the heading shows the assessment as saved.
         form = AssessmentForm(request.POST, instance=copy.copy(assessment))
-        if form.is_valid():
-            saved = services.save_assessment(assessment=form.instance, by=request.user)
-            _assessment_saved(request, saved)
-            return redirect(case.patient)
+        answer = update_from_post(
+            request,
+            form=form,
+            write=lambda scored: services.save_assessment(
+                assessment=scored, by=request.user
+            ),
+            noun="assessment",
+            then=lambda scored: redirect(scored.case.patient),
+            on_saved=lambda scored: _assessment_saved(request, scored),
+        )
+        if answer is not None:
+            return answer
     else:
         form = AssessmentForm(instance=assessment)
     return _assessment_page(request, form, case, assessment)

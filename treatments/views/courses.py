@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from patients.models import Case
-from patients.submissions import save_once, saved_by_token
+from patients.submissions import create_from_post, update_from_post
 from treatments import services
 from treatments.forms import (
     CourseForm,
@@ -39,6 +39,11 @@ def _warn_short_interval(request: HttpRequest, course: TreatmentCourse) -> None:
         )
 
 
+def _course_saved(request: HttpRequest, course: TreatmentCourse) -> None:
+    messages.success(request, f"{course.get_kind_display()} course saved.")
+    _warn_short_interval(request, course)
+
+
 def _course_page(request, form, case, course) -> HttpResponse:
     return render(
         request,
@@ -51,28 +56,19 @@ def _course_page(request, form, case, course) -> HttpResponse:
 @permission_required("treatments.add_treatmentcourse", raise_exception=True)
 def course_create(request: HttpRequest, case_pk: int) -> HttpResponse:
     case = get_object_or_404(Case.objects.select_related("patient"), pk=case_pk)
-    courses = TreatmentCourse.objects.select_related("case__patient")
     if request.method == "POST":
-        earlier = saved_by_token(courses, request.POST)
-        if earlier is not None:
-            messages.info(request, "This course was already saved.")
-            return redirect(earlier.case.patient)
         form = CourseForm(request.POST, instance=TreatmentCourse(case=case))
-        if form.is_valid():
-            course, created = save_once(
-                form,
-                courses,
-                save=lambda: services.save_course(
-                    course=form.instance, by=request.user
-                ),
-            )
-            if created:
-                kind = course.get_kind_display()
-                messages.success(request, f"{kind} course saved.")
-                _warn_short_interval(request, course)
-            else:
-                messages.info(request, "This course was already saved.")
-            return redirect(case.patient)
+        answer = create_from_post(
+            request,
+            form=form,
+            queryset=TreatmentCourse.objects.select_related("case__patient"),
+            write=lambda course: services.save_course(course=course, by=request.user),
+            noun="course",
+            then=lambda course: redirect(course.case.patient),
+            on_created=lambda course: _course_saved(request, course),
+        )
+        if answer is not None:
+            return answer
     else:
         form = CourseForm(
             instance=TreatmentCourse(case=case, responsible_clinician=request.user)
@@ -91,12 +87,16 @@ def course_update(request: HttpRequest, pk: int) -> HttpResponse:
         form = CourseForm(
             request.POST, instance=copy.copy(course), kind_fixed=kind_fixed
         )
-        if form.is_valid():
-            saved = services.save_course(course=form.instance, by=request.user)
-            kind = saved.get_kind_display()
-            messages.success(request, f"{kind} course saved.")
-            _warn_short_interval(request, saved)
-            return redirect(course.case.patient)
+        answer = update_from_post(
+            request,
+            form=form,
+            write=lambda saved: services.save_course(course=saved, by=request.user),
+            noun="course",
+            then=lambda saved: redirect(saved.case.patient),
+            on_saved=lambda saved: _course_saved(request, saved),
+        )
+        if answer is not None:
+            return answer
     else:
         form = CourseForm(instance=course, kind_fixed=kind_fixed)
     return _course_page(request, form, course.case, course)

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from patients.submissions import save_once, saved_by_token
+from patients.submissions import create_from_post, update_from_post
 from treatments import services
 from treatments.forms import (
     MedicationOrderForm,
@@ -38,6 +38,11 @@ def _warn_late_bells_steroid(request: HttpRequest, order: MedicationOrder) -> No
     )
 
 
+def _order_saved(request: HttpRequest, order: MedicationOrder) -> None:
+    messages.success(request, "Medication order saved.")
+    _warn_late_bells_steroid(request, order)
+
+
 def _medication_page(request, form, course, order) -> HttpResponse:
     return render(
         request,
@@ -56,30 +61,24 @@ def _medication_page(request, form, course, order) -> HttpResponse:
 @permission_required("treatments.add_medicationorder", raise_exception=True)
 def medication_create(request: HttpRequest, course_pk: int) -> HttpResponse:
     course = course_of_kind(course_pk, CourseKind.MEDICATION)
-    orders = MedicationOrder.objects.select_related("course__case__patient")
     if request.method == "POST":
-        earlier = saved_by_token(orders, request.POST)
-        if earlier is not None:
-            messages.info(request, "This medication order was already saved.")
-            return redirect(earlier.course.case.patient)
         form = MedicationOrderForm(
             request.POST,
             instance=MedicationOrder(course=course, prescriber=request.user),
         )
-        if form.is_valid():
-            order, created = save_once(
-                form,
-                orders,
-                save=lambda: services.save_medication_order(
-                    order=form.instance, by=request.user
-                ),
-            )
-            if created:
-                messages.success(request, "Medication order saved.")
-                _warn_late_bells_steroid(request, order)
-            else:
-                messages.info(request, "This medication order was already saved.")
-            return redirect(course.case.patient)
+        answer = create_from_post(
+            request,
+            form=form,
+            queryset=MedicationOrder.objects.select_related("course__case__patient"),
+            write=lambda order: services.save_medication_order(
+                order=order, by=request.user
+            ),
+            noun="medication order",
+            then=lambda order: redirect(order.course.case.patient),
+            on_created=lambda order: _order_saved(request, order),
+        )
+        if answer is not None:
+            return answer
     else:
         form = MedicationOrderForm(instance=MedicationOrder(course=course))
     return _medication_page(request, form, course, None)
@@ -94,11 +93,18 @@ def medication_update(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST":
         form = MedicationOrderForm(request.POST, instance=copy.copy(order))
-        if form.is_valid():
-            saved = services.save_medication_order(order=form.instance, by=request.user)
-            messages.success(request, "Medication order saved.")
-            _warn_late_bells_steroid(request, saved)
-            return redirect(order.course.case.patient)
+        answer = update_from_post(
+            request,
+            form=form,
+            write=lambda saved: services.save_medication_order(
+                order=saved, by=request.user
+            ),
+            noun="medication order",
+            then=lambda saved: redirect(saved.course.case.patient),
+            on_saved=lambda saved: _order_saved(request, saved),
+        )
+        if answer is not None:
+            return answer
     else:
         form = MedicationOrderForm(instance=order)
     return _medication_page(request, form, order.course, order)

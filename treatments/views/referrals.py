@@ -9,7 +9,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
-from patients.submissions import save_once, saved_by_token
+from patients.submissions import (
+    create_from_post,
+    save_once,
+    saved_by_token,
+    update_from_post,
+)
 from treatments import services
 from treatments.forms import (
     ReferralFollowUpForm,
@@ -43,26 +48,20 @@ def _referral_page(request, form, course, referral, follow_ups) -> HttpResponse:
 @permission_required("treatments.add_referral", raise_exception=True)
 def referral_create(request: HttpRequest, course_pk: int) -> HttpResponse:
     course = course_of_kind(course_pk, CourseKind.SURGICAL_REFERRAL)
-    referrals = Referral.objects.select_related("course__case__patient")
     if request.method == "POST":
-        earlier = saved_by_token(referrals, request.POST)
-        if earlier is not None:
-            messages.info(request, "This referral was already saved.")
-            return redirect(earlier.course.case.patient)
         form = ReferralForm(request.POST, instance=Referral(course=course))
-        if form.is_valid():
-            _, created = save_once(
-                form,
-                referrals,
-                save=lambda: services.save_referral(
-                    referral=form.instance, by=request.user
-                ),
-            )
-            messages.success(
-                request,
-                "Referral saved." if created else "This referral was already saved.",
-            )
-            return redirect(course.case.patient)
+        answer = create_from_post(
+            request,
+            form=form,
+            queryset=Referral.objects.select_related("course__case__patient"),
+            write=lambda referral: services.save_referral(
+                referral=referral, by=request.user
+            ),
+            noun="referral",
+            then=lambda referral: redirect(referral.course.case.patient),
+        )
+        if answer is not None:
+            return answer
     else:
         form = ReferralForm(instance=Referral(course=course))
     return _referral_page(request, form, course, None, [])
@@ -77,11 +76,18 @@ def referral_update(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST":
         form = ReferralForm(request.POST, instance=copy.copy(referral))
-        if form.is_valid():
-            saved = services.save_referral(referral=form.instance, by=request.user)
-            status = saved.get_status_display().lower()
-            messages.success(request, f"Referral saved: {status}.")
-            return redirect(referral.course.case.patient)
+        answer = update_from_post(
+            request,
+            form=form,
+            write=lambda saved: services.save_referral(referral=saved, by=request.user),
+            noun="referral",
+            then=lambda saved: redirect(saved.course.case.patient),
+            on_saved=lambda saved: messages.success(
+                request, f"Referral saved: {saved.get_status_display().lower()}."
+            ),
+        )
+        if answer is not None:
+            return answer
     else:
         form = ReferralForm(instance=referral)
     return _referral_page(

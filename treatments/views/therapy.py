@@ -2,13 +2,12 @@
 
 import copy
 
-from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
-from patients.submissions import save_once, saved_by_token
+from patients.submissions import create_from_post, update_from_post
 from treatments import services
 from treatments.forms import (
     TherapySessionForm,
@@ -37,31 +36,23 @@ def _therapy_page(request, form, course, session) -> HttpResponse:
 @permission_required("treatments.add_therapysession", raise_exception=True)
 def therapysession_create(request: HttpRequest, course_pk: int) -> HttpResponse:
     course = course_of_kind(course_pk, CourseKind.PHYSICAL_THERAPY)
-    sessions = TherapySession.objects.select_related("course__case__patient")
     if request.method == "POST":
-        earlier = saved_by_token(sessions, request.POST)
-        if earlier is not None:
-            messages.info(request, "This therapy session was already saved.")
-            return redirect(earlier.course.case.patient)
         form = TherapySessionForm(
             request.POST,
             instance=TherapySession(course=course, therapist=request.user),
         )
-        if form.is_valid():
-            _, created = save_once(
-                form,
-                sessions,
-                save=lambda: services.save_therapy_session(
-                    session=form.instance, by=request.user
-                ),
-            )
-            messages.success(
-                request,
-                "Therapy session saved."
-                if created
-                else "This therapy session was already saved.",
-            )
-            return redirect(course.case.patient)
+        answer = create_from_post(
+            request,
+            form=form,
+            queryset=TherapySession.objects.select_related("course__case__patient"),
+            write=lambda session: services.save_therapy_session(
+                session=session, by=request.user
+            ),
+            noun="therapy session",
+            then=lambda session: redirect(session.course.case.patient),
+        )
+        if answer is not None:
+            return answer
     else:
         form = TherapySessionForm(instance=TherapySession(course=course))
     return _therapy_page(request, form, course, None)
@@ -76,10 +67,17 @@ def therapysession_update(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST":
         form = TherapySessionForm(request.POST, instance=copy.copy(session))
-        if form.is_valid():
-            services.save_therapy_session(session=form.instance, by=request.user)
-            messages.success(request, "Therapy session saved.")
-            return redirect(session.course.case.patient)
+        answer = update_from_post(
+            request,
+            form=form,
+            write=lambda saved: services.save_therapy_session(
+                session=saved, by=request.user
+            ),
+            noun="therapy session",
+            then=lambda saved: redirect(saved.course.case.patient),
+        )
+        if answer is not None:
+            return answer
     else:
         form = TherapySessionForm(instance=session)
     return _therapy_page(request, form, session.course, session)
