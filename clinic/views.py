@@ -14,7 +14,6 @@ from clinic import timeline
 from clinic.charts import line_chart
 from clinic.models import AccessAction, AccessLog
 from patients.models import (
-    CLOSED_CASE_STATUSES,
     Assessment,
     Case,
     DiagnosticStudy,
@@ -23,7 +22,6 @@ from patients.models import (
 from patients.scales import INSTRUMENT_CHOICES
 from treatments import recall
 from treatments.models import (
-    AWAITING_REPLY_STATUSES,
     Appointment,
     AppointmentStatus,
     MedicationOrder,
@@ -304,17 +302,14 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         context["safety_flags"] = _open_safety_flags()
     if user.has_perm("patients.view_case"):
         context["red_flag_cases"] = list(
-            Case.objects.exclude(red_flags=[])
-            .exclude(status__in=CLOSED_CASE_STATUSES)
-            .filter(entered_in_error=False)
+            Case.objects.open()
+            .with_red_flags()
             .select_related("patient")
             .order_by("opened_on")
         )
     if user.has_perm("treatments.view_referral"):
         context["open_referrals"] = list(
-            Referral.objects.filter(
-                status__in=AWAITING_REPLY_STATUSES, entered_in_error=False
-            )
+            Referral.objects.awaiting_reply()
             .select_related("course__case__patient")
             .order_by("sent_on")
         )

@@ -457,6 +457,17 @@ class Guardian(models.Model):
         return f"{self.full_name} ({self.get_relationship_display().lower()})"
 
 
+class CaseQuerySet(models.QuerySet):
+    def open(self):
+        """Cases still being looked after: not closed, not entered in error."""
+        return self.exclude(status__in=CLOSED_CASE_STATUSES).filter(
+            entered_in_error=False
+        )
+
+    def with_red_flags(self):
+        return self.exclude(red_flags=[])
+
+
 class Case(models.Model):
     """One condition episode of a patient."""
 
@@ -509,6 +520,8 @@ class Case(models.Model):
         "submit of that form finds this case instead of saving a second one.",
     )
     history = HistoricalRecords()
+
+    objects = CaseQuerySet.as_manager()
 
     class Meta:
         ordering = ["-opened_on"]
@@ -1030,7 +1043,11 @@ class StudyAmendment(models.Model):
 
 
 class Assessment(models.Model):
-    """A scored instrument; scoring itself lives in patients/scales.py."""
+    """A scored instrument; scoring itself lives in patients/scales.py.
+
+    Its form, pages, admin and write path (treatments.services.save_assessment)
+    live in treatments: saving one stamps the days since the patient's last toxin
+    session, and patients never imports treatments."""
 
     case = models.ForeignKey(Case, models.PROTECT, related_name="assessments")
     instrument = models.CharField(max_length=20, choices=scales.INSTRUMENT_CHOICES)

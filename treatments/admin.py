@@ -29,6 +29,7 @@ from treatments.models import (
     Vial,
     WaitlistEntry,
 )
+from treatments.safety import format_units
 
 ENTERED_IN_ERROR = (
     "Entered in error",
@@ -37,11 +38,6 @@ ENTERED_IN_ERROR = (
         "fields": ("entered_in_error", "entered_in_error_reason"),
     },
 )
-
-
-def format_units(units: Decimal) -> str:
-    """Units for display: 2.50 -> "2.5", 25.00 -> "25"."""
-    return f"{units.quantize(Decimal('0.01')).normalize():f}"
 
 
 # Assessment is a patients model, but it is registered here: saving one stamps the

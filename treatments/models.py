@@ -1067,6 +1067,12 @@ class MedicationOrder(models.Model):
         return starts - case.onset_at
 
 
+class ReferralQuerySet(models.QuerySet):
+    def awaiting_reply(self):
+        """Sent or acknowledged, with no reply yet; not entered in error."""
+        return self.filter(status__in=AWAITING_REPLY_STATUSES, entered_in_error=False)
+
+
 class Referral(models.Model):
     course = models.ForeignKey(
         TreatmentCourse, models.PROTECT, related_name="referrals"
@@ -1088,6 +1094,8 @@ class Referral(models.Model):
     entered_in_error_reason = models.TextField(blank=True)
     form_token = _form_token()
     history = HistoricalRecords()
+
+    objects = ReferralQuerySet.as_manager()
 
     class Meta:
         ordering = ["-sent_on"]

@@ -499,3 +499,12 @@ class TestReviewPermission:
     def test_other_roles_do_not(self, request, persona):
         user = request.getfixturevalue(persona)
         assert user.has_perm("patients.review_diagnosticstudy") is False
+
+
+def test_open_cases_leave_out_closed_ones_and_those_entered_in_error():
+    open_case = CaseFactory()
+    CaseFactory(status="resolved", closed_on=datetime.date(2026, 1, 5))
+    CaseFactory(entered_in_error=True, entered_in_error_reason="Wrong patient.")
+    flagged = CaseFactory(red_flags=["facial_weakness"])
+    assert set(Case.objects.open()) == {open_case, flagged}
+    assert list(Case.objects.open().with_red_flags()) == [flagged]

@@ -22,7 +22,7 @@ from tests.factories import (
     VialFactory,
     build_with_saved_relations,
 )
-from treatments.models import CourseKind, Product, ToxinSession
+from treatments.models import CourseKind, Product, Referral, ToxinSession
 
 pytestmark = pytest.mark.django_db
 
@@ -472,3 +472,13 @@ class TestSteroidAfterBellsOnset:
         assert self.order(drug="valaciclovir").steroid_delay_after_bells_onset() is None
         order = self.order(condition="hemifacial_spasm", drug="prednisolone")
         assert order.steroid_delay_after_bells_onset() is None
+
+
+def test_referrals_awaiting_a_reply_are_sent_or_acknowledged_and_valid():
+    sent = ReferralFactory(status="sent")
+    acknowledged = ReferralFactory(status="acknowledged")
+    ReferralFactory(status="seen")
+    ReferralFactory(
+        status="sent", entered_in_error=True, entered_in_error_reason="Duplicate."
+    )
+    assert set(Referral.objects.awaiting_reply()) == {sent, acknowledged}
