@@ -3,6 +3,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 
 from clinic.models import Role
+from clinic.submissions import FormTokenField
 from patients import coding
 from patients.models import (
     ALL_FINDING_FIELDS,
@@ -17,7 +18,6 @@ from patients.models import (
     StudyAmendment,
     StudyStatus,
 )
-from patients.submissions import FormTokenField
 
 User = get_user_model()
 # Rendered ISO (clinic/formats): the only value a date input shows.

@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from clinic.records import MultipleChoiceField, entered_in_error_constraint
 from patients import coding, scales
-from patients.fields import MultipleChoiceField
 from patients.reports import report_upload_path, validate_report_file
 from patients.search import parse_search_date, search_key
 from patients.signing import (
@@ -190,14 +190,6 @@ class Vessel(models.TextChoices):
     VEIN = "vein", "Vein"
     OTHER = "other", "Other vessel"
     NONE = "none", "None identified"
-
-
-def entered_in_error_constraint(prefix: str) -> models.CheckConstraint:
-    return models.CheckConstraint(
-        condition=Q(entered_in_error=False) | ~Q(entered_in_error_reason=""),
-        name=f"{prefix}_error_has_reason",
-        violation_error_message="Say why the record was entered in error.",
-    )
 
 
 def adult_birth_cutoff(day: datetime.date) -> datetime.date:

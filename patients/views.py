@@ -15,6 +15,12 @@ from django.views.decorators.http import (
     require_POST,
 )
 
+from clinic.submissions import (
+    create_from_post,
+    save_once,
+    saved_by_token,
+    update_from_post,
+)
 from patients import coding
 from patients.forms import (
     CaseForm,
@@ -36,12 +42,6 @@ from patients.models import (
 )
 from patients.reports import detect_report_type
 from patients.services import amend_study, save_case, save_study, sign_off_study
-from patients.submissions import (
-    create_from_post,
-    save_once,
-    saved_by_token,
-    update_from_post,
-)
 
 PATIENTS_PER_PAGE = 25
 

@@ -4,9 +4,10 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from clinic.models import CLINICAL_ROLES
+from clinic.records import ENTERED_IN_ERROR_MESSAGE
+from clinic.submissions import FormTokenField
 from patients import scales
 from patients.models import Assessment, Laterality
-from patients.submissions import FormTokenField
 from treatments.booking import MAX_SERIES
 from treatments.clinic_time import ClinicDateTimeField
 from treatments.models import (
@@ -90,7 +91,6 @@ ENTERED_IN_ERROR_HELP = (
     "Records are never deleted: a record entered in error stays in the chart, "
     "struck through, with the reason."
 )
-ENTERED_IN_ERROR_MESSAGE = "Say why the record was entered in error."
 TEXTAREA = {"attrs": {"rows": 3}}
 
 

@@ -11,12 +11,15 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from patients.fields import MultipleChoiceField
+from clinic.records import (
+    MultipleChoiceField,
+    entered_in_error_constraint,
+    entered_in_error_errors,
+)
 from patients.models import (
     Case,
     Condition,
     Patient,
-    entered_in_error_constraint,
     refuse_before_birth,
 )
 from treatments import dosing
@@ -282,13 +285,6 @@ def _form_token_unique(prefix: str) -> models.UniqueConstraint:
         name=f"{prefix}_form_token_unique",
         violation_error_message="This form was already saved.",
     )
-
-
-def _entered_in_error_errors(record) -> dict[str, str]:
-    """The message of entered_in_error_constraint, next to the reason."""
-    if record.entered_in_error and not record.entered_in_error_reason.strip():
-        return {"entered_in_error_reason": "Say why the record was entered in error."}
-    return {}
 
 
 def _valid_choice(field: str, choices, prefix: str, *, blank=False):
@@ -970,7 +966,7 @@ class TherapySession(models.Model):
             raise ValidationError(
                 {"course": "Therapy sessions belong to a physical-therapy course."}
             )
-        errors = _entered_in_error_errors(self)
+        errors = entered_in_error_errors(self)
         if self.duration_minutes is not None and self.duration_minutes < 1:
             errors["duration_minutes"] = "The session must last at least a minute."
         if errors:
@@ -1038,7 +1034,7 @@ class MedicationOrder(models.Model):
             raise ValidationError(
                 {"course": "Medication orders belong to a medication course."}
             )
-        errors = _entered_in_error_errors(self)
+        errors = entered_in_error_errors(self)
         if self.start_on and self.stop_on and self.stop_on < self.start_on:
             errors["stop_on"] = "A medication cannot stop before it starts."
         if errors:
@@ -1150,7 +1146,7 @@ class Referral(models.Model):
             )
         # These repeat Meta.constraints so that a form shows each message next to
         # its field; the constraint on a field with an error is then skipped.
-        errors = _entered_in_error_errors(self)
+        errors = entered_in_error_errors(self)
         if self.sent_on and self.replied_on and self.replied_on < self.sent_on:
             errors["replied_on"] = "A reply cannot come before the referral was sent."
         if self.sent_on and self.surgery_on and self.surgery_on < self.sent_on:

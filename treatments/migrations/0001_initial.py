@@ -3,7 +3,7 @@
 import django.core.validators
 import django.db.models.deletion
 import django.utils.timezone
-import patients.fields
+import clinic.records
 import simple_history.models
 from decimal import Decimal
 from django.conf import settings
@@ -33,7 +33,7 @@ class Migration(migrations.Migration):
                 ('replied_on', models.DateField(blank=True, null=True)),
                 ('surgery_on', models.DateField(blank=True, null=True)),
                 ('outcome', models.CharField(blank=True, choices=[('complete_resolution', 'Complete resolution'), ('partial', 'Partial improvement'), ('awaiting_delayed_cure', 'No change yet (delayed cure)'), ('no_change', 'No change'), ('recurrence', 'Recurrence')], max_length=25)),
-                ('complications', patients.fields.MultipleChoiceField(options=[('transient_facial_palsy', 'Transient facial palsy'), ('transient_hearing_loss', 'Transient hearing loss'), ('csf_leak', 'CSF leak'), ('permanent_hearing_loss', 'Permanent hearing loss'), ('permanent_facial_palsy', 'Permanent facial palsy'), ('other', 'Other')])),
+                ('complications', clinic.records.MultipleChoiceField(options=[('transient_facial_palsy', 'Transient facial palsy'), ('transient_hearing_loss', 'Transient hearing loss'), ('csf_leak', 'CSF leak'), ('permanent_hearing_loss', 'Permanent hearing loss'), ('permanent_facial_palsy', 'Permanent facial palsy'), ('other', 'Other')])),
                 ('notes', models.TextField(blank=True)),
                 ('entered_in_error', models.BooleanField(default=False)),
                 ('entered_in_error_reason', models.TextField(blank=True)),
@@ -76,7 +76,7 @@ class Migration(migrations.Migration):
                 ('timepoint', models.CharField(choices=[('1w', '1 week'), ('1m', '1 month'), ('3m', '3 months'), ('6m', '6 months'), ('12m', '12 months'), ('24m', '24 months')], max_length=3)),
                 ('seen_on', models.DateField()),
                 ('spasm_status', models.CharField(choices=[('complete_resolution', 'Complete resolution'), ('partial', 'Partial improvement'), ('awaiting_delayed_cure', 'No change yet (delayed cure)'), ('no_change', 'No change'), ('recurrence', 'Recurrence')], max_length=25)),
-                ('complications', patients.fields.MultipleChoiceField(options=[('transient_facial_palsy', 'Transient facial palsy'), ('transient_hearing_loss', 'Transient hearing loss'), ('csf_leak', 'CSF leak'), ('permanent_hearing_loss', 'Permanent hearing loss'), ('permanent_facial_palsy', 'Permanent facial palsy'), ('other', 'Other')])),
+                ('complications', clinic.records.MultipleChoiceField(options=[('transient_facial_palsy', 'Transient facial palsy'), ('transient_hearing_loss', 'Transient hearing loss'), ('csf_leak', 'CSF leak'), ('permanent_hearing_loss', 'Permanent hearing loss'), ('permanent_facial_palsy', 'Permanent facial palsy'), ('other', 'Other')])),
                 ('notes', models.TextField(blank=True)),
                 ('history_id', models.AutoField(primary_key=True, serialize=False)),
                 ('history_date', models.DateTimeField(db_index=True)),
@@ -327,7 +327,7 @@ class Migration(migrations.Migration):
                 ('replied_on', models.DateField(blank=True, null=True)),
                 ('surgery_on', models.DateField(blank=True, null=True)),
                 ('outcome', models.CharField(blank=True, choices=[('complete_resolution', 'Complete resolution'), ('partial', 'Partial improvement'), ('awaiting_delayed_cure', 'No change yet (delayed cure)'), ('no_change', 'No change'), ('recurrence', 'Recurrence')], max_length=25)),
-                ('complications', patients.fields.MultipleChoiceField(options=[('transient_facial_palsy', 'Transient facial palsy'), ('transient_hearing_loss', 'Transient hearing loss'), ('csf_leak', 'CSF leak'), ('permanent_hearing_loss', 'Permanent hearing loss'), ('permanent_facial_palsy', 'Permanent facial palsy'), ('other', 'Other')])),
+                ('complications', clinic.records.MultipleChoiceField(options=[('transient_facial_palsy', 'Transient facial palsy'), ('transient_hearing_loss', 'Transient hearing loss'), ('csf_leak', 'CSF leak'), ('permanent_hearing_loss', 'Permanent hearing loss'), ('permanent_facial_palsy', 'Permanent facial palsy'), ('other', 'Other')])),
                 ('notes', models.TextField(blank=True)),
                 ('entered_in_error', models.BooleanField(default=False)),
                 ('entered_in_error_reason', models.TextField(blank=True)),
@@ -429,7 +429,7 @@ class Migration(migrations.Migration):
                 ('timepoint', models.CharField(choices=[('1w', '1 week'), ('1m', '1 month'), ('3m', '3 months'), ('6m', '6 months'), ('12m', '12 months'), ('24m', '24 months')], max_length=3)),
                 ('seen_on', models.DateField()),
                 ('spasm_status', models.CharField(choices=[('complete_resolution', 'Complete resolution'), ('partial', 'Partial improvement'), ('awaiting_delayed_cure', 'No change yet (delayed cure)'), ('no_change', 'No change'), ('recurrence', 'Recurrence')], max_length=25)),
-                ('complications', patients.fields.MultipleChoiceField(options=[('transient_facial_palsy', 'Transient facial palsy'), ('transient_hearing_loss', 'Transient hearing loss'), ('csf_leak', 'CSF leak'), ('permanent_hearing_loss', 'Permanent hearing loss'), ('permanent_facial_palsy', 'Permanent facial palsy'), ('other', 'Other')])),
+                ('complications', clinic.records.MultipleChoiceField(options=[('transient_facial_palsy', 'Transient facial palsy'), ('transient_hearing_loss', 'Transient hearing loss'), ('csf_leak', 'CSF leak'), ('permanent_hearing_loss', 'Permanent hearing loss'), ('permanent_facial_palsy', 'Permanent facial palsy'), ('other', 'Other')])),
                 ('notes', models.TextField(blank=True)),
                 ('referral', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='follow_ups', to='treatments.referral')),
             ],

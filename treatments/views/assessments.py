@@ -12,9 +12,9 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods
 
+from clinic.submissions import create_from_post, update_from_post
 from patients import scales
 from patients.models import Assessment, Case, Laterality
-from patients.submissions import create_from_post, update_from_post
 from treatments import services
 from treatments.forms import (
     AssessmentForm,

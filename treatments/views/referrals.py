@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
-from patients.submissions import (
+from clinic.submissions import (
     create_from_post,
     save_once,
     saved_by_token,

@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
-from patients.submissions import create_from_post, update_from_post
+from clinic.submissions import create_from_post, update_from_post
 from treatments import services
 from treatments.forms import (
     TherapySessionForm,

@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
-from patients.submissions import saved_by_token
+from clinic.submissions import saved_by_token
 from treatments import charting, dosing, face_map, services
 from treatments.models import (
     CourseKind,

@@ -1,6 +1,13 @@
+"""What every clinical record model shares, in every app: the field that holds a
+set of picks from a fixed list, and the entered-in-error rule (a constraint, and
+its message next to the field for a form)."""
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
+
+ENTERED_IN_ERROR_MESSAGE = "Say why the record was entered in error."
 
 
 class MultipleChoiceField(models.JSONField):
@@ -50,3 +57,19 @@ class MultipleChoiceField(models.JSONField):
     def labels(self, value) -> list[str]:
         names = dict(self.options)
         return [names.get(item, item) for item in value or []]
+
+
+def entered_in_error_constraint(prefix: str) -> models.CheckConstraint:
+    """A record marked entered in error says why."""
+    return models.CheckConstraint(
+        condition=Q(entered_in_error=False) | ~Q(entered_in_error_reason=""),
+        name=f"{prefix}_error_has_reason",
+        violation_error_message=ENTERED_IN_ERROR_MESSAGE,
+    )
+
+
+def entered_in_error_errors(record) -> dict[str, str]:
+    """The constraint's message, next to the reason, for a form."""
+    if record.entered_in_error and not record.entered_in_error_reason.strip():
+        return {"entered_in_error_reason": ENTERED_IN_ERROR_MESSAGE}
+    return {}
