@@ -33,7 +33,7 @@ from tests.factories import (
     TreatmentCourseFactory,
     VialFactory,
 )
-from tests.treatments.test_views import create_url, session_data
+from tests.treatments.charting_posts import create_url, session_data
 from treatments import charting, services
 from treatments.models import (
     Injection,

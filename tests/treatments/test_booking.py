@@ -19,7 +19,7 @@ from tests.factories import (
     UserFactory,
     WaitlistEntryFactory,
 )
-from tests.treatments.test_views import session_data
+from tests.treatments.charting_posts import session_data
 from treatments import booking
 from treatments.clinic_time import clinic_datetime
 from treatments.models import (

@@ -12,7 +12,7 @@ from tests.factories import (
     PatientFactory,
     TreatmentCourseFactory,
 )
-from tests.treatments.test_views import create_url, session_data
+from tests.treatments.charting_posts import create_url, session_data
 from treatments import labels, safety, services
 from treatments.models import Product, ToxinSession
 

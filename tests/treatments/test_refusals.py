@@ -23,7 +23,7 @@ from tests.factories import (
     UserFactory,
     VialFactory,
 )
-from tests.treatments.test_views import create_url, session_data
+from tests.treatments.charting_posts import create_url, session_data
 from treatments.models import (
     Appointment,
     CourseKind,

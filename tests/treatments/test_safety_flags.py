@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.factories import ToxinSessionFactory, TreatmentCourseFactory
-from tests.treatments.test_views import create_url, earlier_session, session_data
+from tests.treatments.charting_posts import create_url, earlier_session, session_data
 from treatments.models import SafetyFlag, ToxinSession
 
 pytestmark = pytest.mark.django_db

@@ -18,7 +18,7 @@ from tests.factories import (
     UserFactory,
     VialFactory,
 )
-from tests.treatments.test_views import (
+from tests.treatments.charting_posts import (
     create_url,
     local,
     session_data,
