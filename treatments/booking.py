@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from patients.models import Patient
 from treatments.clinic_time import clinic_datetime
+from treatments.intervals import earliest_safe_date
 from treatments.models import (
     ACTIVE_APPOINTMENT_STATUSES,
     Appointment,
@@ -34,7 +35,6 @@ from treatments.models import (
     TreatmentCourse,
     WaitlistEntry,
 )
-from treatments.scheduling import earliest_safe_date
 
 OVERRIDE_PERMISSION = "treatments.override_booking_interval"
 

@@ -1,7 +1,7 @@
 """The toxin recall list: active toxin courses whose next session is due soon or
 overdue, with nothing booked yet (issue 4, "Recall").
 
-The dates come from the pure rules of `treatments.scheduling`; this module only
+The dates come from the pure rules of `treatments.intervals`; this module only
 fetches what they need, in a constant number of queries however many patients
 there are:
 
@@ -26,7 +26,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 
 from patients.models import Guardian, Patient
-from treatments import scheduling
+from treatments import intervals
 from treatments.models import (
     Appointment,
     AppointmentKind,
@@ -74,7 +74,7 @@ class RecallItem:
 
     @property
     def days_overdue(self) -> int:
-        return scheduling.days_overdue(self.suggested_on, self.today)
+        return intervals.days_overdue(self.suggested_on, self.today)
 
     @property
     def days_until_due(self) -> int:
@@ -156,7 +156,7 @@ def with_recall_facts(courses: QuerySet, *, today: datetime.date) -> QuerySet:
         .prefetch_related(
             Prefetch(
                 "toxin_sessions",
-                queryset=history[: scheduling.HISTORY_SESSIONS],
+                queryset=history[: intervals.HISTORY_SESSIONS],
                 to_attr="benefit_history",
             ),
             Prefetch(
@@ -190,8 +190,8 @@ def recall_item(
         course=course,
         last_session_at=course.last_session_at,
         product=course.last_product,
-        earliest_on=scheduling.earliest_safe_date(last_on, minimum_days),
-        suggested_on=scheduling.suggested_date(
+        earliest_on=intervals.earliest_safe_date(last_on, minimum_days),
+        suggested_on=intervals.suggested_date(
             last_on,
             [session.benefit_days for session in course.benefit_history],
             course.planned_interval_days,
