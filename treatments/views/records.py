@@ -23,7 +23,6 @@ from treatments.forms import (
     AdverseEffectFormSet,
     AssessmentForm,
     CourseForm,
-    LotLookupForm,
     MedicationOrderForm,
     ReferralFollowUpForm,
     ReferralForm,
@@ -527,31 +526,6 @@ def toxinsession_followup(request: HttpRequest, pk: int) -> HttpResponse:
             "effects": effects,
             "session": session,
             "patient": session.course.case.patient,
-        },
-    )
-
-
-@require_GET
-@permission_required(
-    ["treatments.view_toxinsession", "patients.view_patient"], raise_exception=True
-)
-def lot_lookup(request: HttpRequest) -> HttpResponse:
-    """Every patient who received a lot, to contact them (e.g. after a recall)."""
-    # Queries: the sessions with patients; their next appointments.
-    form = LotLookupForm(request.GET if "lot" in request.GET else None)
-    rows = []
-    if form.is_valid():
-        for session in services.sessions_with_lot(form.cleaned_data["lot"]):
-            patient = session.course.case.patient
-            upcoming = patient.upcoming_appointments
-            rows.append((session, patient, upcoming[0] if upcoming else None))
-    return render(
-        request,
-        "treatments/lot_lookup.html",
-        {
-            "form": form,
-            "rows": rows,
-            "patient_count": len({patient.pk for _, patient, _ in rows}),
         },
     )
 
