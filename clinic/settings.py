@@ -149,6 +149,7 @@ INSTALLED_APPS = [
     "clinic",
     "patients",
     "treatments",
+    "scheduling",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -190,8 +190,8 @@ def appointment_entries(appointments) -> list[Entry]:
                 starts.date(),
                 f"{appointment.get_kind_display()} at {starts:%H:%M}",
                 f"{appointment.get_status_display()} with {appointment.clinician}",
-                _url("treatments:appointment_detail", appointment.pk),
-                permission="treatments.view_appointment",
+                _url("scheduling:appointment_detail", appointment.pk),
+                permission="scheduling.view_appointment",
             )
         )
     return entries

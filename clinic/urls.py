@@ -36,4 +36,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("patients/", include("patients.urls")),
     path("treatments/", include("treatments.urls")),
+    # Under the same prefix as before the move, so their addresses did not change.
+    path("treatments/", include("scheduling.urls")),
 ]

@@ -20,10 +20,9 @@ from patients.models import (
     Patient,
 )
 from patients.scales import INSTRUMENT_CHOICES
-from treatments import recall
+from scheduling import recall
+from scheduling.models import Appointment, AppointmentStatus
 from treatments.models import (
-    Appointment,
-    AppointmentStatus,
     MedicationOrder,
     Referral,
     SafetyFlag,
@@ -271,7 +270,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "today": today,
         "dashboard_list_cap": DASHBOARD_LIST_CAP,
     }
-    if user.has_perm("treatments.view_appointment"):
+    if user.has_perm("scheduling.view_appointment"):
         start = now.replace(hour=0, minute=0, second=0, microsecond=0)
         todays = (
             Appointment.objects.filter(

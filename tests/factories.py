@@ -17,11 +17,10 @@ from patients.models import (
     Patient,
     StudyAmendment,
 )
+from scheduling.models import Appointment, AppointmentKind
 from treatments.models import (
     AdverseEffect,
     AdverseEffectKind,
-    Appointment,
-    AppointmentKind,
     CourseKind,
     Injection,
     MedicationOrder,
@@ -321,7 +320,7 @@ class ConsentingPatientFactory(PatientFactory):
 
 class CalendarFeedFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = "treatments.CalendarFeed"
+        model = "scheduling.CalendarFeed"
 
     clinician = factory.SubFactory(UserFactory)
     token = factory.Sequence(lambda n: f"test-feed-token-{n:06d}")
@@ -331,7 +330,7 @@ class RecallContactFactory(factory.django.DjangoModelFactory):
     """An attempt to reach a patient due for their next toxin session."""
 
     class Meta:
-        model = "treatments.RecallContact"
+        model = "scheduling.RecallContact"
 
     course = factory.SubFactory(TreatmentCourseFactory)
     method = "called"
@@ -342,7 +341,7 @@ class WaitlistEntryFactory(factory.django.DjangoModelFactory):
     """A patient who would take an earlier toxin session, with any clinician."""
 
     class Meta:
-        model = "treatments.WaitlistEntry"
+        model = "scheduling.WaitlistEntry"
 
     patient = factory.SubFactory(PatientFactory)
     kind = AppointmentKind.TOXIN_SESSION

@@ -8,16 +8,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from patients.models import Guardian, StudyAmendment
+from scheduling.models import Appointment
 from tests.patients.test_admin import MODELS as PATIENT_MODELS
 from tests.patients.test_admin import admin_url
 from tests.treatments.test_admin import MODELS as TREATMENT_MODELS
-from treatments.models import (
-    AdverseEffect,
-    Appointment,
-    Injection,
-    ToxinSession,
-    Vial,
-)
+from treatments.models import AdverseEffect, Injection, ToxinSession, Vial
 
 pytestmark = pytest.mark.django_db
 

@@ -1,33 +1,27 @@
 from decimal import Decimal
 
 from django.contrib import admin
-from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
 from clinic.models import CLINICAL_ROLES, INJECTING_ROLES, Role
 from patients import scales
 from patients.admin import ClinicalRecordAdmin, patient_column, patient_search_fields
 from patients.models import Assessment
-from treatments import calendars, dosing, services
+from treatments import dosing, services
 from treatments.models import (
     AdverseEffect,
-    Appointment,
-    CalendarFeed,
     CourseKind,
     Injection,
     MedicationOrder,
     Product,
-    RecallContact,
     Referral,
     ReferralFollowUp,
-    Reminder,
     SafetyFlag,
     Side,
     TherapySession,
     ToxinSession,
     TreatmentCourse,
     Vial,
-    WaitlistEntry,
 )
 from treatments.safety import format_units
 
@@ -789,135 +783,3 @@ class ReferralFollowUpAdmin(ClinicalRecordAdmin):
 
     def write(self, obj, *, by):
         services.save_referral_follow_up(follow_up=obj, by=by)
-
-
-@admin.register(Appointment)
-class AppointmentAdmin(ChartedInTheClinicianPages, ClinicalRecordAdmin):
-    """Booked, moved and cancelled on the scheduling pages, where clashes and the
-    earliest safe date (with a neurologist's override) are checked."""
-
-    list_display = ("patient", "clinician", "kind", "starts_at", "ends_at", "status")
-    list_filter = ("status", "kind", ("clinician", admin.RelatedOnlyFieldListFilter))
-    list_select_related = ("patient", "clinician")
-    search_fields = patient_search_fields("patient")
-    autocomplete_fields = ("patient", "clinician", "course")
-    user_roles = {"clinician": CLINICAL_ROLES}
-    date_hierarchy = "starts_at"
-    fields = (
-        "scheduling_page",
-        "patient",
-        "clinician",
-        "kind",
-        ("starts_at", "ends_at"),
-        "status",
-        "cancel_reason",
-        "course",
-        "notes",
-        "series",
-        "override_reason",
-        "overridden_by",
-        "overridden_at",
-    )
-    readonly_fields = ("series", "override_reason", "overridden_by", "overridden_at")
-
-    @admin.display(description="Scheduling page")
-    def scheduling_page(self, obj):
-        return format_html(
-            '<a href="{}">Move, cancel or mark it on the scheduling page</a>',
-            reverse("treatments:appointment_detail", args=[obj.pk]),
-        )
-
-
-@admin.register(RecallContact)
-class RecallContactAdmin(ClinicalRecordAdmin):
-    list_display = ("contacted_at", "patient", "method", "contacted_by")
-    list_filter = ("method",)
-    list_select_related = ("course__case__patient", "contacted_by")
-    search_fields = patient_search_fields("course__case__patient")
-    autocomplete_fields = ("course", "contacted_by")
-    date_hierarchy = "contacted_at"
-
-    patient = patient_column("course__case__patient")
-
-
-@admin.register(WaitlistEntry)
-class WaitlistEntryAdmin(ClinicalRecordAdmin):
-    list_display = ("patient", "kind", "clinician", "wanted_from", "is_active")
-    list_filter = ("is_active", "kind")
-    list_select_related = ("patient", "clinician")
-    search_fields = patient_search_fields("patient")
-    autocomplete_fields = ("patient", "course", "clinician")
-
-
-@admin.register(Reminder)
-class ReminderAdmin(admin.ModelAdmin):
-    """Written by send_reminders; read here to see what went out and what failed."""
-
-    list_display = ("created_at", "patient", "status", "attempts", "sent_at")
-    list_filter = ("status",)
-    list_select_related = ("appointment__patient",)
-    search_fields = patient_search_fields("appointment__patient")
-    fields = (
-        "appointment",
-        "for_starts_at",
-        "recipient",
-        "status",
-        "attempts",
-        "last_error",
-        "sent_at",
-        "created_at",
-    )
-    readonly_fields = fields
-
-    patient = patient_column("appointment__patient")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-@admin.register(CalendarFeed)
-class CalendarFeedAdmin(admin.ModelAdmin):
-    """Feeds are revoked, not deleted, so a leaked address stays traceable. The
-    token is the feed's password: never shown, searched or filtered on here."""
-
-    list_display = ("clinician", "created_at", "revoked_at")
-    list_filter = (("revoked_at", admin.EmptyFieldListFilter),)
-    list_select_related = ("clinician",)
-    search_fields = ("clinician__username", "clinician__last_name")
-    fields = ("clinician", "created_at", "revoked_at")
-    readonly_fields = fields
-    actions = ["revoke"]
-
-    @admin.action(description="Revoke the selected feeds", permissions=["revoke"])
-    def revoke(self, request, queryset):
-        revoked = 0
-        for feed in queryset.select_related("clinician"):
-            if calendars.revoke_this_feed(feed=feed):
-                self.log_change(request, feed, "Revoked the feed.")
-                revoked += 1
-        self.message_user(request, f"Feeds revoked: {revoked}.")
-
-    def has_revoke_permission(self, request):
-        return request.user.has_perm("treatments.change_calendarfeed")
-
-    def lookup_allowed(self, lookup, value, request):
-        # A filter on the token would reveal it a character at a time.
-        return not lookup.startswith("token") and super().lookup_allowed(
-            lookup, value, request
-        )
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        # Revoked through the action only: the form could clear revoked_at.
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -3,4 +3,4 @@ from django.apps import AppConfig
 
 class TreatmentsConfig(AppConfig):
     name = "treatments"
-    verbose_name = "Treatments and scheduling"
+    verbose_name = "Treatments"

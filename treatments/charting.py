@@ -13,8 +13,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from treatments import booking, safety, services
+from treatments import safety, services
 from treatments.models import Injection, SafetyFlag, ToxinSession, Vial
+from treatments.signals import toxin_session_charted
 
 OVERRIDE_PERMISSION = "treatments.override_safety_warnings"
 
@@ -174,7 +175,11 @@ def chart_toxin_session(
                 raised_by=by,
             ).save()
     if creating:
-        booking.complete_for_toxin_session(session)
+        # A signal, not a call, because scheduling is built on treatments and
+        # treatments never imports it; sent here, inside this transaction and not
+        # on commit, so that the appointment is completed with the session or,
+        # if that fails, neither is saved.
+        toxin_session_charted.send(sender=ToxinSession, session=session)
     return session
 
 

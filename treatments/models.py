@@ -242,23 +242,6 @@ class FollowUpTimepoint(models.TextChoices):
     MONTH_24 = "24m", "24 months"
 
 
-class AppointmentKind(models.TextChoices):
-    NEW_PATIENT = "new_patient", "New patient"
-    FOLLOW_UP = "follow_up", "Follow-up"
-    TOXIN_SESSION = "toxin_session", "Toxin session"
-    THERAPY = "therapy", "Therapy session"
-    STUDY = "study", "Diagnostic study"
-
-
-class AppointmentStatus(models.TextChoices):
-    BOOKED = "booked", "Booked"
-    CONFIRMED = "confirmed", "Confirmed"
-    ARRIVED = "arrived", "Arrived"
-    COMPLETED = "completed", "Completed"
-    CANCELLED = "cancelled", "Cancelled"
-    NO_SHOW = "no_show", "No-show"
-
-
 FORM_TOKEN_HELP = (
     "The one-time token of the form that created the record: a double submit of "
     "that form finds this record instead of saving a second one."
@@ -287,7 +270,7 @@ def _form_token_unique(prefix: str) -> models.UniqueConstraint:
     )
 
 
-def _valid_choice(field: str, choices, prefix: str, *, blank=False):
+def valid_choice(field: str, choices, prefix: str, *, blank=False):
     values = [*choices.values, ""] if blank else choices.values
     return models.CheckConstraint(
         condition=Q(**{f"{field}__in": values}), name=f"{prefix}_{field}_valid"
@@ -338,8 +321,8 @@ class TreatmentCourse(models.Model):
         ordering = ["-started_on"]
         permissions = [("view_recall", "Can see the toxin recall list")]
         constraints = [
-            _valid_choice("kind", CourseKind, "treatments_course"),
-            _valid_choice("status", CourseStatus, "treatments_course"),
+            valid_choice("kind", CourseKind, "treatments_course"),
+            valid_choice("status", CourseStatus, "treatments_course"),
             models.CheckConstraint(
                 condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")),
                 name="treatments_course_ends_after_start",
@@ -491,9 +474,9 @@ class ToxinSession(models.Model):
     class Meta:
         ordering = ["-performed_at"]
         constraints = [
-            _valid_choice("product", Product, "treatments_session"),
-            _valid_choice("guidance", Guidance, "treatments_session"),
-            _valid_choice("benefit", BenefitRating, "treatments_session", blank=True),
+            valid_choice("product", Product, "treatments_session"),
+            valid_choice("guidance", Guidance, "treatments_session"),
+            valid_choice("benefit", BenefitRating, "treatments_session", blank=True),
             models.CheckConstraint(
                 condition=Q(peak_day__isnull=True)
                 | Q(onset_day__isnull=True)
@@ -827,9 +810,9 @@ class Injection(models.Model):
     class Meta:
         ordering = ["session", "muscle", "side"]
         constraints = [
-            _valid_choice("muscle", Muscle, "treatments_injection"),
-            _valid_choice("side", Side, "treatments_injection"),
-            _valid_choice("route", Route, "treatments_injection"),
+            valid_choice("muscle", Muscle, "treatments_injection"),
+            valid_choice("side", Side, "treatments_injection"),
+            valid_choice("route", Route, "treatments_injection"),
             models.CheckConstraint(
                 condition=Q(units__gt=0),
                 name="treatments_injection_units_positive",
@@ -890,8 +873,8 @@ class AdverseEffect(models.Model):
     class Meta:
         ordering = ["onset_on"]
         constraints = [
-            _valid_choice("kind", AdverseEffectKind, "treatments_adverse"),
-            _valid_choice("severity", Severity, "treatments_adverse"),
+            valid_choice("kind", AdverseEffectKind, "treatments_adverse"),
+            valid_choice("severity", Severity, "treatments_adverse"),
             models.CheckConstraint(
                 condition=Q(resolved_on__isnull=True)
                 | Q(resolved_on__gte=F("onset_on")),
@@ -941,10 +924,8 @@ class TherapySession(models.Model):
     class Meta:
         ordering = ["-session_on"]
         constraints = [
-            _valid_choice("focus", TherapyFocus, "treatments_therapy"),
-            _valid_choice(
-                "progress", TherapyProgress, "treatments_therapy", blank=True
-            ),
+            valid_choice("focus", TherapyFocus, "treatments_therapy"),
+            valid_choice("progress", TherapyProgress, "treatments_therapy", blank=True),
             models.CheckConstraint(
                 condition=Q(duration_minutes__gt=0),
                 name="treatments_therapy_duration_positive",
@@ -1003,8 +984,8 @@ class MedicationOrder(models.Model):
     class Meta:
         ordering = ["-start_on"]
         constraints = [
-            _valid_choice("dose_unit", DoseUnit, "treatments_medication"),
-            _valid_choice("route", DrugRoute, "treatments_medication"),
+            valid_choice("dose_unit", DoseUnit, "treatments_medication"),
+            valid_choice("route", DrugRoute, "treatments_medication"),
             models.CheckConstraint(
                 condition=Q(dose__gt=0),
                 name="treatments_medication_dose_positive",
@@ -1096,10 +1077,10 @@ class Referral(models.Model):
     class Meta:
         ordering = ["-sent_on"]
         constraints = [
-            _valid_choice("specialty", Specialty, "treatments_referral"),
-            _valid_choice("urgency", Urgency, "treatments_referral"),
-            _valid_choice("status", ReferralStatus, "treatments_referral"),
-            _valid_choice("outcome", MvdOutcome, "treatments_referral", blank=True),
+            valid_choice("specialty", Specialty, "treatments_referral"),
+            valid_choice("urgency", Urgency, "treatments_referral"),
+            valid_choice("status", ReferralStatus, "treatments_referral"),
+            valid_choice("outcome", MvdOutcome, "treatments_referral", blank=True),
             models.CheckConstraint(
                 condition=Q(replied_on__isnull=True) | Q(replied_on__gte=F("sent_on")),
                 name="treatments_referral_reply_after_sent",
@@ -1174,8 +1155,8 @@ class ReferralFollowUp(models.Model):
     class Meta:
         ordering = ["seen_on"]
         constraints = [
-            _valid_choice("timepoint", FollowUpTimepoint, "treatments_followup"),
-            _valid_choice("spasm_status", MvdOutcome, "treatments_followup"),
+            valid_choice("timepoint", FollowUpTimepoint, "treatments_followup"),
+            valid_choice("spasm_status", MvdOutcome, "treatments_followup"),
             models.UniqueConstraint(
                 fields=["referral", "timepoint"],
                 name="treatments_followup_one_per_timepoint",
@@ -1204,260 +1185,3 @@ class ReferralFollowUp(models.Model):
             .exists()
         ):
             raise ValidationError({"timepoint": "This timepoint is already recorded."})
-
-
-ACTIVE_APPOINTMENT_STATUSES = [
-    AppointmentStatus.BOOKED,
-    AppointmentStatus.CONFIRMED,
-    AppointmentStatus.ARRIVED,
-    AppointmentStatus.COMPLETED,
-]
-
-
-class Appointment(models.Model):
-    """One visit; series are separate rows."""
-
-    patient = models.ForeignKey(Patient, models.PROTECT, related_name="appointments")
-    clinician = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.PROTECT, related_name="appointments"
-    )
-    kind = models.CharField(max_length=15, choices=AppointmentKind)
-    starts_at = models.DateTimeField()
-    ends_at = models.DateTimeField()
-    status = models.CharField(
-        max_length=10, choices=AppointmentStatus, default=AppointmentStatus.BOOKED
-    )
-    course = models.ForeignKey(
-        TreatmentCourse,
-        models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="appointments",
-    )
-    cancel_reason = models.CharField(max_length=200, blank=True)
-    notes = models.CharField(
-        max_length=200, blank=True, help_text="Administrative notes only."
-    )
-    series = models.UUIDField(
-        null=True,
-        blank=True,
-        db_index=True,
-        help_text="Shared by the appointments of a series booked in one step.",
-    )
-    # Booking before the earliest safe date needs a neurologist's override.
-    override_reason = models.TextField(blank=True)
-    overridden_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    overridden_at = models.DateTimeField(null=True, blank=True)
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["starts_at"]
-        permissions = [
-            (
-                "override_booking_interval",
-                "Can book a toxin session before the earliest safe date",
-            )
-        ]
-        constraints = [
-            _valid_choice("kind", AppointmentKind, "treatments_appointment"),
-            _valid_choice("status", AppointmentStatus, "treatments_appointment"),
-            models.CheckConstraint(
-                condition=Q(ends_at__gt=F("starts_at")),
-                name="treatments_appointment_ends_after_start",
-                violation_error_message="An appointment must end after it starts.",
-            ),
-            models.CheckConstraint(
-                condition=~Q(status=AppointmentStatus.CANCELLED) | ~Q(cancel_reason=""),
-                name="treatments_appointment_cancel_has_reason",
-                violation_error_message="Say why the appointment was cancelled.",
-            ),
-            override_complete_constraint("treatments_appointment"),
-        ]
-        indexes = [
-            # Day and week calendars per clinician; a patient's upcoming visits.
-            models.Index(
-                fields=["clinician", "starts_at"], name="treatments_appt_clinician"
-            ),
-            models.Index(
-                fields=["patient", "starts_at"], name="treatments_appt_patient"
-            ),
-        ]
-
-    def __str__(self):
-        when = timezone.localtime(self.starts_at)
-        return f"{self.get_kind_display()} {when:%d %b %Y %H:%M}"
-
-    def clean(self):
-        refuse_before_birth(
-            self.patient if self.patient_id else None, starts_at=self.starts_at
-        )
-        if self.course_id and self.course.case.patient_id != self.patient_id:
-            raise ValidationError(
-                {"course": "The course belongs to a different patient."}
-            )
-
-
-class ContactMethod(models.TextChoices):
-    CALLED = "called", "Called"
-    LEFT_MESSAGE = "left_message", "Left a message"
-    LETTER_SENT = "letter_sent", "Letter sent"
-    EMAILED = "emailed", "E-mail sent"
-
-
-class RecallContact(models.Model):
-    """An attempt to reach a patient who is due for their next toxin session."""
-
-    course = models.ForeignKey(
-        TreatmentCourse, models.PROTECT, related_name="recall_contacts"
-    )
-    method = models.CharField(max_length=15, choices=ContactMethod)
-    contacted_at = models.DateTimeField(default=timezone.now)
-    contacted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+"
-    )
-    note = models.CharField(
-        max_length=200, blank=True, help_text="Administrative notes only."
-    )
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["-contacted_at"]
-        constraints = [
-            _valid_choice("method", ContactMethod, "treatments_recallcontact"),
-        ]
-        indexes = [
-            # The recall list shows each course's latest attempt.
-            models.Index(
-                fields=["course", "-contacted_at"], name="treatments_recall_course"
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.get_method_display()} {self.contacted_at:%d %b %Y}"
-
-
-class WaitlistEntry(models.Model):
-    """A patient who would take an earlier slot if one frees up."""
-
-    patient = models.ForeignKey(
-        Patient, models.PROTECT, related_name="waitlist_entries"
-    )
-    course = models.ForeignKey(
-        TreatmentCourse,
-        models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="waitlist_entries",
-    )
-    kind = models.CharField(
-        max_length=15, choices=AppointmentKind, default=AppointmentKind.TOXIN_SESSION
-    )
-    clinician = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        help_text="Preferred clinician, if any.",
-    )
-    wanted_from = models.DateField(default=timezone.localdate)
-    wanted_until = models.DateField(null=True, blank=True)
-    note = models.CharField(max_length=200, blank=True)
-    is_active = models.BooleanField(default=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    history = HistoricalRecords()
-
-    class Meta:
-        verbose_name_plural = "waitlist entries"
-        ordering = ["created_at"]
-        constraints = [
-            _valid_choice("kind", AppointmentKind, "treatments_waitlist"),
-            models.CheckConstraint(
-                condition=Q(wanted_until__isnull=True)
-                | Q(wanted_until__gte=F("wanted_from")),
-                name="treatments_waitlist_window_ordered",
-                violation_error_message="The end of the wanted period cannot be "
-                "before its start.",
-            ),
-        ]
-
-    def __str__(self):
-        return f"Waitlist: {self.get_kind_display()} from {self.wanted_from}"
-
-
-class ReminderStatus(models.TextChoices):
-    PENDING = "pending", "Pending"
-    SENT = "sent", "Sent"
-    FAILED = "failed", "Failed"
-
-
-class Reminder(models.Model):
-    """One reminder for one appointment time: sent once, retried if it failed."""
-
-    appointment = models.ForeignKey(
-        Appointment, models.PROTECT, related_name="reminders"
-    )
-    for_starts_at = models.DateTimeField(
-        help_text="The appointment time the reminder announces; a rescheduled "
-        "appointment gets a new reminder."
-    )
-    recipient = models.EmailField()
-    status = models.CharField(
-        max_length=10, choices=ReminderStatus, default=ReminderStatus.PENDING
-    )
-    attempts = models.PositiveSmallIntegerField(default=0)
-    last_error = models.CharField(
-        max_length=200, blank=True, help_text="The error's kind only, no patient data."
-    )
-    sent_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["created_at"]
-        constraints = [
-            _valid_choice("status", ReminderStatus, "treatments_reminder"),
-            models.UniqueConstraint(
-                fields=["appointment", "for_starts_at"],
-                name="treatments_reminder_once_per_time",
-            ),
-            models.CheckConstraint(
-                condition=~Q(status=ReminderStatus.SENT) | Q(sent_at__isnull=False),
-                name="treatments_reminder_sent_has_time",
-            ),
-        ]
-        indexes = [
-            models.Index(fields=["status"], name="treatments_reminder_status"),
-        ]
-
-    def __str__(self):
-        return f"Reminder {self.get_status_display().lower()}"
-
-
-class CalendarFeed(models.Model):
-    """A clinician's secret iCalendar feed address; revoking it ends access."""
-
-    clinician = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.PROTECT, related_name="calendar_feeds"
-    )
-    token = models.CharField(max_length=64, unique=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    revoked_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["clinician"],
-                condition=Q(revoked_at__isnull=True),
-                name="treatments_calendarfeed_one_live",
-            ),
-        ]
-
-    def __str__(self):
-        return f"Calendar feed of {self.clinician}"

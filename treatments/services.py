@@ -5,15 +5,13 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Prefetch, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from patients.models import Assessment, Patient, ToxinPrecaution
 from treatments import dosing, labels, safety
 from treatments.models import (
     AdverseEffect,
-    Appointment,
-    AppointmentStatus,
     MedicationOrder,
     Muscle,
     Referral,
@@ -228,18 +226,9 @@ def compare_injections(
 
 
 def sessions_with_lot(lot_number: str):
-    """Valid sessions that used a lot (case-insensitive), with each patient and the
-    patient's next booked appointment: a constant number of queries however many
-    patients received the lot. The next appointments are prefetched onto
-    `patient.upcoming_appointments`, soonest first."""
-    upcoming = (
-        Appointment.objects.filter(
-            status__in=[AppointmentStatus.BOOKED, AppointmentStatus.CONFIRMED],
-            starts_at__gt=timezone.now(),
-        )
-        .select_related("clinician")
-        .order_by("starts_at")
-    )
+    """Valid sessions that used a lot (case-insensitive), with each patient, in
+    one query however many patients received the lot. (Their next appointments
+    are added by scheduling's lot look-up page.)"""
     return (
         ToxinSession.objects.valid()
         # Any of the session's vials; a session with two vials of it counts once.
@@ -249,13 +238,6 @@ def sessions_with_lot(lot_number: str):
             )
         )
         .select_related("course__case__patient")
-        .prefetch_related(
-            Prefetch(
-                "course__case__patient__appointments",
-                queryset=upcoming,
-                to_attr="upcoming_appointments",
-            )
-        )
         .order_by(
             "course__case__patient__family_name",
             "course__case__patient__given_name",

@@ -1,9 +1,7 @@
 from django.urls import path
 
 from treatments.views import (
-    appointments,
     assessments,
-    calendars,
     courses,
     medication,
     referrals,
@@ -11,7 +9,6 @@ from treatments.views import (
     toxin_charting,
     toxin_sessions,
 )
-from treatments.views import recall as recall_views
 
 app_name = "treatments"
 
@@ -36,7 +33,6 @@ urlpatterns = [
         toxin_sessions.toxinsession_followup,
         name="toxinsession_followup",
     ),
-    path("lots/", toxin_sessions.lot_lookup, name="lot_lookup"),
     path(
         "safety-flags/<int:pk>/acknowledge/",
         toxin_sessions.safetyflag_acknowledge,
@@ -88,58 +84,5 @@ urlpatterns = [
         "referrals/<int:referral_pk>/follow-ups/new/",
         referrals.referral_followup_create,
         name="referral_followup_create",
-    ),
-    # Recall
-    path("recall/", recall_views.recall_list, name="recall_list"),
-    path(
-        "recall/<int:course_pk>/contact/",
-        recall_views.recall_contact_create,
-        name="recall_contact_create",
-    ),
-    # Booking and appointments
-    path(
-        "appointments/book/",
-        appointments.appointment_book,
-        name="appointment_book",
-    ),
-    path(
-        "appointments/<int:pk>/",
-        appointments.appointment_detail,
-        name="appointment_detail",
-    ),
-    path(
-        "appointments/<int:pk>/reschedule/",
-        appointments.appointment_reschedule,
-        name="appointment_reschedule",
-    ),
-    path(
-        "appointments/<int:pk>/cancel/",
-        appointments.appointment_cancel,
-        name="appointment_cancel",
-    ),
-    path(
-        "appointments/<int:pk>/status/",
-        appointments.appointment_status,
-        name="appointment_status",
-    ),
-    path("waitlist/", appointments.waitlist_list, name="waitlist_list"),
-    path("waitlist/new/", appointments.waitlist_create, name="waitlist_create"),
-    # Calendars and feeds
-    path("calendar/day/", calendars.calendar_day, name="calendar_day"),
-    path("calendar/week/", calendars.calendar_week, name="calendar_week"),
-    path(
-        "calendar/feed/",
-        calendars.calendar_feed_settings,
-        name="calendar_feed_settings",
-    ),
-    path(
-        "calendar/feed/<slug:token>.ics",
-        calendars.calendar_feed,
-        name="calendar_feed",
-    ),
-    path(
-        "appointments/<int:pk>/ics/",
-        calendars.appointment_ics,
-        name="appointment_ics",
     ),
 ]

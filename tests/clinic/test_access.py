@@ -44,7 +44,7 @@ CLINICAL_TEXT = [
 
 # Scheduling facts that a page may show although elsewhere they count as clinical
 # text: the recall list names the product of the last session (issue 4, "Recall").
-SCHEDULING_TEXT = {"treatments:recall_list": {"Botox", "onabotulinumtoxinA"}}
+SCHEDULING_TEXT = {"scheduling:recall_list": {"Botox", "onabotulinumtoxinA"}}
 
 
 def allowed(*roles, status=200, others=403):
@@ -93,7 +93,7 @@ TABLE = {
         "session",
         allowed("neurologist", "injector", "admin"),
     ),
-    "treatments:lot_lookup": (None, allowed(*CLINICIANS)),
+    "scheduling:lot_lookup": (None, allowed(*CLINICIANS)),
     # POST only: every logged-in role is told the method is not allowed.
     "treatments:safetyflag_acknowledge": ("flag", allowed(*EVERYONE, status=405)),
     "treatments:assessment_create": ("case", allowed(*CLINICIANS)),
@@ -119,32 +119,32 @@ TABLE = {
         "referral",
         allowed("neurologist", "admin"),
     ),
-    "treatments:recall_list": (
+    "scheduling:recall_list": (
         None,
         allowed("neurologist", "injector", "scheduler", "admin"),
     ),
-    "treatments:recall_contact_create": (
+    "scheduling:recall_contact_create": (
         "course",
         allowed("neurologist", "scheduler", "admin"),
     ),
-    "treatments:calendar_day": (None, allowed(*EVERYONE)),
-    "treatments:calendar_week": (None, allowed(*EVERYONE)),
-    "treatments:calendar_feed_settings": (None, allowed(*EVERYONE)),
-    "treatments:appointment_ics": ("calendar_appointment", allowed(*EVERYONE)),
-    "treatments:appointment_book": (None, allowed("neurologist", "scheduler", "admin")),
-    "treatments:appointment_detail": ("appointment", allowed(*EVERYONE)),
-    "treatments:appointment_reschedule": (
+    "scheduling:calendar_day": (None, allowed(*EVERYONE)),
+    "scheduling:calendar_week": (None, allowed(*EVERYONE)),
+    "scheduling:calendar_feed_settings": (None, allowed(*EVERYONE)),
+    "scheduling:appointment_ics": ("calendar_appointment", allowed(*EVERYONE)),
+    "scheduling:appointment_book": (None, allowed("neurologist", "scheduler", "admin")),
+    "scheduling:appointment_detail": ("appointment", allowed(*EVERYONE)),
+    "scheduling:appointment_reschedule": (
         "appointment",
         allowed("neurologist", "scheduler", "admin"),
     ),
-    "treatments:appointment_cancel": (
+    "scheduling:appointment_cancel": (
         "appointment",
         allowed("neurologist", "scheduler", "admin"),
     ),
     # POST only: every logged-in role is told the method is not allowed.
-    "treatments:appointment_status": ("appointment", allowed(*EVERYONE, status=405)),
-    "treatments:waitlist_list": (None, allowed("neurologist", "scheduler", "admin")),
-    "treatments:waitlist_create": (None, allowed("neurologist", "scheduler", "admin")),
+    "scheduling:appointment_status": ("appointment", allowed(*EVERYONE, status=405)),
+    "scheduling:waitlist_list": (None, allowed("neurologist", "scheduler", "admin")),
+    "scheduling:waitlist_create": (None, allowed("neurologist", "scheduler", "admin")),
 }
 
 # Pages outside the role rules: the admin (its own tests), and the auth pages that
@@ -152,7 +152,7 @@ TABLE = {
 SKIPPED_NAMESPACES = {"admin"}
 # The calendar feed answers its secret token, not a login (tests/treatments/
 # test_calendar_views.py).
-PUBLIC = {"login", "logout", "treatments:calendar_feed"}
+PUBLIC = {"login", "logout", "scheduling:calendar_feed"}
 
 
 def url_names(patterns=None, namespace=""):

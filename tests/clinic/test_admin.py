@@ -41,7 +41,7 @@ def superuser(db):
 
 
 def test_every_model_is_registered_and_no_historical_one():
-    for app_label in ("clinic", "patients", "treatments"):
+    for app_label in ("clinic", "patients", "treatments", "scheduling"):
         for model in apps.get_app_config(app_label).get_models():
             historical = model.__name__.startswith("Historical")
             assert admin.site.is_registered(model) is not historical, model
@@ -165,7 +165,7 @@ def test_picking_a_clinician_needs_a_form_the_user_may_fill(client, scheduler):
     UserFactory(last_name="Adeyemi", is_staff=True, roles=["Therapist"])
     client.force_login(scheduler)
 
-    allowed = autocomplete(client, "treatments", "appointment", "clinician", "Ade")
+    allowed = autocomplete(client, "scheduling", "appointment", "clinician", "Ade")
     refused = autocomplete(client, "patients", "case", "responsible_neurologist", "Ade")
 
     assert allowed.status_code == 200

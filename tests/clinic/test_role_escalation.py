@@ -17,8 +17,8 @@ from django.utils import timezone
 
 from clinic import accounts
 from clinic.models import RoleChange, RoleChangeKind, User
+from scheduling.models import CalendarFeed
 from tests.factories import CalendarFeedFactory, UserFactory
-from treatments.models import CalendarFeed
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +32,7 @@ def user_url(view, *args):
 
 
 def feed_url(view, *args):
-    return reverse(f"admin:treatments_calendarfeed_{view}", args=args)
+    return reverse(f"admin:scheduling_calendarfeed_{view}", args=args)
 
 
 def group_pk(name):
@@ -559,7 +559,7 @@ def test_the_service_records_who_whom_what_and_when(clinic_admin, injector_user)
     )
 
     assert roles_of(injector_user) == {"Therapist", "Scheduler"}
-    assert injector_user.has_perm("treatments.add_appointment") is True
+    assert injector_user.has_perm("scheduling.add_appointment") is True
     stored = RoleChange.objects.order_by("pk")
     assert [(c.role, c.change) for c in stored] == [
         ("Scheduler", RoleChangeKind.ADDED),
@@ -619,7 +619,7 @@ def test_roles_are_written_through_the_service_only():
     writes = re.compile(r"\b(groups|user_set)\.(add|set|remove|clear)\(")
     offenders = [
         str(path.relative_to(root))
-        for app in ("clinic", "patients", "treatments")
+        for app in ("clinic", "patients", "treatments", "scheduling")
         for path in (root / app).rglob("*.py")
         if "migrations" not in path.parts
         and path not in allowed
@@ -739,7 +739,7 @@ def test_a_clinic_admin_revokes_a_feed_and_it_is_in_its_history(
     client, clinic_admin, feed
 ):
     client.force_login(clinic_admin)
-    address = reverse("treatments:calendar_feed", args=[feed.token])
+    address = reverse("scheduling:calendar_feed", args=[feed.token])
     assert client.get(address).status_code == 200
 
     response = client.post(

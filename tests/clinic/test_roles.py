@@ -23,7 +23,8 @@ def test_no_role_may_delete_clinical_records(role):
     deletes = {
         codename
         for app_label, codename in codenames(role)
-        if app_label in {"patients", "treatments"} and codename.startswith("delete_")
+        if app_label in {"patients", "treatments", "scheduling"}
+        and codename.startswith("delete_")
     }
     assert deletes == set()
 
@@ -33,13 +34,12 @@ def test_scheduler_sees_demographics_appointments_and_recall_only():
         ("patients", f"{action}_{model}")
         for action in ("view", "add", "change")
         for model in ("patient", "guardian")
-    } | {
-        ("treatments", codename)
+    } | {("treatments", "view_recall")} | {
+        ("scheduling", codename)
         for codename in (
             "view_appointment",
             "add_appointment",
             "change_appointment",
-            "view_recall",
             "view_recallcontact",
             "add_recallcontact",
             "view_waitlistentry",
@@ -70,7 +70,7 @@ def test_scheduler_cannot_see_toxin_sessions(scheduler):
 
 def test_neurologist_can_chart_everything_clinical(neurologist):
     clinical = Permission.objects.filter(
-        content_type__app_label__in=["patients", "treatments"],
+        content_type__app_label__in=["patients", "treatments", "scheduling"],
         codename__regex=r"^(view|add|change)_",
     ).exclude(
         # Scheduling records (recall contacts, waitlist, reminders, calendar feeds)
@@ -141,6 +141,6 @@ def test_only_neurologists_override_or_sign_off():
 
 def test_clinic_admin_sees_and_revokes_calendar_feeds(clinic_admin):
     assert [
-        clinic_admin.has_perm(f"treatments.{action}_calendarfeed")
+        clinic_admin.has_perm(f"scheduling.{action}_calendarfeed")
         for action in ("view", "change", "add", "delete")
     ] == [True, True, False, False]

@@ -19,20 +19,22 @@ from simple_history.models import HistoricalChanges
 from clinic.models import User
 from patients import scales
 from patients.models import Assessment, Case, Condition, Patient, RedFlag, StudyStatus
-from tests.factories import PatientFactory
-from treatments import services
-from treatments.models import (
-    AdverseEffect,
+from scheduling.models import (
     Appointment,
     AppointmentKind,
     AppointmentStatus,
     CalendarFeed,
+    Reminder,
+)
+from tests.factories import PatientFactory
+from treatments import services
+from treatments.models import (
+    AdverseEffect,
     MedicationOrder,
     Product,
     Referral,
     ReferralFollowUp,
     ReferralStatus,
-    Reminder,
     TherapySession,
     ToxinSession,
 )
@@ -65,7 +67,7 @@ def snapshot() -> dict:
     """Row counts of every model, history included, and who the patients are."""
     models = [
         model
-        for label in ("clinic", "patients", "treatments")
+        for label in ("clinic", "patients", "treatments", "scheduling")
         for model in apps.get_app_config(label).get_models()
     ]
     counts = {model.__name__: model.objects.count() for model in models}
@@ -196,7 +198,7 @@ class SeededClinicTests(TestCase):
 
     def test_every_clinical_record_passes_full_clean(self):
         """Every model, with constraints; large tables are sampled to stay quick."""
-        for label in ("patients", "treatments"):
+        for label in ("patients", "treatments", "scheduling"):
             for model in apps.get_app_config(label).get_models():
                 # Reminders and calendar feeds are made by commands and users,
                 # not by demo data.

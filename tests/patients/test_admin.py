@@ -132,7 +132,7 @@ def test_scheduler_sees_demographics_and_appointments_only(client, scheduler):
 
     assert client.get(admin_url(Patient, "changelist")).status_code == 200
     assert (
-        client.get(reverse("admin:treatments_appointment_changelist")).status_code
+        client.get(reverse("admin:scheduling_appointment_changelist")).status_code
         == 200
     )
     for model in (Case, DiagnosticStudy):

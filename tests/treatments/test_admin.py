@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from patients.models import Assessment
+from scheduling.models import Appointment
 from tests.factories import (
     AdverseEffectFactory,
     AppointmentFactory,
@@ -26,7 +27,6 @@ from tests.factories import (
 )
 from treatments.models import (
     AdverseEffect,
-    Appointment,
     CourseKind,
     FollowUpTimepoint,
     Injection,

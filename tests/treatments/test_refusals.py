@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from patients.models import Assessment, Case, DiagnosticStudy
+from scheduling.models import Appointment
 from tests.factories import (
     AppointmentFactory,
     AssessmentFactory,
@@ -25,7 +26,6 @@ from tests.factories import (
 )
 from tests.treatments.charting_posts import create_url, session_data
 from treatments.models import (
-    Appointment,
     CourseKind,
     MedicationOrder,
     Referral,

@@ -11,10 +11,8 @@ from django.utils import timezone
 
 from tests.factories import (
     AdverseEffectFactory,
-    AppointmentFactory,
     CaseFactory,
     InjectionFactory,
-    PatientFactory,
     ToxinSessionFactory,
     TreatmentCourseFactory,
 )
@@ -27,7 +25,6 @@ from tests.treatments.charting_posts import (
 )
 from treatments.models import (
     AdverseEffect,
-    AppointmentStatus,
     CourseKind,
     Injection,
     Muscle,
@@ -861,104 +858,3 @@ class TestFollowUp:
             follow=True,
         )
         assert "escalate urgently" in response.content.decode()
-
-
-class TestLotLookup:
-    URL = reverse("treatments:lot_lookup")
-
-    def test_anonymous_user_is_sent_to_login(self, client):
-        assert client.get(self.URL).status_code == 302
-
-    @pytest.mark.parametrize("persona", ["scheduler", "outsider"])
-    def test_roles_without_toxin_sessions_are_refused(self, client, request, persona):
-        client.force_login(request.getfixturevalue(persona))
-        assert client.get(self.URL, {"lot": "C1"}).status_code == 403
-
-    @pytest.mark.parametrize("persona", ["neurologist", "clinic_admin", "injector"])
-    def test_clinical_roles_may_look_up(self, client, request, persona):
-        client.force_login(request.getfixturevalue(persona))
-        assert client.get(self.URL).status_code == 200
-
-    def test_finds_every_patient_who_received_the_lot(self, client, neurologist):
-        received = PatientFactory(
-            family_name="Received",
-            phone="01632 960123",
-            email="received@example.org",
-            reminder_consent=True,
-            reminder_channel="sms",
-        )
-        ToxinSessionFactory(
-            course__case__patient=received,
-            vial__lot_number="C1234C3",
-            performed_at=local("2026-02-10T10:00"),
-        )
-        AppointmentFactory(
-            patient=received,
-            starts_at=timezone.now() + datetime.timedelta(days=20),
-            status=AppointmentStatus.CONFIRMED,
-        )
-        soonest = AppointmentFactory(
-            patient=received, starts_at=timezone.now() + datetime.timedelta(days=10)
-        )
-        AppointmentFactory(
-            patient=received,
-            starts_at=timezone.now() + datetime.timedelta(days=5),
-            status=AppointmentStatus.CANCELLED,
-            cancel_reason="Unwell.",
-        )
-        ToxinSessionFactory(
-            course__case__patient__family_name="Other", vial__lot_number="X9"
-        )
-        ToxinSessionFactory(
-            course__case__patient__family_name="Erroneous",
-            vial__lot_number="c1234c3",
-            entered_in_error=True,
-            entered_in_error_reason="Wrong lot charted.",
-        )
-        client.force_login(neurologist)
-        response = client.get(self.URL, {"lot": "c1234C3"})
-        html = response.content.decode()
-        rows = response.context["rows"]
-        assert [patient.family_name for _, patient, _ in rows] == ["Received"]
-        assert rows[0][2] == soonest
-        for text in [
-            "01632 960123",
-            "received@example.org",
-            "Text message",
-            "10 Feb 2026",
-            "onabotulinumtoxinA (Botox)",
-        ]:
-            assert text in html, text
-        assert "Erroneous" not in html and "Other" not in html
-
-    def test_past_appointments_are_not_next(self, client, neurologist):
-        session = ToxinSessionFactory(vial__lot_number="C1")
-        AppointmentFactory(
-            patient=session.course.case.patient,
-            starts_at=timezone.now() - datetime.timedelta(days=1),
-        )
-        client.force_login(neurologist)
-        response = client.get(self.URL, {"lot": "C1"})
-        assert response.context["rows"][0][2] is None
-        assert "none booked" in response.content.decode()
-
-    def test_no_match_says_so(self, client, neurologist):
-        client.force_login(neurologist)
-        response = client.get(self.URL, {"lot": "NOPE"})
-        assert "No patient received lot NOPE" in response.content.decode()
-
-    def test_query_count_does_not_grow_with_rows(self, client, neurologist):
-        def received(count):
-            for _ in range(count):
-                session = ToxinSessionFactory(vial__lot_number="C777")
-                AppointmentFactory(patient=session.course.case.patient)
-
-        received(1)
-        client.force_login(neurologist)
-        with CaptureQueriesContext(connection) as baseline:
-            client.get(self.URL, {"lot": "C777"})
-        received(4)
-        with CaptureQueriesContext(connection) as grown:
-            response = client.get(self.URL, {"lot": "C777"})
-        assert len(response.context["rows"]) == 5
-        assert len(grown) == len(baseline)

@@ -1,5 +1,5 @@
 """A charted toxin session: its page, the acknowledgement of its safety flags,
-its follow-up, and the look-up of everyone who received a lot."""
+and its follow-up."""
 
 from decimal import Decimal
 
@@ -15,7 +15,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from treatments import billing, charting, dosing, face_map, labels, services
 from treatments.forms import (
     AdverseEffectFormSet,
-    LotLookupForm,
     ToxinFollowUpForm,
 )
 from treatments.models import (
@@ -189,30 +188,5 @@ def toxinsession_followup(request: HttpRequest, pk: int) -> HttpResponse:
             "effects": effects,
             "session": session,
             "patient": session.course.case.patient,
-        },
-    )
-
-
-@require_GET
-@permission_required(
-    ["treatments.view_toxinsession", "patients.view_patient"], raise_exception=True
-)
-def lot_lookup(request: HttpRequest) -> HttpResponse:
-    """Every patient who received a lot, to contact them (e.g. after a recall)."""
-    # Queries: the sessions with patients; their next appointments.
-    form = LotLookupForm(request.GET if "lot" in request.GET else None)
-    rows = []
-    if form.is_valid():
-        for session in services.sessions_with_lot(form.cleaned_data["lot"]):
-            patient = session.course.case.patient
-            upcoming = patient.upcoming_appointments
-            rows.append((session, patient, upcoming[0] if upcoming else None))
-    return render(
-        request,
-        "treatments/lot_lookup.html",
-        {
-            "form": form,
-            "rows": rows,
-            "patient_count": len({patient.pk for _, patient, _ in rows}),
         },
     )

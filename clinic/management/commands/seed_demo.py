@@ -49,15 +49,19 @@ from patients.models import (
     Vessel,
 )
 from patients.services import amend_study
+from scheduling.models import (
+    Appointment,
+    AppointmentKind,
+    AppointmentStatus,
+    ContactMethod,
+    RecallContact,
+    WaitlistEntry,
+)
 from treatments import safety, services
 from treatments.models import (
     AdverseEffect,
     AdverseEffectKind,
-    Appointment,
-    AppointmentKind,
-    AppointmentStatus,
     BenefitRating,
-    ContactMethod,
     CourseKind,
     CourseStatus,
     DoseUnit,
@@ -70,7 +74,6 @@ from treatments.models import (
     MvdComplication,
     MvdOutcome,
     Product,
-    RecallContact,
     Referral,
     ReferralFollowUp,
     ReferralStatus,
@@ -84,7 +87,6 @@ from treatments.models import (
     ToxinSession,
     TreatmentCourse,
     Vial,
-    WaitlistEntry,
 )
 
 SEED = 6061  # any fixed number: another one makes another demo clinic

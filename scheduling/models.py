@@ -1,0 +1,301 @@
+"""Appointments and what scheduling keeps around them: recall contacts, the
+waitlist, reminders and calendar feeds.
+
+The models moved here from `treatments` with their tables: each keeps its old
+`db_table` (and its history's table), and its constraint and index names, so that
+an existing database keeps its rows, its PostgreSQL exclusion constraints
+(treatments 0009) and, through the moved content types, its role grants.
+"""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from patients.models import Patient, refuse_before_birth
+from treatments.models import (
+    TreatmentCourse,
+    override_complete_constraint,
+    valid_choice,
+)
+
+
+class AppointmentKind(models.TextChoices):
+    NEW_PATIENT = "new_patient", "New patient"
+    FOLLOW_UP = "follow_up", "Follow-up"
+    TOXIN_SESSION = "toxin_session", "Toxin session"
+    THERAPY = "therapy", "Therapy session"
+    STUDY = "study", "Diagnostic study"
+
+
+class AppointmentStatus(models.TextChoices):
+    BOOKED = "booked", "Booked"
+    CONFIRMED = "confirmed", "Confirmed"
+    ARRIVED = "arrived", "Arrived"
+    COMPLETED = "completed", "Completed"
+    CANCELLED = "cancelled", "Cancelled"
+    NO_SHOW = "no_show", "No-show"
+
+
+ACTIVE_APPOINTMENT_STATUSES = [
+    AppointmentStatus.BOOKED,
+    AppointmentStatus.CONFIRMED,
+    AppointmentStatus.ARRIVED,
+    AppointmentStatus.COMPLETED,
+]
+
+
+class Appointment(models.Model):
+    """One visit; series are separate rows."""
+
+    patient = models.ForeignKey(Patient, models.PROTECT, related_name="appointments")
+    clinician = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="appointments"
+    )
+    kind = models.CharField(max_length=15, choices=AppointmentKind)
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    status = models.CharField(
+        max_length=10, choices=AppointmentStatus, default=AppointmentStatus.BOOKED
+    )
+    course = models.ForeignKey(
+        TreatmentCourse,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="appointments",
+    )
+    cancel_reason = models.CharField(max_length=200, blank=True)
+    notes = models.CharField(
+        max_length=200, blank=True, help_text="Administrative notes only."
+    )
+    series = models.UUIDField(
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text="Shared by the appointments of a series booked in one step.",
+    )
+    # Booking before the earliest safe date needs a neurologist's override.
+    override_reason = models.TextField(blank=True)
+    overridden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    overridden_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords(table_name="treatments_historicalappointment")
+
+    class Meta:
+        db_table = "treatments_appointment"
+        ordering = ["starts_at"]
+        permissions = [
+            (
+                "override_booking_interval",
+                "Can book a toxin session before the earliest safe date",
+            )
+        ]
+        constraints = [
+            valid_choice("kind", AppointmentKind, "treatments_appointment"),
+            valid_choice("status", AppointmentStatus, "treatments_appointment"),
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")),
+                name="treatments_appointment_ends_after_start",
+                violation_error_message="An appointment must end after it starts.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=AppointmentStatus.CANCELLED) | ~Q(cancel_reason=""),
+                name="treatments_appointment_cancel_has_reason",
+                violation_error_message="Say why the appointment was cancelled.",
+            ),
+            override_complete_constraint("treatments_appointment"),
+        ]
+        indexes = [
+            # Day and week calendars per clinician; a patient's upcoming visits.
+            models.Index(
+                fields=["clinician", "starts_at"], name="treatments_appt_clinician"
+            ),
+            models.Index(
+                fields=["patient", "starts_at"], name="treatments_appt_patient"
+            ),
+        ]
+
+    def __str__(self):
+        when = timezone.localtime(self.starts_at)
+        return f"{self.get_kind_display()} {when:%d %b %Y %H:%M}"
+
+    def clean(self):
+        refuse_before_birth(
+            self.patient if self.patient_id else None, starts_at=self.starts_at
+        )
+        if self.course_id and self.course.case.patient_id != self.patient_id:
+            raise ValidationError(
+                {"course": "The course belongs to a different patient."}
+            )
+
+
+class ContactMethod(models.TextChoices):
+    CALLED = "called", "Called"
+    LEFT_MESSAGE = "left_message", "Left a message"
+    LETTER_SENT = "letter_sent", "Letter sent"
+    EMAILED = "emailed", "E-mail sent"
+
+
+class RecallContact(models.Model):
+    """An attempt to reach a patient who is due for their next toxin session."""
+
+    course = models.ForeignKey(
+        TreatmentCourse, models.PROTECT, related_name="recall_contacts"
+    )
+    method = models.CharField(max_length=15, choices=ContactMethod)
+    contacted_at = models.DateTimeField(default=timezone.now)
+    contacted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+"
+    )
+    note = models.CharField(
+        max_length=200, blank=True, help_text="Administrative notes only."
+    )
+    history = HistoricalRecords(table_name="treatments_historicalrecallcontact")
+
+    class Meta:
+        db_table = "treatments_recallcontact"
+        ordering = ["-contacted_at"]
+        constraints = [
+            valid_choice("method", ContactMethod, "treatments_recallcontact"),
+        ]
+        indexes = [
+            # The recall list shows each course's latest attempt.
+            models.Index(
+                fields=["course", "-contacted_at"], name="treatments_recall_course"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_method_display()} {self.contacted_at:%d %b %Y}"
+
+
+class WaitlistEntry(models.Model):
+    """A patient who would take an earlier slot if one frees up."""
+
+    patient = models.ForeignKey(
+        Patient, models.PROTECT, related_name="waitlist_entries"
+    )
+    course = models.ForeignKey(
+        TreatmentCourse,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="waitlist_entries",
+    )
+    kind = models.CharField(
+        max_length=15, choices=AppointmentKind, default=AppointmentKind.TOXIN_SESSION
+    )
+    clinician = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Preferred clinician, if any.",
+    )
+    wanted_from = models.DateField(default=timezone.localdate)
+    wanted_until = models.DateField(null=True, blank=True)
+    note = models.CharField(max_length=200, blank=True)
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords(table_name="treatments_historicalwaitlistentry")
+
+    class Meta:
+        db_table = "treatments_waitlistentry"
+        verbose_name_plural = "waitlist entries"
+        ordering = ["created_at"]
+        constraints = [
+            valid_choice("kind", AppointmentKind, "treatments_waitlist"),
+            models.CheckConstraint(
+                condition=Q(wanted_until__isnull=True)
+                | Q(wanted_until__gte=F("wanted_from")),
+                name="treatments_waitlist_window_ordered",
+                violation_error_message="The end of the wanted period cannot be "
+                "before its start.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Waitlist: {self.get_kind_display()} from {self.wanted_from}"
+
+
+class ReminderStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed"
+
+
+class Reminder(models.Model):
+    """One reminder for one appointment time: sent once, retried if it failed."""
+
+    appointment = models.ForeignKey(
+        Appointment, models.PROTECT, related_name="reminders"
+    )
+    for_starts_at = models.DateTimeField(
+        help_text="The appointment time the reminder announces; a rescheduled "
+        "appointment gets a new reminder."
+    )
+    recipient = models.EmailField()
+    status = models.CharField(
+        max_length=10, choices=ReminderStatus, default=ReminderStatus.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(
+        max_length=200, blank=True, help_text="The error's kind only, no patient data."
+    )
+    sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        db_table = "treatments_reminder"
+        ordering = ["created_at"]
+        constraints = [
+            valid_choice("status", ReminderStatus, "treatments_reminder"),
+            models.UniqueConstraint(
+                fields=["appointment", "for_starts_at"],
+                name="treatments_reminder_once_per_time",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=ReminderStatus.SENT) | Q(sent_at__isnull=False),
+                name="treatments_reminder_sent_has_time",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status"], name="treatments_reminder_status"),
+        ]
+
+    def __str__(self):
+        return f"Reminder {self.get_status_display().lower()}"
+
+
+class CalendarFeed(models.Model):
+    """A clinician's secret iCalendar feed address; revoking it ends access."""
+
+    clinician = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="calendar_feeds"
+    )
+    token = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "treatments_calendarfeed"
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["clinician"],
+                condition=Q(revoked_at__isnull=True),
+                name="treatments_calendarfeed_one_live",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Calendar feed of {self.clinician}"

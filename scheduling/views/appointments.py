@@ -1,0 +1,610 @@
+"""Booking screens for scheduling staff: book, see, move, cancel and mark
+appointments, and the waitlist. They show demographics and appointments, never
+clinical findings. Every write goes through scheduling.booking."""
+
+import datetime
+import hashlib
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.views.decorators.http import (
+    require_GET,
+    require_http_methods,
+    require_POST,
+)
+
+from patients.forms import PatientSearchForm
+from patients.models import Patient
+from scheduling import booking
+from scheduling.forms import (
+    AppointmentBookForm,
+    AppointmentCancelForm,
+    AppointmentRescheduleForm,
+    WaitlistEntryForm,
+)
+from scheduling.models import (
+    ACTIVE_APPOINTMENT_STATUSES,
+    Appointment,
+    AppointmentKind,
+    AppointmentStatus,
+    WaitlistEntry,
+)
+from treatments.models import TreatmentCourse
+
+DIGEST_FIELD = "warnings_digest"
+FOUND_PATIENTS_LIMIT = 25
+WAITLIST_PER_PAGE = 50
+# What the status buttons may set; the service decides what is allowed when.
+STATUS_ACTIONS = {
+    AppointmentStatus.CONFIRMED: "Confirmed",
+    AppointmentStatus.ARRIVED: "Arrived",
+    AppointmentStatus.COMPLETED: "Completed",
+    AppointmentStatus.NO_SHOW: "No-show",
+}
+
+
+def _appointment(pk: int) -> Appointment:
+    return get_object_or_404(
+        Appointment.objects.select_related(
+            "patient", "clinician", "course", "overridden_by"
+        ),
+        pk=pk,
+    )
+
+
+def _detail(appointment: Appointment) -> HttpResponse:
+    return redirect("scheduling:appointment_detail", pk=appointment.pk)
+
+
+def _person(user) -> str:
+    return user.get_full_name() or user.get_username()
+
+
+def _minutes(appointment: Appointment) -> int:
+    return int((appointment.ends_at - appointment.starts_at).total_seconds() // 60)
+
+
+def _when(moment: datetime.datetime) -> str:
+    return f"{timezone.localtime(moment):%a %d %b %Y %H:%M}"
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    """The service's errors next to the fields they name, the rest above the form."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _digest(warnings: list[str]) -> str:
+    return hashlib.sha256("\n".join(warnings).encode()).hexdigest()
+
+
+def _may_go_ahead(request: HttpRequest, form, warnings: list[str]) -> bool:
+    """No earliest-safe-date warning, or a neurologist overrode exactly the
+    warnings on the page with a reason."""
+    if not warnings:
+        return True
+    if not request.user.has_perm(booking.OVERRIDE_PERMISSION):
+        return False
+    if request.POST.get(DIGEST_FIELD) != _digest(warnings):
+        return False  # not shown yet, or the numbers changed: show them first
+    if not form.cleaned_data.get("override_reason", "").strip():
+        form.add_error("override_reason", booking.GIVE_OVERRIDE_REASON)
+        return False
+    return True
+
+
+def _warnings_context(request: HttpRequest, warnings: list[str]) -> dict:
+    return {
+        "warnings": warnings,
+        "warnings_digest": _digest(warnings) if warnings else "",
+        "may_override": request.user.has_perm(booking.OVERRIDE_PERMISSION),
+        "needs_neurologist": booking.NEEDS_NEUROLOGIST,
+    }
+
+
+def _patient_from(request: HttpRequest) -> Patient | None:
+    """The patient named by ?patient=, if any; a wrong one is 404."""
+    value = request.GET.get("patient", "")
+    if not value:
+        return None
+    if not value.isdigit():
+        raise Http404("No such patient.")
+    return get_object_or_404(Patient.objects.active(), pk=value)
+
+
+def _find_patient(request: HttpRequest, url_name: str, heading: str) -> HttpResponse:
+    """Choose the patient first: search by name, MRN or date of birth."""
+    form = PatientSearchForm(request.GET)
+    found = []
+    if form.is_valid() and form.cleaned_data["q"].strip():
+        found = list(
+            Patient.objects.active()
+            .search(form.cleaned_data["q"])
+            .order_by("family_name", "given_name", "pk")[:FOUND_PATIENTS_LIMIT]
+        )
+    return render(
+        request,
+        "scheduling/appointment_find_patient.html",
+        {
+            "form": form,
+            "heading": heading,
+            "found": found,
+            "limit": FOUND_PATIENTS_LIMIT,
+            "target": reverse(url_name),
+        },
+    )
+
+
+def _book_url(**params) -> str:
+    query = urlencode({key: value for key, value in params.items() if value})
+    return f"{reverse('scheduling:appointment_book')}?{query}"
+
+
+def _local_input(moment: datetime.datetime) -> str:
+    return f"{timezone.localtime(moment):%Y-%m-%dT%H:%M}"
+
+
+def _book_initial(request: HttpRequest, patient: Patient) -> dict:
+    """The booking form as the link that led here asks: from the chart, the recall
+    list, a day calendar or a freed slot."""
+    query = request.GET
+    initial = {"series_count": 1}
+    entry = None
+    if query.get("waitlist", "").isdigit():
+        entry = WaitlistEntry.objects.filter(
+            pk=query["waitlist"], patient=patient, is_active=True
+        ).first()
+    if entry is not None:
+        initial.update(
+            waitlist=entry.pk,
+            kind=entry.kind,
+            course=entry.course_id,
+            clinician=entry.clinician_id,
+        )
+    course = None
+    if query.get("course", "").isdigit():
+        course = TreatmentCourse.objects.filter(
+            pk=query["course"], case__patient=patient
+        ).first()
+    if course is not None:
+        initial.update(course=course.pk, clinician=course.responsible_clinician_id)
+        if course.is_toxin:
+            initial["kind"] = AppointmentKind.TOXIN_SESSION
+    if query.get("kind") in AppointmentKind.values:
+        initial["kind"] = query["kind"]
+    if query.get("clinician", "").isdigit():
+        initial["clinician"] = int(query["clinician"])
+    try:
+        starts = datetime.datetime.fromisoformat(query.get("start", ""))
+        initial["starts_at"] = f"{starts:%Y-%m-%dT%H:%M}"
+    except ValueError:
+        try:
+            day = datetime.date.fromisoformat(query.get("date", ""))
+            hour = settings.CLINIC_DAY_STARTS_HOUR
+            initial["starts_at"] = f"{day:%Y-%m-%d}T{hour:02d}:00"
+        except ValueError:
+            pass
+    if query.get("minutes", "").isdigit():
+        initial["minutes"] = int(query["minutes"])
+    elif "kind" in initial:
+        initial["minutes"] = booking.default_minutes(initial["kind"])
+    return initial
+
+
+def _booked_message(appointments: list[Appointment]) -> str:
+    first = appointments[0]
+    kind = first.get_kind_display()
+    with_whom = _person(first.clinician)
+    if len(appointments) == 1:
+        return f"{kind} booked for {_when(first.starts_at)} with {with_whom}."
+    last = appointments[-1]
+    return (
+        f"{len(appointments)} {kind.lower()} appointments booked with {with_whom}, "
+        f"from {_when(first.starts_at)} to {_when(last.starts_at)}."
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("scheduling.add_appointment", raise_exception=True)
+def appointment_book(request: HttpRequest) -> HttpResponse:
+    patient = _patient_from(request)
+    if patient is None:
+        return _find_patient(
+            request, "scheduling:appointment_book", "Book an appointment"
+        )
+    warnings: list[str] = []
+    if request.method == "POST":
+        form = AppointmentBookForm(request.POST, patient=patient)
+        if form.is_valid():
+            data = form.cleaned_data
+            # A second submit of the same form: the first one booked it.
+            earlier = booking.same_booking(
+                patient=patient,
+                clinician=data["clinician"],
+                kind=data["kind"],
+                starts_at=data["starts_at"],
+            )
+            if earlier is not None:
+                messages.info(request, "This appointment is already booked.")
+                return _detail(earlier)
+            course = data["course"]
+            count = data["series_count"]
+            interval = course.planned_interval_days if course else None
+            try:
+                starts = booking.series_starts(data["starts_at"], count, interval)
+            except ValidationError as error:
+                _add_errors(form, error)
+                starts = []
+            warnings = [
+                warning
+                for warning in booking.interval_warnings(
+                    patient=patient, kind=data["kind"], starts=starts
+                )
+                if warning
+            ]
+            if starts and _may_go_ahead(request, form, warnings):
+                entry = None
+                if data["waitlist"].isdigit():
+                    entry = WaitlistEntry.objects.filter(
+                        pk=data["waitlist"], patient=patient, is_active=True
+                    ).first()
+                common = {
+                    "patient": patient,
+                    "clinician": data["clinician"],
+                    "kind": data["kind"],
+                    "minutes": data["minutes"],
+                    "course": course,
+                    "booked_by": request.user,
+                    "override_reason": data["override_reason"] if warnings else "",
+                    "notes": data["notes"],
+                    "waitlist_entry": entry,
+                }
+                try:
+                    if count > 1:
+                        booked = booking.book_series(
+                            first_starts_at=data["starts_at"], count=count, **common
+                        )
+                    else:
+                        booked = [
+                            booking.book_appointment(
+                                starts_at=data["starts_at"], **common
+                            )
+                        ]
+                except ValidationError as error:
+                    # A concurrent submit of the same form may have won the race.
+                    earlier = booking.same_booking(
+                        patient=patient,
+                        clinician=data["clinician"],
+                        kind=data["kind"],
+                        starts_at=data["starts_at"],
+                    )
+                    if earlier is not None:
+                        messages.info(request, "This appointment is already booked.")
+                        return _detail(earlier)
+                    _add_errors(form, error)
+                else:
+                    messages.success(request, _booked_message(booked))
+                    if entry is not None:
+                        messages.info(request, "The waitlist entry is done.")
+                    return _detail(booked[0])
+    else:
+        form = AppointmentBookForm(
+            initial=_book_initial(request, patient), patient=patient
+        )
+    return render(
+        request,
+        "scheduling/appointment_form.html",
+        {
+            "form": form,
+            "patient": patient,
+            **_warnings_context(request, warnings),
+        },
+    )
+
+
+def _status_actions(request: HttpRequest, appointment: Appointment) -> list:
+    if not request.user.has_perm("scheduling.change_appointment"):
+        return []
+    allowed = booking.STATUS_CHANGES.get(appointment.status, set())
+    started = appointment.starts_at <= timezone.now()
+    return [
+        (status, label)
+        for status, label in STATUS_ACTIONS.items()
+        if status in allowed and (started or status != AppointmentStatus.NO_SHOW)
+    ]
+
+
+def _waitlist_suggestions(request: HttpRequest, appointment: Appointment) -> dict:
+    """For a cancelled or missed appointment whose time is still ahead: who on the
+    waitlist could take it, with a link to book each (two queries)."""
+    freed = (
+        appointment.status in (AppointmentStatus.CANCELLED, AppointmentStatus.NO_SHOW)
+        and appointment.ends_at > timezone.now()
+    )
+    if not (freed and request.user.has_perm("scheduling.view_waitlistentry")):
+        return {"freed": False}
+    retaken = Appointment.objects.filter(
+        clinician=appointment.clinician_id,
+        status__in=ACTIVE_APPOINTMENT_STATUSES,
+        starts_at__lt=appointment.ends_at,
+        ends_at__gt=appointment.starts_at,
+    ).exists()
+    may_book = request.user.has_perm("scheduling.add_appointment")
+    minutes = _minutes(appointment)
+    rows = [
+        (
+            entry,
+            _book_url(
+                patient=entry.patient_id,
+                course=entry.course_id,
+                kind=appointment.kind,
+                clinician=appointment.clinician_id,
+                start=_local_input(appointment.starts_at),
+                minutes=minutes,
+                waitlist=entry.pk,
+            )
+            if may_book and not retaken
+            else "",
+        )
+        for entry in booking.waitlist_for_freed_slot(appointment)
+    ]
+    return {"freed": True, "retaken": retaken, "waitlist_rows": rows}
+
+
+@require_GET
+@permission_required("scheduling.view_appointment", raise_exception=True)
+def appointment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    # Queries: the appointment with its patient, clinician, course and overrider;
+    # the rest of its series; for a freed slot, whether it was booked again and
+    # the waitlist entries that fit it.
+    appointment = _appointment(pk)
+    series = []
+    if appointment.series:
+        series = list(
+            Appointment.objects.filter(series=appointment.series).order_by(
+                "starts_at", "pk"
+            )
+        )
+    may_change = (
+        request.user.has_perm("scheduling.change_appointment")
+        and appointment.status in booking.UPCOMING_STATUSES
+    )
+    return render(
+        request,
+        "scheduling/appointment_detail.html",
+        {
+            "appointment": appointment,
+            "patient": appointment.patient,
+            "minutes": _minutes(appointment),
+            "series": series,
+            "may_change": may_change,
+            "status_actions": _status_actions(request, appointment),
+            **_waitlist_suggestions(request, appointment),
+        },
+    )
+
+
+def _changeable(request: HttpRequest, appointment: Appointment, doing: str):
+    """A redirect back with a message when the appointment is past changing."""
+    if appointment.status in booking.UPCOMING_STATUSES:
+        return None
+    status = appointment.get_status_display().lower()
+    messages.error(request, f"A {status} appointment cannot be {doing}.")
+    return _detail(appointment)
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("scheduling.change_appointment", raise_exception=True)
+def appointment_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
+    appointment = _appointment(pk)
+    refused = _changeable(request, appointment, "rescheduled")
+    if refused:
+        return refused
+    following = booking.following_count(appointment)
+    warnings: list[str] = []
+    if request.method == "POST":
+        form = AppointmentRescheduleForm(request.POST, following=following)
+        if form.is_valid():
+            data = form.cleaned_data
+            also_following = data.get("this_and_following", False)
+            try:
+                warnings = booking.reschedule_warnings(
+                    appointment,
+                    starts_at=data["starts_at"],
+                    this_and_following=also_following,
+                )
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                if _may_go_ahead(request, form, warnings):
+                    # Each keeps its own length unless the length was changed.
+                    minutes = data["minutes"]
+                    if minutes == _minutes(appointment):
+                        minutes = None
+                    try:
+                        moved = booking.reschedule(
+                            appointment,
+                            starts_at=data["starts_at"],
+                            minutes=minutes,
+                            by=request.user,
+                            this_and_following=also_following,
+                            override_reason=data["override_reason"] if warnings else "",
+                        )
+                    except ValidationError as error:
+                        _add_errors(form, error)
+                    else:
+                        text = f"Moved to {_when(moved[0].starts_at)}."
+                        if len(moved) > 1:
+                            text += f" {len(moved) - 1} later appointments moved too."
+                        messages.success(request, text)
+                        return _detail(appointment)
+    else:
+        form = AppointmentRescheduleForm(
+            initial={
+                "starts_at": appointment.starts_at,
+                "minutes": _minutes(appointment),
+            },
+            following=following,
+        )
+    return render(
+        request,
+        "scheduling/appointment_reschedule.html",
+        {
+            "form": form,
+            "appointment": appointment,
+            "patient": appointment.patient,
+            **_warnings_context(request, warnings),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("scheduling.change_appointment", raise_exception=True)
+def appointment_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    appointment = _appointment(pk)
+    refused = _changeable(request, appointment, "cancelled")
+    if refused:
+        return refused
+    following = booking.following_count(appointment)
+    if request.method == "POST":
+        form = AppointmentCancelForm(request.POST, following=following)
+        if form.is_valid():
+            try:
+                cancelled = booking.cancel(
+                    appointment,
+                    reason=form.cleaned_data["reason"],
+                    by=request.user,
+                    this_and_following=form.cleaned_data.get(
+                        "this_and_following", False
+                    ),
+                )
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                count = len(cancelled)
+                messages.success(
+                    request,
+                    "Appointment cancelled."
+                    if count == 1
+                    else f"{count} appointments of the series cancelled.",
+                )
+                return _detail(appointment)
+    else:
+        form = AppointmentCancelForm(following=following)
+    return render(
+        request,
+        "scheduling/appointment_cancel.html",
+        {"form": form, "appointment": appointment, "patient": appointment.patient},
+    )
+
+
+@require_POST
+@permission_required("scheduling.change_appointment", raise_exception=True)
+def appointment_status(request: HttpRequest, pk: int) -> HttpResponse:
+    appointment = _appointment(pk)
+    status = request.POST.get("status", "")
+    if status not in STATUS_ACTIONS:
+        messages.error(request, "Choose arrived, completed or no-show.")
+        return _detail(appointment)
+    try:
+        booking.set_status(appointment, status=status, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        label = STATUS_ACTIONS[status].lower()
+        messages.success(request, f"Marked {label}.")
+    return _detail(appointment)
+
+
+# The waitlist.
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("scheduling.add_waitlistentry", raise_exception=True)
+def waitlist_create(request: HttpRequest) -> HttpResponse:
+    patient = _patient_from(request)
+    if patient is None:
+        return _find_patient(
+            request, "scheduling:waitlist_create", "Add a patient to the waitlist"
+        )
+    if request.method == "POST":
+        form = WaitlistEntryForm(request.POST, instance=WaitlistEntry(patient=patient))
+        if form.is_valid():
+            data = form.cleaned_data
+            # A second submit of the same form finds the entry the first one made.
+            already = WaitlistEntry.objects.filter(
+                patient=patient,
+                is_active=True,
+                kind=data["kind"],
+                course=data["course"],
+                clinician=data["clinician"],
+                wanted_from=data["wanted_from"],
+                wanted_until=data["wanted_until"],
+            ).exists()
+            if already:
+                messages.info(request, "The patient is already on the waitlist.")
+            else:
+                with transaction.atomic():
+                    form.save()
+                messages.success(request, "Added to the waitlist.")
+            return redirect("scheduling:waitlist_list")
+    else:
+        initial = {}
+        if request.GET.get("course", "").isdigit():
+            initial["course"] = request.GET["course"]
+        form = WaitlistEntryForm(
+            instance=WaitlistEntry(patient=patient), initial=initial
+        )
+    return render(
+        request,
+        "scheduling/waitlistentry_form.html",
+        {"form": form, "patient": patient},
+    )
+
+
+@require_GET
+@permission_required("scheduling.view_waitlistentry", raise_exception=True)
+def waitlist_list(request: HttpRequest) -> HttpResponse:
+    # Queries: the count of active entries; one page of them with their patients,
+    # preferred clinicians and courses.
+    entries = (
+        WaitlistEntry.objects.filter(is_active=True)
+        .select_related("patient", "clinician", "course")
+        .order_by("created_at", "pk")
+    )
+    page = Paginator(entries, WAITLIST_PER_PAGE).get_page(request.GET.get("page"))
+    may_book = request.user.has_perm("scheduling.add_appointment")
+    today = timezone.localdate()
+    rows = [
+        (
+            entry,
+            _book_url(
+                patient=entry.patient_id,
+                course=entry.course_id,
+                kind=entry.kind,
+                clinician=entry.clinician_id,
+                date=max(entry.wanted_from, today).isoformat(),
+                waitlist=entry.pk,
+            )
+            if may_book
+            else "",
+        )
+        for entry in page
+    ]
+    return render(
+        request,
+        "scheduling/waitlistentry_list.html",
+        {"page_obj": page, "rows": rows},
+    )

@@ -1,0 +1,115 @@
+"""The toxin recall list and the contact attempts recorded on it.
+
+Scheduling staff use these pages: they show demographics, contact details,
+product and dates, never clinical findings (scores, doses, notes).
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_http_methods
+
+from scheduling import recall
+from scheduling.forms import RecallContactForm, RecallFilterForm
+from scheduling.models import ContactMethod, RecallContact
+from treatments.models import CourseKind, TreatmentCourse
+
+RECALL_PAGE_SIZE = 50
+
+
+def _next_url(request: HttpRequest) -> str:
+    """Where to go after recording an attempt: back to the list the user came
+    from (with its filters), if that is a page of this site."""
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return reverse("scheduling:recall_list")
+
+
+@require_GET
+@permission_required("treatments.view_recall", raise_exception=True)
+def recall_list(request: HttpRequest) -> HttpResponse:
+    # Queries: session, user, permissions; the clinician choices (plus one to
+    # check a chosen clinician); the courses; their benefit history, latest
+    # contact attempts and guardians. None of them grows with the rows.
+    today = timezone.localdate()
+    data = request.GET.copy()
+    data.setdefault("weeks", str(recall.DEFAULT_HORIZON_WEEKS))
+    form = RecallFilterForm(data)
+    form.is_valid()  # An invalid filter is shown with its error and not applied.
+    weeks = form.cleaned_data.get("weeks")
+    if weeks is None:
+        weeks = recall.DEFAULT_HORIZON_WEEKS
+    items = recall.due_for_recall(
+        today=today,
+        horizon_days=weeks * 7,
+        clinician=form.cleaned_data.get("clinician"),
+        product=form.cleaned_data.get("product") or "",
+    )
+    page = Paginator(items, RECALL_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "scheduling/recall_list.html",
+        {
+            "form": form,
+            "weeks": weeks,
+            "today": today,
+            "page_obj": page,
+            "items": page.object_list,
+            "total": len(items),
+            "overdue_count": sum(item.is_overdue for item in items),
+            "contact_methods": ContactMethod.choices,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("scheduling.add_recallcontact", raise_exception=True)
+def recall_contact_create(request: HttpRequest, course_pk: int) -> HttpResponse:
+    """Record an attempt to reach the patient of a toxin course: from the form on
+    the recall list's row, or from this page."""
+    today = timezone.localdate()
+    course = get_object_or_404(
+        recall.with_recall_facts(
+            TreatmentCourse.objects.filter(kind=CourseKind.BOTULINUM_TOXIN),
+            today=today,
+        ),
+        pk=course_pk,
+    )
+    item = recall.recall_item(course, today=today)
+    contact = RecallContact(course=course, contacted_by=request.user)
+    if request.method == "POST":
+        form = RecallContactForm(request.POST, instance=contact)
+        if form.is_valid():
+            contact.contacted_at = timezone.now()
+            form.save()
+            messages.success(
+                request,
+                f"{contact.get_method_display()}: recorded for "
+                f"{course.case.patient.full_name}.",
+            )
+            return redirect(_next_url(request))
+    else:
+        form = RecallContactForm(instance=contact)
+    attempts = course.recall_contacts.select_related("contacted_by")
+    if item is not None:
+        attempts = attempts.filter(contacted_at__gte=item.last_session_at)
+    return render(
+        request,
+        "scheduling/recallcontact_form.html",
+        {
+            "form": form,
+            "course": course,
+            "patient": course.case.patient,
+            "item": item,
+            "attempts": attempts,
+            "next": request.POST.get("next", ""),
+        },
+    )
