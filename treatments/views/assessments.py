@@ -16,9 +16,7 @@ from clinic.submissions import create_from_post, update_from_post
 from patients import scales
 from patients.models import Assessment, Case, Laterality
 from treatments import services
-from treatments.forms import (
-    AssessmentForm,
-)
+from treatments.assessment_forms import AssessmentForm
 
 
 def _chosen_scale(query) -> scales.ScaleDefinition | None:

@@ -12,9 +12,7 @@ from django.views.decorators.http import require_http_methods
 from clinic.submissions import create_from_post, update_from_post
 from patients.models import Case
 from treatments import services
-from treatments.forms import (
-    CourseForm,
-)
+from treatments.course_forms import CourseForm
 from treatments.models import (
     TreatmentCourse,
 )

@@ -11,9 +11,7 @@ from django.views.decorators.http import require_http_methods
 
 from clinic.submissions import create_from_post, update_from_post
 from treatments import services
-from treatments.forms import (
-    MedicationOrderForm,
-)
+from treatments.medication_forms import MedicationOrderForm
 from treatments.models import (
     BELLS_STEROID_WINDOW,
     CourseKind,

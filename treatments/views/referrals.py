@@ -16,10 +16,6 @@ from clinic.submissions import (
     update_from_post,
 )
 from treatments import services
-from treatments.forms import (
-    ReferralFollowUpForm,
-    ReferralForm,
-)
 from treatments.models import (
     CourseKind,
     FollowUpTimepoint,
@@ -27,6 +23,7 @@ from treatments.models import (
     Referral,
     ReferralFollowUp,
 )
+from treatments.referral_forms import ReferralFollowUpForm, ReferralForm
 from treatments.views.courses import course_of_kind
 
 

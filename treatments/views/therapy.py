@@ -9,13 +9,11 @@ from django.views.decorators.http import require_http_methods
 
 from clinic.submissions import create_from_post, update_from_post
 from treatments import services
-from treatments.forms import (
-    TherapySessionForm,
-)
 from treatments.models import (
     CourseKind,
     TherapySession,
 )
+from treatments.therapy_forms import TherapySessionForm
 from treatments.views.courses import course_of_kind
 
 

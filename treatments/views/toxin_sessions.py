@@ -13,10 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from treatments import billing, charting, dosing, face_map, labels, services
-from treatments.forms import (
-    AdverseEffectFormSet,
-    ToxinFollowUpForm,
-)
+from treatments.forms import AdverseEffectFormSet, ToxinFollowUpForm
 from treatments.models import (
     URGENT_ADVERSE_EFFECTS,
     SafetyFlag,

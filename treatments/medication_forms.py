@@ -1,0 +1,51 @@
+"""The medication order form."""
+
+from django import forms
+
+from clinic.submissions import FormTokenField
+from treatments.forms import (
+    DATE_INPUT,
+    drop_token_when_editing,
+    offer_entered_in_error,
+)
+from treatments.models import (
+    MedicationOrder,
+)
+
+
+class MedicationOrderForm(forms.ModelForm):
+    form_token = FormTokenField()
+
+    class Meta:
+        model = MedicationOrder
+        fields = [
+            "drug",
+            "dose",
+            "dose_unit",
+            "route",
+            "frequency",
+            "start_on",
+            "stop_on",
+            "indication",
+            "stop_reason",
+            "entered_in_error",
+            "entered_in_error_reason",
+        ]
+        widgets = {
+            "start_on": DATE_INPUT,
+            "stop_on": DATE_INPUT,
+            "entered_in_error_reason": forms.Textarea(attrs={"rows": 2}),
+        }
+        labels = {
+            "dose_unit": "Dose unit",
+            "start_on": "Start on",
+            "stop_on": "Stop on",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        drop_token_when_editing(self)
+        offer_entered_in_error(self)
+
+    def clean_drug(self):
+        return self.cleaned_data["drug"].strip()
