@@ -65,12 +65,6 @@ def full_record(patient=None):
 
 
 class TestChart:
-    def test_anonymous_user_is_sent_to_login(self, client):
-        patient = PatientFactory()
-        response = client.get(chart_url(patient))
-        assert response.status_code == 302
-        assert response["Location"].startswith(reverse("login"))
-
     def test_user_without_a_role_is_refused(self, client, outsider):
         client.force_login(outsider)
         assert client.get(chart_url(PatientFactory())).status_code == 403
@@ -242,17 +236,8 @@ class TestAccessLogPage:
             response = client.get(url)
         assert len(response.context["entries"]) == 7
 
-    @pytest.mark.parametrize("persona", ["injector", "therapist", "scheduler"])
-    def test_other_roles_are_refused(self, client, request, persona):
-        client.force_login(request.getfixturevalue(persona))
-        url = reverse("patient_access_log", args=[PatientFactory().pk])
-        assert client.get(url).status_code == 403
-
 
 class TestDashboard:
-    def test_anonymous_user_is_sent_to_login(self, client):
-        assert client.get(reverse("home")).status_code == 302
-
     def test_todays_appointments_mine_and_all(self, client, neurologist):
         now = timezone.localtime().replace(hour=12, minute=0, second=0, microsecond=0)
         mine = AppointmentFactory(clinician=neurologist, starts_at=now)

@@ -470,10 +470,6 @@ class TestAmendments:
             assert response.status_code == 302
             assert response["Location"].startswith(reverse("login"))
 
-    def test_the_page_is_for_those_who_see_studies(self, client, scheduler, signed):
-        client.force_login(scheduler)
-        assert client.get(detail_url(signed)).status_code == 403
-
     def test_unknown_study_is_404(self, client, neurologist):
         client.force_login(neurologist)
         assert (

@@ -62,11 +62,6 @@ def case():
 
 
 class TestStudyOrder:
-    def test_anonymous_user_is_sent_to_login(self, client, case):
-        response = client.get(create_url(case))
-        assert response.status_code == 302
-        assert response["Location"].startswith(reverse("login"))
-
     @pytest.mark.parametrize("persona", ["scheduler", "injector", "therapist"])
     def test_roles_that_do_not_order_studies_are_refused(
         self, client, request, case, persona
@@ -140,12 +135,6 @@ class TestStudyOrder:
 
 
 class TestStudyResult:
-    def test_anonymous_user_is_sent_to_login(self, client):
-        study = DiagnosticStudyFactory()
-        response = client.get(update_url(study))
-        assert response.status_code == 302
-        assert response["Location"].startswith(reverse("login"))
-
     @pytest.mark.parametrize("persona", ["scheduler", "injector", "outsider"])
     def test_roles_that_do_not_enter_results_are_refused(
         self, client, request, persona

@@ -24,18 +24,6 @@ def test_report_is_stored_under_a_generated_name(study_with_report):
     assert "Smith" not in name
 
 
-def test_anonymous_user_is_sent_to_login(client, study_with_report):
-    response = client.get(reverse("patients:study_report", args=[study_with_report.pk]))
-    assert response.status_code == 302
-    assert response["Location"].startswith(reverse("login"))
-
-
-def test_user_without_permission_is_refused(client, scheduler, study_with_report):
-    client.force_login(scheduler)
-    response = client.get(reverse("patients:study_report", args=[study_with_report.pk]))
-    assert response.status_code == 403
-
-
 def test_clinician_gets_the_report_with_its_detected_type(
     client, neurologist, study_with_report
 ):
