@@ -33,6 +33,7 @@ from scheduling.models import (
 from treatments.models import TreatmentCourse
 
 SLOT_MINUTES = 15  # appointments start on the quarter hour
+A_WEEK = timedelta(days=7)
 
 
 @dataclass
@@ -193,6 +194,9 @@ def book_appointments(clinic) -> None:
         if visit not in today:
             days = clinic_days(visit)
             clinic.booking_rng.shuffle(days)
+            # A day in the first week of the window first, as a booking clerk would.
+            first_week = visit.earliest + A_WEEK
+            days.sort(key=lambda day: day > first_week)
             book_visit(clinic, visit, days)
 
 

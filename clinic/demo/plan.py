@@ -13,7 +13,7 @@ BOOKING_WINDOW_DAYS = 42  # upcoming appointments: the next six weeks
 # A toxin recall is booked only when due this early, so a weekday slot always exists
 # in the window and the number of appointments does not depend on the day of seeding.
 RECALL_DUE_WITHIN_DAYS = 35
-TODAY_VISITS = 6  # planned visits seen today, so the dashboard has a list
+TODAY_VISITS = 5  # planned visits seen today, so the dashboard has a list
 
 
 @dataclass(frozen=True)
