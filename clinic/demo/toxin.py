@@ -76,9 +76,7 @@ def add_toxin_course(
     to the course's product, since units are not interchangeable.
     """
     rng = clinic.rng
-    product = next_product(
-        clinic,
-    )
+    product = next_product(clinic)
     vial_units, diluents = VIALS[product]
     diluent_ml = Decimal(rng.choice(diluents))
     interval = rng.choice((84, 91, 91, 98))
@@ -117,12 +115,19 @@ def add_toxin_course(
                 sites = [s for s in sites if s[1] not in LOWER_FACE_MUSCLES]
         sessions.append(session)
     clinic.toxin_course_count += 1
-    if status == CourseStatus.ACTIVE:
-        due_within_window = interval - last_days_ago <= RECALL_DUE_WITHIN_DAYS
-        clinic.recalls.append((course, injector, dates[-1], due_within_window))
-    if last_days_ago <= 45:
-        clinic.recent_sessions.append(sessions[-1])
+    note_for_recall(clinic, course, injector, sessions[-1], last_days_ago)
     return sessions
+
+
+def note_for_recall(clinic, course, injector, last: ToxinSession, last_days_ago):
+    """An active course is recalled for its next session, booked later."""
+    if course.status == CourseStatus.ACTIVE:
+        due_within_window = (
+            course.planned_interval_days - last_days_ago <= RECALL_DUE_WITHIN_DAYS
+        )
+        clinic.recalls.append((course, injector, last.performed_on, due_within_window))
+    if last_days_ago <= 45:
+        clinic.recent_sessions.append(last)
 
 
 def add_toxin_session(
@@ -147,11 +152,7 @@ def add_toxin_session(
         clinic, course=course, injector=injector, day=day, override_reason=notes
     )
     performed_at = appointment.starts_at
-    factor = UNITS_PER_BOTOX_UNIT[product]
-    doses = [
-        (side, muscle, (Decimal(units) * factor).quantize(Decimal("0.01")), points)
-        for side, muscle, units, points in sites
-    ]
+    doses = product_doses(product, sites)
     total = sum(units for _, _, units, _ in doses)
     # Follow-up reported later by the patient; drawn for every session so that
     # the random sequence does not depend on today's date.
@@ -188,6 +189,15 @@ def add_toxin_session(
             session=session, adverse_effects=[], by=course.case.responsible_neurologist
         )
     return session
+
+
+def product_doses(product: str, sites) -> list[tuple[str, str, Decimal, int]]:
+    """The sites' Botox units in the product's own units."""
+    factor = UNITS_PER_BOTOX_UNIT[product]
+    return [
+        (side, muscle, (Decimal(units) * factor).quantize(Decimal("0.01")), points)
+        for side, muscle, units, points in sites
+    ]
 
 
 def short_interval_note(day: date, previous: ToxinSession | None) -> str:
