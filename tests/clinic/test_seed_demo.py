@@ -9,6 +9,7 @@ from itertools import pairwise
 
 import pytest
 from django.apps import apps
+from django.conf import settings
 from django.core.management import call_command
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
@@ -81,11 +82,27 @@ def snapshot() -> dict:
 
 @override_settings(PASSWORD_HASHERS=FAST_HASHERS)
 class SeededClinicTests(TestCase):
-    """Read-only checks on one seeded clinic: seeding takes seconds, so once."""
+    """Checks on one seeded clinic. Seeding takes seconds, so the whole run seeds
+    from empty twice, both here: once rolled back, to show the second seed makes
+    the same records, and once kept for every test."""
 
     @classmethod
     def setUpTestData(cls):
+        with transaction.atomic():
+            seed()
+            cls.first_database = snapshot()
+            transaction.set_rollback(True)
         cls.output = seed()
+        cls.database = snapshot()
+
+    def test_it_is_deterministic_and_safe_to_run_twice(self):
+        assert self.database == self.first_database
+
+        output = seed()
+
+        assert snapshot() == self.database
+        assert "already present" in output
+        assert set(printed_logins(output)) == set(ROLES)
 
     def test_it_creates_about_sixty_children_and_adults(self):
         patients = list(Patient.objects.all())
@@ -174,8 +191,12 @@ class SeededClinicTests(TestCase):
             by_clinician[appointment.clinician_id].append(appointment)
             starts = timezone.localtime(appointment.starts_at)
             ends = timezone.localtime(appointment.ends_at)
-            assert starts.weekday() < 5
-            assert time(9) <= starts.time() and ends.time() <= time(17)
+            # Today's list is seen whatever the weekday; other days are weekdays.
+            assert starts.weekday() < 5 or starts.date() == timezone.localdate()
+            assert time(settings.CLINIC_DAY_STARTS_HOUR) <= starts.time()
+            assert ends.time() <= time(settings.CLINIC_DAY_ENDS_HOUR)
+            minutes = settings.CLINIC_APPOINTMENT_MINUTES[appointment.kind]
+            assert ends - starts == timedelta(minutes=minutes)
             assert starts.date() <= timezone.localdate() + timedelta(weeks=6)
             assert not appointment.patient.is_archived
         for appointments in by_clinician.values():
@@ -183,6 +204,40 @@ class SeededClinicTests(TestCase):
                 assert earlier.ends_at <= later.starts_at, (earlier.pk, later.pk)
         past = Appointment.objects.filter(starts_at__lt=now)
         assert past.filter(status=AppointmentStatus.COMPLETED).exists()
+
+    def test_the_clinic_has_appointments_today_and_this_week(self):
+        """Whatever the weekday of seeding, so the dashboard and calendars are
+        alive on first run; today's are marked as the time of day stands."""
+        today = timezone.localdate()
+        active = Appointment.objects.exclude(
+            status__in=[AppointmentStatus.CANCELLED, AppointmentStatus.NO_SHOW]
+        )
+        todays = list(active.filter(starts_at__date=today))
+        assert len(todays) >= 3
+        assert len({appointment.clinician_id for appointment in todays}) >= 2
+        week = active.filter(
+            starts_at__date__gt=today, starts_at__date__lte=today + timedelta(days=7)
+        )
+        assert week.count() >= 5
+        assert week.dates("starts_at", "day").count() >= 2
+        now = timezone.now()
+        for appointment in todays:
+            if appointment.ends_at <= now:
+                assert appointment.status == AppointmentStatus.COMPLETED
+            elif appointment.starts_at > now:
+                assert appointment.status == AppointmentStatus.CONFIRMED
+
+    def test_every_toxin_session_was_charted_on_a_completed_appointment(self):
+        sessions = ToxinSession.objects.select_related("course__case")
+        completed = set(
+            Appointment.objects.filter(
+                kind=AppointmentKind.TOXIN_SESSION,
+                status=AppointmentStatus.COMPLETED,
+            ).values_list("patient_id", "starts_at")
+        )
+        for session in sessions:
+            key = (session.course.case.patient_id, session.performed_at)
+            assert key in completed, session.pk
 
     def test_each_role_logs_in_with_the_printed_password(self):
         logins = printed_logins(self.output)
@@ -212,23 +267,6 @@ class SeededClinicTests(TestCase):
                 sample = pks[:: max(1, len(pks) // 40)]
                 for record in model.objects.filter(pk__in=sample):
                     record.full_clean()
-
-
-@pytest.mark.django_db
-def test_it_is_deterministic_and_safe_to_run_twice():
-    with transaction.atomic():
-        seed()
-        first_database = snapshot()
-        transaction.set_rollback(True)
-    assert not Patient.objects.exists()
-
-    seed()
-    assert snapshot() == first_database
-
-    output = seed()
-    assert snapshot() == first_database
-    assert "already present" in output
-    assert set(printed_logins(output)) == set(ROLES)
 
 
 @pytest.mark.django_db
