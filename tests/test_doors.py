@@ -3,9 +3,9 @@ clinician page, the admin's add and change pages, and the write service. Each
 door's form is submitted as a browser would (the page's own inputs, one value
 changed), and the database is read again to show nothing was saved or changed.
 
-No management command writes these records (seed_demo builds demo data with
-each model's full_clean(), see tests/clinic/test_seed_demo.py); signed studies'
-doors are in tests/patients/test_signed_studies.py.
+The one management command that writes these records, seed_demo, writes them
+through the same write services (clinic/demo/, tests/clinic/test_seed_demo.py);
+signed studies' doors are in tests/patients/test_signed_studies.py.
 """
 
 import datetime
