@@ -26,7 +26,7 @@ from django.utils import timezone
 from patients.models import Patient
 from scheduling.clinic_time import clinic_datetime
 from scheduling.models import (
-    ACTIVE_APPOINTMENT_STATUSES,
+    UPCOMING_STATUSES,
     Appointment,
     AppointmentKind,
     AppointmentStatus,
@@ -50,8 +50,6 @@ NEEDS_NEUROLOGIST = (
 )
 GIVE_OVERRIDE_REASON = "Give the reason for booking before the earliest safe date."
 
-# Appointments still to happen: the ones that may be moved or cancelled.
-UPCOMING_STATUSES = [AppointmentStatus.BOOKED, AppointmentStatus.CONFIRMED]
 # Who may be marked what, from where. A toxin session charted for the appointment
 # also completes it (complete_for_toxin_session).
 STATUS_CHANGES = {
@@ -74,10 +72,6 @@ MAX_SERIES = 12
 def default_minutes(kind: str) -> int:
     """The usual length of an appointment of this kind (settings)."""
     return settings.CLINIC_APPOINTMENT_MINUTES[kind]
-
-
-def _person(user) -> str:
-    return user.get_full_name() or user.get_username()
 
 
 def _when(starts_at: datetime.datetime, ends_at: datetime.datetime) -> str:
@@ -109,14 +103,13 @@ def conflicts(slots: list[Slot], *, exclude_pks: Iterable[int] = ()) -> list[str
     messages name the clinician and the time, never another patient. One query."""
     if not slots:
         return []
-    overlapping = Q()
+    overlapping = Appointment.objects.none()
     for slot in slots:
-        overlapping |= Q(starts_at__lt=slot.ends_at, ends_at__gt=slot.starts_at) & (
-            Q(clinician=slot.clinician) | Q(patient_id=slot.patient_id)
-        )
+        overlapping |= Appointment.objects.overlapping(
+            slot.starts_at, slot.ends_at
+        ).filter(Q(clinician=slot.clinician) | Q(patient_id=slot.patient_id))
     others = list(
-        Appointment.objects.filter(status__in=ACTIVE_APPOINTMENT_STATUSES)
-        .filter(overlapping)
+        overlapping.active()
         .exclude(pk__in=list(exclude_pks))
         .select_related("clinician")
         .order_by("starts_at", "pk")
@@ -134,14 +127,12 @@ def conflicts(slots: list[Slot], *, exclude_pks: Iterable[int] = ()) -> list[str
         for patient_id, clinician, starts_at, ends_at in booked:
             if not slot.overlaps(starts_at, ends_at):
                 continue
-            when = _when(starts_at, ends_at)
+            when, name = _when(starts_at, ends_at), clinician.display_name
             same_clinician = clinician.pk == slot.clinician.pk
             if same_clinician and patient_id == slot.patient_id:
-                found.append(
-                    f"The patient is already booked with {_person(clinician)} {when}."
-                )
+                found.append(f"The patient is already booked with {name} {when}.")
             elif same_clinician:
-                found.append(f"{_person(clinician)} already has an appointment {when}.")
+                found.append(f"{name} already has an appointment {when}.")
             elif patient_id == slot.patient_id:
                 found.append(f"The patient already has an appointment {when}.")
     return list(dict.fromkeys(found))
@@ -153,13 +144,8 @@ def same_booking(
     """An active appointment exactly like the one asked for: what a second submit
     of the same booking form finds."""
     return (
-        Appointment.objects.filter(
-            patient=patient,
-            clinician=clinician,
-            kind=kind,
-            starts_at=starts_at,
-            status__in=ACTIVE_APPOINTMENT_STATUSES,
-        )
+        Appointment.objects.active()
+        .filter(patient=patient, clinician=clinician, kind=kind, starts_at=starts_at)
         .order_by("pk")
         .first()
     )
@@ -192,10 +178,10 @@ def interval_warnings(
     ]
     earlier += [
         (starts_at, "the toxin session booked")
-        for starts_at in Appointment.objects.filter(
+        for starts_at in Appointment.objects.open()
+        .filter(
             patient=patient,
             kind=AppointmentKind.TOXIN_SESSION,
-            status__in=[*UPCOMING_STATUSES, AppointmentStatus.ARRIVED],
             starts_at__lt=latest,
         )
         .exclude(pk__in=list(exclude_pks))
@@ -445,11 +431,8 @@ def _with_following(
         return [appointment]
     later = Appointment.objects.select_for_update() if lock else Appointment.objects
     later = (
-        later.filter(
-            series=appointment.series,
-            starts_at__gt=appointment.starts_at,
-            status__in=UPCOMING_STATUSES,
-        )
+        later.upcoming(after=appointment.starts_at)
+        .filter(series=appointment.series)
         .exclude(pk=appointment.pk)
         .select_related("clinician")
         .order_by("starts_at")
@@ -612,10 +595,10 @@ def complete_for_toxin_session(session: ToxinSession) -> Appointment | None:
     day = session.performed_on
     candidates = list(
         Appointment.objects.select_for_update()
+        .open()
         .filter(
             patient_id=patient_id,
             kind=AppointmentKind.TOXIN_SESSION,
-            status__in=[*UPCOMING_STATUSES, AppointmentStatus.ARRIVED],
             starts_at__date=day,
         )
         .filter(Q(course__isnull=True) | Q(course=session.course_id))

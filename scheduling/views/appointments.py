@@ -32,7 +32,7 @@ from scheduling.forms import (
     WaitlistEntryForm,
 )
 from scheduling.models import (
-    ACTIVE_APPOINTMENT_STATUSES,
+    UPCOMING_STATUSES,
     Appointment,
     AppointmentKind,
     AppointmentStatus,
@@ -63,10 +63,6 @@ def _appointment(pk: int) -> Appointment:
 
 def _detail(appointment: Appointment) -> HttpResponse:
     return redirect("scheduling:appointment_detail", pk=appointment.pk)
-
-
-def _person(user) -> str:
-    return user.get_full_name() or user.get_username()
 
 
 def _minutes(appointment: Appointment) -> int:
@@ -206,7 +202,7 @@ def _book_initial(request: HttpRequest, patient: Patient) -> dict:
 def _booked_message(appointments: list[Appointment]) -> str:
     first = appointments[0]
     kind = first.get_kind_display()
-    with_whom = _person(first.clinician)
+    with_whom = first.clinician.display_name
     if len(appointments) == 1:
         return f"{kind} booked for {_when(first.starts_at)} with {with_whom}."
     last = appointments[-1]
@@ -335,12 +331,12 @@ def _waitlist_suggestions(request: HttpRequest, appointment: Appointment) -> dic
     )
     if not (freed and request.user.has_perm("scheduling.view_waitlistentry")):
         return {"freed": False}
-    retaken = Appointment.objects.filter(
-        clinician=appointment.clinician_id,
-        status__in=ACTIVE_APPOINTMENT_STATUSES,
-        starts_at__lt=appointment.ends_at,
-        ends_at__gt=appointment.starts_at,
-    ).exists()
+    retaken = (
+        Appointment.objects.active()
+        .overlapping(appointment.starts_at, appointment.ends_at)
+        .filter(clinician=appointment.clinician_id)
+        .exists()
+    )
     may_book = request.user.has_perm("scheduling.add_appointment")
     minutes = _minutes(appointment)
     rows = [
@@ -379,7 +375,7 @@ def appointment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         )
     may_change = (
         request.user.has_perm("scheduling.change_appointment")
-        and appointment.status in booking.UPCOMING_STATUSES
+        and appointment.status in UPCOMING_STATUSES
     )
     return render(
         request,
@@ -398,7 +394,7 @@ def appointment_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _changeable(request: HttpRequest, appointment: Appointment, doing: str):
     """A redirect back with a message when the appointment is past changing."""
-    if appointment.status in booking.UPCOMING_STATUSES:
+    if appointment.status in UPCOMING_STATUSES:
         return None
     status = appointment.get_status_display().lower()
     messages.error(request, f"A {status} appointment cannot be {doing}.")
