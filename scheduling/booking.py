@@ -23,6 +23,7 @@ from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from clinic.overrides import digest_of
 from patients.models import Patient
 from scheduling.clinic_time import clinic_datetime
 from scheduling.models import (
@@ -214,23 +215,49 @@ def interval_warnings(
     return warnings
 
 
+class OverrideRequired(ValidationError):
+    """Toxin sessions before the earliest safe date that were not overridden:
+    nothing was saved. `warnings` are their messages, `may_override` whether the
+    booker may override them. A ValidationError, so callers that only want to know
+    whether it was booked need not tell it apart."""
+
+    def __init__(self, warnings: list[str], *, may_override: bool, errors: dict):
+        super().__init__(errors, code="override_required")
+        self.warnings = warnings
+        self.may_override = may_override
+
+
 def _record_override(
     appointments: list[Appointment],
     warnings: list[str | None],
     *,
     by,
     reason: str,
+    shown_digest: str | None = None,
 ) -> None:
     """Refuse unsafe dates unless a neurologist overrides them with a reason; the
-    override is kept on each appointment it covers. The caller saves."""
+    override is kept on each appointment it covers. The caller saves.
+
+    With `shown_digest` (clinic.overrides.digest_of the warnings a page showed),
+    the override covers only exactly those warnings: other ones are shown first."""
     shown = [warning for warning in warnings if warning]
     if not shown:
         return
     if not by.has_perm(OVERRIDE_PERMISSION):
-        raise ValidationError({"starts_at": [*shown, NEEDS_NEUROLOGIST]})
+        raise OverrideRequired(
+            shown,
+            may_override=False,
+            errors={"starts_at": [*shown, NEEDS_NEUROLOGIST]},
+        )
+    if shown_digest is not None and shown_digest != digest_of(shown):
+        raise OverrideRequired(shown, may_override=True, errors={"starts_at": shown})
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"override_reason": GIVE_OVERRIDE_REASON})
+        raise OverrideRequired(
+            shown,
+            may_override=True,
+            errors={"override_reason": GIVE_OVERRIDE_REASON},
+        )
     now = timezone.now()
     for appointment, warning in zip(appointments, warnings, strict=True):
         if warning:
@@ -315,40 +342,6 @@ def _use_waitlist_entry(entry: WaitlistEntry | None, patient: Patient, *, by):
     entry.save(update_fields=["is_active"])
 
 
-@transaction.atomic
-def book_appointment(
-    *,
-    patient: Patient,
-    clinician,
-    kind: str,
-    starts_at: datetime.datetime,
-    minutes: int | None = None,
-    course: TreatmentCourse | None = None,
-    booked_by,
-    override_reason: str = "",
-    notes: str = "",
-    waitlist_entry: WaitlistEntry | None = None,
-) -> Appointment:
-    """Book one appointment, or say why not (ValidationError)."""
-    minutes = default_minutes(kind) if minutes is None else minutes
-    _check_minutes(minutes)
-    appointment = _new_appointment(
-        patient=patient,
-        clinician=clinician,
-        kind=kind,
-        starts_at=starts_at,
-        minutes=minutes,
-        course=course,
-        notes=notes,
-    )
-    _check([Slot(patient.pk, clinician, appointment.starts_at, appointment.ends_at)])
-    warnings = interval_warnings(patient=patient, kind=kind, starts=[starts_at])
-    _record_override([appointment], warnings, by=booked_by, reason=override_reason)
-    _save_all([appointment], by=booked_by)
-    _use_waitlist_entry(waitlist_entry, patient, by=booked_by)
-    return appointment
-
-
 def series_starts(
     first_starts_at: datetime.datetime, count: int, interval_days: int
 ) -> list[datetime.datetime]:
@@ -378,25 +371,29 @@ def book_series(
     *,
     patient: Patient,
     clinician,
-    course: TreatmentCourse,
     first_starts_at: datetime.datetime,
-    count: int,
+    count: int = 1,
     interval_days: int | None = None,
+    course: TreatmentCourse | None = None,
     kind: str = AppointmentKind.TOXIN_SESSION,
     minutes: int | None = None,
     booked_by,
     override_reason: str = "",
+    shown_warnings_digest: str | None = None,
     notes: str = "",
     waitlist_entry: WaitlistEntry | None = None,
 ) -> list[Appointment]:
-    """Book `count` appointments `interval_days` apart (the course's planned
-    interval by default), each its own row sharing a series id. Every occurrence
-    is checked before any is saved: one clash books none."""
-    if interval_days is None:
+    """Book one appointment, or `count` of them `interval_days` apart (the
+    course's planned interval by default) sharing a series id, or say why not
+    (ValidationError; OverrideRequired for an unsafe date not overridden, see
+    _record_override). Every occurrence is checked before any is saved: one
+    refusal books none."""
+    if interval_days is None and course is not None:
         interval_days = course.planned_interval_days
     minutes = default_minutes(kind) if minutes is None else minutes
     _check_minutes(minutes)
-    series = uuid.uuid4()
+    starts = series_starts(first_starts_at, count, interval_days)
+    series = uuid.uuid4() if count > 1 else None
     appointments = [
         _new_appointment(
             patient=patient,
@@ -408,13 +405,16 @@ def book_series(
             notes=notes,
             series=series,
         )
-        for starts_at in series_starts(first_starts_at, count, interval_days)
+        for starts_at in starts
     ]
     _check([Slot(patient.pk, clinician, a.starts_at, a.ends_at) for a in appointments])
-    warnings = interval_warnings(
-        patient=patient, kind=kind, starts=[a.starts_at for a in appointments]
+    _record_override(
+        appointments,
+        interval_warnings(patient=patient, kind=kind, starts=starts),
+        by=booked_by,
+        reason=override_reason,
+        shown_digest=shown_warnings_digest,
     )
-    _record_override(appointments, warnings, by=booked_by, reason=override_reason)
     _save_all(appointments, by=booked_by)
     _use_waitlist_entry(waitlist_entry, patient, by=booked_by)
     return appointments

@@ -3,7 +3,6 @@ appointments, and the waitlist. They show demographics and appointments, never
 clinical findings. Every write goes through scheduling.booking."""
 
 import datetime
-import hashlib
 
 from django.conf import settings
 from django.contrib import messages
@@ -22,6 +21,7 @@ from django.views.decorators.http import (
     require_POST,
 )
 
+from clinic.overrides import DIGEST_FIELD, digest_of
 from patients.forms import PatientSearchForm
 from patients.models import Patient
 from scheduling import booking
@@ -40,7 +40,6 @@ from scheduling.models import (
 )
 from treatments.models import TreatmentCourse
 
-DIGEST_FIELD = "warnings_digest"
 FOUND_PATIENTS_LIMIT = 25
 WAITLIST_PER_PAGE = 50
 # What the status buttons may set; the service decides what is allowed when.
@@ -82,10 +81,6 @@ def _add_errors(form, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
-def _digest(warnings: list[str]) -> str:
-    return hashlib.sha256("\n".join(warnings).encode()).hexdigest()
-
-
 def _may_go_ahead(request: HttpRequest, form, warnings: list[str]) -> bool:
     """No earliest-safe-date warning, or a neurologist overrode exactly the
     warnings on the page with a reason."""
@@ -93,7 +88,7 @@ def _may_go_ahead(request: HttpRequest, form, warnings: list[str]) -> bool:
         return True
     if not request.user.has_perm(booking.OVERRIDE_PERMISSION):
         return False
-    if request.POST.get(DIGEST_FIELD) != _digest(warnings):
+    if request.POST.get(DIGEST_FIELD) != digest_of(warnings):
         return False  # not shown yet, or the numbers changed: show them first
     if not form.cleaned_data.get("override_reason", "").strip():
         form.add_error("override_reason", booking.GIVE_OVERRIDE_REASON)
@@ -104,7 +99,7 @@ def _may_go_ahead(request: HttpRequest, form, warnings: list[str]) -> bool:
 def _warnings_context(request: HttpRequest, warnings: list[str]) -> dict:
     return {
         "warnings": warnings,
-        "warnings_digest": _digest(warnings) if warnings else "",
+        "warnings_digest": digest_of(warnings) if warnings else "",
         "may_override": request.user.has_perm(booking.OVERRIDE_PERMISSION),
         "needs_neurologist": booking.NEEDS_NEUROLOGIST,
     }
@@ -212,6 +207,68 @@ def _booked_message(appointments: list[Appointment]) -> str:
     )
 
 
+def _same_booking(patient: Patient, data: dict) -> Appointment | None:
+    return booking.same_booking(
+        patient=patient,
+        clinician=data["clinician"],
+        kind=data["kind"],
+        starts_at=data["starts_at"],
+    )
+
+
+def _waitlist_entry(value: str, patient: Patient) -> WaitlistEntry | None:
+    if not value.isdigit():
+        return None
+    return WaitlistEntry.objects.filter(
+        pk=value, patient=patient, is_active=True
+    ).first()
+
+
+def _book(
+    request: HttpRequest, form: AppointmentBookForm, patient: Patient
+) -> tuple[HttpResponse | None, list[str]]:
+    """Book what the valid form asks, in one call of the booking service: the
+    page to go to, or None and the earliest-safe-date warnings to show."""
+    data = form.cleaned_data
+    # A second submit of the same form: the first one booked it.
+    earlier = _same_booking(patient, data)
+    if earlier is not None:
+        messages.info(request, "This appointment is already booked.")
+        return _detail(earlier), []
+    entry = _waitlist_entry(data["waitlist"], patient)
+    try:
+        booked = booking.book_series(
+            patient=patient,
+            clinician=data["clinician"],
+            kind=data["kind"],
+            first_starts_at=data["starts_at"],
+            count=data["series_count"],
+            minutes=data["minutes"],
+            course=data["course"],
+            booked_by=request.user,
+            override_reason=data["override_reason"],
+            shown_warnings_digest=request.POST.get(DIGEST_FIELD, ""),
+            notes=data["notes"],
+            waitlist_entry=entry,
+        )
+    except booking.OverrideRequired as error:
+        if "override_reason" in error.error_dict:
+            _add_errors(form, error)
+        return None, error.warnings
+    except ValidationError as error:
+        # A concurrent submit of the same form may have won the race.
+        earlier = _same_booking(patient, data)
+        if earlier is not None:
+            messages.info(request, "This appointment is already booked.")
+            return _detail(earlier), []
+        _add_errors(form, error)
+        return None, []
+    messages.success(request, _booked_message(booked))
+    if entry is not None:
+        messages.info(request, "The waitlist entry is done.")
+    return _detail(booked[0]), []
+
+
 @require_http_methods(["GET", "POST"])
 @permission_required("scheduling.add_appointment", raise_exception=True)
 def appointment_book(request: HttpRequest) -> HttpResponse:
@@ -224,77 +281,9 @@ def appointment_book(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = AppointmentBookForm(request.POST, patient=patient)
         if form.is_valid():
-            data = form.cleaned_data
-            # A second submit of the same form: the first one booked it.
-            earlier = booking.same_booking(
-                patient=patient,
-                clinician=data["clinician"],
-                kind=data["kind"],
-                starts_at=data["starts_at"],
-            )
-            if earlier is not None:
-                messages.info(request, "This appointment is already booked.")
-                return _detail(earlier)
-            course = data["course"]
-            count = data["series_count"]
-            interval = course.planned_interval_days if course else None
-            try:
-                starts = booking.series_starts(data["starts_at"], count, interval)
-            except ValidationError as error:
-                _add_errors(form, error)
-                starts = []
-            warnings = [
-                warning
-                for warning in booking.interval_warnings(
-                    patient=patient, kind=data["kind"], starts=starts
-                )
-                if warning
-            ]
-            if starts and _may_go_ahead(request, form, warnings):
-                entry = None
-                if data["waitlist"].isdigit():
-                    entry = WaitlistEntry.objects.filter(
-                        pk=data["waitlist"], patient=patient, is_active=True
-                    ).first()
-                common = {
-                    "patient": patient,
-                    "clinician": data["clinician"],
-                    "kind": data["kind"],
-                    "minutes": data["minutes"],
-                    "course": course,
-                    "booked_by": request.user,
-                    "override_reason": data["override_reason"] if warnings else "",
-                    "notes": data["notes"],
-                    "waitlist_entry": entry,
-                }
-                try:
-                    if count > 1:
-                        booked = booking.book_series(
-                            first_starts_at=data["starts_at"], count=count, **common
-                        )
-                    else:
-                        booked = [
-                            booking.book_appointment(
-                                starts_at=data["starts_at"], **common
-                            )
-                        ]
-                except ValidationError as error:
-                    # A concurrent submit of the same form may have won the race.
-                    earlier = booking.same_booking(
-                        patient=patient,
-                        clinician=data["clinician"],
-                        kind=data["kind"],
-                        starts_at=data["starts_at"],
-                    )
-                    if earlier is not None:
-                        messages.info(request, "This appointment is already booked.")
-                        return _detail(earlier)
-                    _add_errors(form, error)
-                else:
-                    messages.success(request, _booked_message(booked))
-                    if entry is not None:
-                        messages.info(request, "The waitlist entry is done.")
-                    return _detail(booked[0])
+            response, warnings = _book(request, form, patient)
+            if response is not None:
+                return response
     else:
         form = AppointmentBookForm(
             initial=_book_initial(request, patient), patient=patient

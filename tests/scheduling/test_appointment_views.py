@@ -376,6 +376,29 @@ class TestEarliestSafeDate:
         assert appointment.overridden_by == neurologist
         assert appointment.override_reason == "Travelling abroad from next month."
 
+    def test_the_page_takes_the_warnings_from_the_one_booking_call(
+        self, client, neurologist, patient, clinician, monkeypatch
+    ):
+        checked = []
+        interval_warnings = booking.interval_warnings
+
+        def counted(**kwargs):
+            checked.append(kwargs["starts"])
+            return interval_warnings(**kwargs)
+
+        monkeypatch.setattr(booking, "interval_warnings", counted)
+        client.force_login(neurologist)
+        data = booking_data(clinician, starts_at=typed(day(23)))
+        shown = client.post(book_url(patient), data)
+        assert "is 83 days after the last toxin session" in shown.content.decode()
+        assert checked == [[at(day(23))]]
+        checked.clear()
+        data["warnings_digest"] = shown.context["warnings_digest"]
+        data["override_reason"] = "Travelling abroad from next month."
+        client.post(book_url(patient), data)
+        assert Appointment.objects.get().overridden_by == neurologist
+        assert checked == [[at(day(23))]]  # by the service only, once
+
     def test_a_changed_date_shows_the_new_numbers_first(
         self, client, neurologist, patient, clinician
     ):
