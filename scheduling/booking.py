@@ -407,7 +407,7 @@ def book_series(
         )
         for starts_at in starts
     ]
-    _check([Slot(patient.pk, clinician, a.starts_at, a.ends_at) for a in appointments])
+    # The warnings before the clashes, as the booking page has always shown them.
     _record_override(
         appointments,
         interval_warnings(patient=patient, kind=kind, starts=starts),
@@ -415,6 +415,7 @@ def book_series(
         reason=override_reason,
         shown_digest=shown_warnings_digest,
     )
+    _check([Slot(patient.pk, clinician, a.starts_at, a.ends_at) for a in appointments])
     _save_all(appointments, by=booked_by)
     _use_waitlist_entry(waitlist_entry, patient, by=booked_by)
     return appointments
@@ -489,18 +490,6 @@ def _moving_warnings(
     ]
 
 
-def reschedule_warnings(
-    appointment: Appointment,
-    *,
-    starts_at: datetime.datetime,
-    this_and_following: bool = False,
-) -> list[str]:
-    """The warnings a reschedule would need overridden, to show before saving."""
-    moving = _with_following(appointment, this_and_following)
-    warnings = _moving_warnings(moving, _moved_starts(moving, starts_at))
-    return [warning for warning in warnings if warning]
-
-
 @transaction.atomic
 def reschedule(
     appointment: Appointment,
@@ -510,9 +499,11 @@ def reschedule(
     by,
     this_and_following: bool = False,
     override_reason: str = "",
+    shown_warnings_digest: str | None = None,
 ) -> list[Appointment]:
     """Move an upcoming appointment (and the later ones of its series, by as much),
-    to last `minutes` or as long as before. Returns the moved appointments."""
+    to last `minutes` or as long as before. Returns the moved appointments; an
+    unsafe date not overridden raises OverrideRequired (see _record_override)."""
     appointment = (
         Appointment.objects.select_for_update()
         .select_related("clinician", "patient")
@@ -532,11 +523,17 @@ def reschedule(
             else moved.ends_at - moved.starts_at
         )
         moved.starts_at, moved.ends_at = new_start, new_start + length
+    _record_override(
+        moving,
+        warnings,
+        by=by,
+        reason=override_reason,
+        shown_digest=shown_warnings_digest,
+    )
     _check(
         [Slot(a.patient_id, a.clinician, a.starts_at, a.ends_at) for a in moving],
         exclude_pks=[a.pk for a in moving],
     )
-    _record_override(moving, warnings, by=by, reason=override_reason)
     # Save the one moving furthest ahead first, so that no row steps onto a place
     # another has not left yet (a series put off by exactly its interval).
     _save_all(sorted(moving, key=lambda a: a.starts_at, reverse=later), by=by)

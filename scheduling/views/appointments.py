@@ -21,7 +21,6 @@ from django.views.decorators.http import (
     require_POST,
 )
 
-from clinic.overrides import DIGEST_FIELD, digest_of
 from patients.forms import PatientSearchForm
 from patients.models import Patient
 from scheduling import booking
@@ -29,6 +28,7 @@ from scheduling.forms import (
     AppointmentBookForm,
     AppointmentCancelForm,
     AppointmentRescheduleForm,
+    BookingOverrideForm,
     WaitlistEntryForm,
 )
 from scheduling.models import (
@@ -81,26 +81,35 @@ def _add_errors(form, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
-def _may_go_ahead(request: HttpRequest, form, warnings: list[str]) -> bool:
-    """No earliest-safe-date warning, or a neurologist overrode exactly the
-    warnings on the page with a reason."""
-    if not warnings:
-        return True
-    if not request.user.has_perm(booking.OVERRIDE_PERMISSION):
-        return False
-    if request.POST.get(DIGEST_FIELD) != digest_of(warnings):
-        return False  # not shown yet, or the numbers changed: show them first
-    if not form.cleaned_data.get("override_reason", "").strip():
-        form.add_error("override_reason", booking.GIVE_OVERRIDE_REASON)
-        return False
-    return True
+def _posted_override(request: HttpRequest) -> dict:
+    """The override posted (reason and digest of the warnings shown), as the
+    booking service takes it."""
+    form = BookingOverrideForm(
+        request.POST,
+        warnings=(),
+        may_override=request.user.has_perm(booking.OVERRIDE_PERMISSION),
+    )
+    reason = form.cleaned_data["override_reason"] if form.is_valid() else ""
+    return {"override_reason": reason, "shown_warnings_digest": form.shown_digest}
 
 
-def _warnings_context(request: HttpRequest, warnings: list[str]) -> dict:
+def _override_form(
+    request: HttpRequest, error: booking.OverrideRequired
+) -> BookingOverrideForm:
+    """The warnings the service refused to go past, to show with the reason box;
+    a missing reason is the box's error."""
+    form = BookingOverrideForm(
+        request.POST, warnings=error.warnings, may_override=error.may_override
+    )
+    form.is_valid()
+    for message in error.error_dict.get("override_reason", []):
+        form.add_error("override_reason", message)
+    return form
+
+
+def _warnings_context(override_form: BookingOverrideForm | None) -> dict:
     return {
-        "warnings": warnings,
-        "warnings_digest": digest_of(warnings) if warnings else "",
-        "may_override": request.user.has_perm(booking.OVERRIDE_PERMISSION),
+        "override_form": override_form,
         "needs_neurologist": booking.NEEDS_NEUROLOGIST,
     }
 
@@ -226,15 +235,15 @@ def _waitlist_entry(value: str, patient: Patient) -> WaitlistEntry | None:
 
 def _book(
     request: HttpRequest, form: AppointmentBookForm, patient: Patient
-) -> tuple[HttpResponse | None, list[str]]:
+) -> tuple[HttpResponse | None, BookingOverrideForm | None]:
     """Book what the valid form asks, in one call of the booking service: the
-    page to go to, or None and the earliest-safe-date warnings to show."""
+    page to go to, or None and the override form of the warnings to show."""
     data = form.cleaned_data
     # A second submit of the same form: the first one booked it.
     earlier = _same_booking(patient, data)
     if earlier is not None:
         messages.info(request, "This appointment is already booked.")
-        return _detail(earlier), []
+        return _detail(earlier), None
     entry = _waitlist_entry(data["waitlist"], patient)
     try:
         booked = booking.book_series(
@@ -246,27 +255,24 @@ def _book(
             minutes=data["minutes"],
             course=data["course"],
             booked_by=request.user,
-            override_reason=data["override_reason"],
-            shown_warnings_digest=request.POST.get(DIGEST_FIELD, ""),
             notes=data["notes"],
             waitlist_entry=entry,
+            **_posted_override(request),
         )
     except booking.OverrideRequired as error:
-        if "override_reason" in error.error_dict:
-            _add_errors(form, error)
-        return None, error.warnings
+        return None, _override_form(request, error)
     except ValidationError as error:
         # A concurrent submit of the same form may have won the race.
         earlier = _same_booking(patient, data)
         if earlier is not None:
             messages.info(request, "This appointment is already booked.")
-            return _detail(earlier), []
+            return _detail(earlier), None
         _add_errors(form, error)
-        return None, []
+        return None, None
     messages.success(request, _booked_message(booked))
     if entry is not None:
         messages.info(request, "The waitlist entry is done.")
-    return _detail(booked[0]), []
+    return _detail(booked[0]), None
 
 
 @require_http_methods(["GET", "POST"])
@@ -277,11 +283,11 @@ def appointment_book(request: HttpRequest) -> HttpResponse:
         return _find_patient(
             request, "scheduling:appointment_book", "Book an appointment"
         )
-    warnings: list[str] = []
+    override_form = None
     if request.method == "POST":
         form = AppointmentBookForm(request.POST, patient=patient)
         if form.is_valid():
-            response, warnings = _book(request, form, patient)
+            response, override_form = _book(request, form, patient)
             if response is not None:
                 return response
     else:
@@ -291,11 +297,7 @@ def appointment_book(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "scheduling/appointment_form.html",
-        {
-            "form": form,
-            "patient": patient,
-            **_warnings_context(request, warnings),
-        },
+        {"form": form, "patient": patient, **_warnings_context(override_form)},
     )
 
 
@@ -390,6 +392,37 @@ def _changeable(request: HttpRequest, appointment: Appointment, doing: str):
     return _detail(appointment)
 
 
+def _reschedule(
+    request: HttpRequest, form: AppointmentRescheduleForm, appointment: Appointment
+) -> tuple[HttpResponse | None, BookingOverrideForm | None]:
+    """Move as the valid form asks, in one call of the booking service: the page
+    to go to, or None and the override form of the warnings to show."""
+    data = form.cleaned_data
+    # Each keeps its own length unless the length was changed.
+    minutes = data["minutes"]
+    if minutes == _minutes(appointment):
+        minutes = None
+    try:
+        moved = booking.reschedule(
+            appointment,
+            starts_at=data["starts_at"],
+            minutes=minutes,
+            by=request.user,
+            this_and_following=data.get("this_and_following", False),
+            **_posted_override(request),
+        )
+    except booking.OverrideRequired as error:
+        return None, _override_form(request, error)
+    except ValidationError as error:
+        _add_errors(form, error)
+        return None, None
+    text = f"Moved to {_when(moved[0].starts_at)}."
+    if len(moved) > 1:
+        text += f" {len(moved) - 1} later appointments moved too."
+    messages.success(request, text)
+    return _detail(appointment), None
+
+
 @require_http_methods(["GET", "POST"])
 @permission_required("scheduling.change_appointment", raise_exception=True)
 def appointment_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
@@ -398,43 +431,13 @@ def appointment_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
     if refused:
         return refused
     following = booking.following_count(appointment)
-    warnings: list[str] = []
+    override_form = None
     if request.method == "POST":
         form = AppointmentRescheduleForm(request.POST, following=following)
         if form.is_valid():
-            data = form.cleaned_data
-            also_following = data.get("this_and_following", False)
-            try:
-                warnings = booking.reschedule_warnings(
-                    appointment,
-                    starts_at=data["starts_at"],
-                    this_and_following=also_following,
-                )
-            except ValidationError as error:
-                _add_errors(form, error)
-            else:
-                if _may_go_ahead(request, form, warnings):
-                    # Each keeps its own length unless the length was changed.
-                    minutes = data["minutes"]
-                    if minutes == _minutes(appointment):
-                        minutes = None
-                    try:
-                        moved = booking.reschedule(
-                            appointment,
-                            starts_at=data["starts_at"],
-                            minutes=minutes,
-                            by=request.user,
-                            this_and_following=also_following,
-                            override_reason=data["override_reason"] if warnings else "",
-                        )
-                    except ValidationError as error:
-                        _add_errors(form, error)
-                    else:
-                        text = f"Moved to {_when(moved[0].starts_at)}."
-                        if len(moved) > 1:
-                            text += f" {len(moved) - 1} later appointments moved too."
-                        messages.success(request, text)
-                        return _detail(appointment)
+            response, override_form = _reschedule(request, form, appointment)
+            if response is not None:
+                return response
     else:
         form = AppointmentRescheduleForm(
             initial={
@@ -450,7 +453,7 @@ def appointment_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "appointment": appointment,
             "patient": appointment.patient,
-            **_warnings_context(request, warnings),
+            **_warnings_context(override_form),
         },
     )
 
