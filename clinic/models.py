@@ -50,8 +50,14 @@ class User(AbstractUser):
         swappable = "AUTH_USER_MODEL"
 
     def __str__(self):
-        name = self.get_full_name() or self.username
+        name = self.display_name
         return f"{name}, {self.credentials}" if self.credentials else name
+
+    @property
+    def display_name(self) -> str:
+        """How the clinic names the user on pages and in messages: the full name,
+        or the username of a user without one. No credentials (see __str__)."""
+        return self.get_full_name() or self.get_username()
 
 
 class AccessAction(models.TextChoices):

@@ -13,6 +13,9 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+# Pure rules with no Django imports: safe to read while settings load.
+from treatments.intervals import MINIMUM_INTERVAL_DAYS
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -241,7 +244,10 @@ LOGGING = {
 
 # Clinic-configurable clinical limits (DOMAIN.md section 2); defaults are label values.
 CLINIC_REPORT_MAX_BYTES = env_int("CLINIC_REPORT_MAX_BYTES", 10 * 1024 * 1024)
-CLINIC_MIN_REINJECTION_DAYS = env_int("CLINIC_MIN_REINJECTION_DAYS", 84)
+# Everything reads this setting; its default is the one DOMAIN.md constant.
+CLINIC_MIN_REINJECTION_DAYS = env_int(
+    "CLINIC_MIN_REINJECTION_DAYS", MINIMUM_INTERVAL_DAYS
+)
 CLINIC_CUMULATIVE_WINDOW_DAYS = env_int("CLINIC_CUMULATIVE_WINDOW_DAYS", 84)
 # Which label set the toxin rules follow (treatments/labels.py): US or UK.
 CLINIC_JURISDICTION = env_choice("CLINIC_JURISDICTION", "US", ("US", "UK"))

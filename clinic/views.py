@@ -21,7 +21,7 @@ from patients.models import (
 )
 from patients.scales import INSTRUMENT_CHOICES
 from scheduling import recall
-from scheduling.models import Appointment, AppointmentStatus
+from scheduling.models import UPCOMING_STATUSES, Appointment
 from treatments.models import (
     MedicationOrder,
     Referral,
@@ -43,7 +43,6 @@ SCALE_AXES = {
 }
 RECALL_HORIZON_DAYS = 28
 DASHBOARD_LIST_CAP = 25
-UPCOMING_STATUSES = [AppointmentStatus.BOOKED, AppointmentStatus.CONFIRMED]
 
 
 def _can_see_clinical(user) -> bool:

@@ -23,10 +23,11 @@ from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from clinic.overrides import digest_of
 from patients.models import Patient
 from scheduling.clinic_time import clinic_datetime
 from scheduling.models import (
-    ACTIVE_APPOINTMENT_STATUSES,
+    UPCOMING_STATUSES,
     Appointment,
     AppointmentKind,
     AppointmentStatus,
@@ -50,8 +51,6 @@ NEEDS_NEUROLOGIST = (
 )
 GIVE_OVERRIDE_REASON = "Give the reason for booking before the earliest safe date."
 
-# Appointments still to happen: the ones that may be moved or cancelled.
-UPCOMING_STATUSES = [AppointmentStatus.BOOKED, AppointmentStatus.CONFIRMED]
 # Who may be marked what, from where. A toxin session charted for the appointment
 # also completes it (complete_for_toxin_session).
 STATUS_CHANGES = {
@@ -74,10 +73,6 @@ MAX_SERIES = 12
 def default_minutes(kind: str) -> int:
     """The usual length of an appointment of this kind (settings)."""
     return settings.CLINIC_APPOINTMENT_MINUTES[kind]
-
-
-def _person(user) -> str:
-    return user.get_full_name() or user.get_username()
 
 
 def _when(starts_at: datetime.datetime, ends_at: datetime.datetime) -> str:
@@ -109,14 +104,13 @@ def conflicts(slots: list[Slot], *, exclude_pks: Iterable[int] = ()) -> list[str
     messages name the clinician and the time, never another patient. One query."""
     if not slots:
         return []
-    overlapping = Q()
+    overlapping = Appointment.objects.none()
     for slot in slots:
-        overlapping |= Q(starts_at__lt=slot.ends_at, ends_at__gt=slot.starts_at) & (
-            Q(clinician=slot.clinician) | Q(patient_id=slot.patient_id)
-        )
+        overlapping |= Appointment.objects.overlapping(
+            slot.starts_at, slot.ends_at
+        ).filter(Q(clinician=slot.clinician) | Q(patient_id=slot.patient_id))
     others = list(
-        Appointment.objects.filter(status__in=ACTIVE_APPOINTMENT_STATUSES)
-        .filter(overlapping)
+        overlapping.active()
         .exclude(pk__in=list(exclude_pks))
         .select_related("clinician")
         .order_by("starts_at", "pk")
@@ -134,14 +128,12 @@ def conflicts(slots: list[Slot], *, exclude_pks: Iterable[int] = ()) -> list[str
         for patient_id, clinician, starts_at, ends_at in booked:
             if not slot.overlaps(starts_at, ends_at):
                 continue
-            when = _when(starts_at, ends_at)
+            when, name = _when(starts_at, ends_at), clinician.display_name
             same_clinician = clinician.pk == slot.clinician.pk
             if same_clinician and patient_id == slot.patient_id:
-                found.append(
-                    f"The patient is already booked with {_person(clinician)} {when}."
-                )
+                found.append(f"The patient is already booked with {name} {when}.")
             elif same_clinician:
-                found.append(f"{_person(clinician)} already has an appointment {when}.")
+                found.append(f"{name} already has an appointment {when}.")
             elif patient_id == slot.patient_id:
                 found.append(f"The patient already has an appointment {when}.")
     return list(dict.fromkeys(found))
@@ -153,13 +145,8 @@ def same_booking(
     """An active appointment exactly like the one asked for: what a second submit
     of the same booking form finds."""
     return (
-        Appointment.objects.filter(
-            patient=patient,
-            clinician=clinician,
-            kind=kind,
-            starts_at=starts_at,
-            status__in=ACTIVE_APPOINTMENT_STATUSES,
-        )
+        Appointment.objects.active()
+        .filter(patient=patient, clinician=clinician, kind=kind, starts_at=starts_at)
         .order_by("pk")
         .first()
     )
@@ -192,10 +179,10 @@ def interval_warnings(
     ]
     earlier += [
         (starts_at, "the toxin session booked")
-        for starts_at in Appointment.objects.filter(
+        for starts_at in Appointment.objects.open()
+        .filter(
             patient=patient,
             kind=AppointmentKind.TOXIN_SESSION,
-            status__in=[*UPCOMING_STATUSES, AppointmentStatus.ARRIVED],
             starts_at__lt=latest,
         )
         .exclude(pk__in=list(exclude_pks))
@@ -228,23 +215,49 @@ def interval_warnings(
     return warnings
 
 
+class OverrideRequired(ValidationError):
+    """Toxin sessions before the earliest safe date that were not overridden:
+    nothing was saved. `warnings` are their messages, `may_override` whether the
+    booker may override them. A ValidationError, so callers that only want to know
+    whether it was booked need not tell it apart."""
+
+    def __init__(self, warnings: list[str], *, may_override: bool, errors: dict):
+        super().__init__(errors, code="override_required")
+        self.warnings = warnings
+        self.may_override = may_override
+
+
 def _record_override(
     appointments: list[Appointment],
     warnings: list[str | None],
     *,
     by,
     reason: str,
+    shown_digest: str | None = None,
 ) -> None:
     """Refuse unsafe dates unless a neurologist overrides them with a reason; the
-    override is kept on each appointment it covers. The caller saves."""
+    override is kept on each appointment it covers. The caller saves.
+
+    With `shown_digest` (clinic.overrides.digest_of the warnings a page showed),
+    the override covers only exactly those warnings: other ones are shown first."""
     shown = [warning for warning in warnings if warning]
     if not shown:
         return
     if not by.has_perm(OVERRIDE_PERMISSION):
-        raise ValidationError({"starts_at": [*shown, NEEDS_NEUROLOGIST]})
+        raise OverrideRequired(
+            shown,
+            may_override=False,
+            errors={"starts_at": [*shown, NEEDS_NEUROLOGIST]},
+        )
+    if shown_digest is not None and shown_digest != digest_of(shown):
+        raise OverrideRequired(shown, may_override=True, errors={"starts_at": shown})
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"override_reason": GIVE_OVERRIDE_REASON})
+        raise OverrideRequired(
+            shown,
+            may_override=True,
+            errors={"override_reason": GIVE_OVERRIDE_REASON},
+        )
     now = timezone.now()
     for appointment, warning in zip(appointments, warnings, strict=True):
         if warning:
@@ -329,40 +342,6 @@ def _use_waitlist_entry(entry: WaitlistEntry | None, patient: Patient, *, by):
     entry.save(update_fields=["is_active"])
 
 
-@transaction.atomic
-def book_appointment(
-    *,
-    patient: Patient,
-    clinician,
-    kind: str,
-    starts_at: datetime.datetime,
-    minutes: int | None = None,
-    course: TreatmentCourse | None = None,
-    booked_by,
-    override_reason: str = "",
-    notes: str = "",
-    waitlist_entry: WaitlistEntry | None = None,
-) -> Appointment:
-    """Book one appointment, or say why not (ValidationError)."""
-    minutes = default_minutes(kind) if minutes is None else minutes
-    _check_minutes(minutes)
-    appointment = _new_appointment(
-        patient=patient,
-        clinician=clinician,
-        kind=kind,
-        starts_at=starts_at,
-        minutes=minutes,
-        course=course,
-        notes=notes,
-    )
-    _check([Slot(patient.pk, clinician, appointment.starts_at, appointment.ends_at)])
-    warnings = interval_warnings(patient=patient, kind=kind, starts=[starts_at])
-    _record_override([appointment], warnings, by=booked_by, reason=override_reason)
-    _save_all([appointment], by=booked_by)
-    _use_waitlist_entry(waitlist_entry, patient, by=booked_by)
-    return appointment
-
-
 def series_starts(
     first_starts_at: datetime.datetime, count: int, interval_days: int
 ) -> list[datetime.datetime]:
@@ -392,25 +371,29 @@ def book_series(
     *,
     patient: Patient,
     clinician,
-    course: TreatmentCourse,
     first_starts_at: datetime.datetime,
-    count: int,
+    count: int = 1,
     interval_days: int | None = None,
+    course: TreatmentCourse | None = None,
     kind: str = AppointmentKind.TOXIN_SESSION,
     minutes: int | None = None,
     booked_by,
     override_reason: str = "",
+    shown_warnings_digest: str | None = None,
     notes: str = "",
     waitlist_entry: WaitlistEntry | None = None,
 ) -> list[Appointment]:
-    """Book `count` appointments `interval_days` apart (the course's planned
-    interval by default), each its own row sharing a series id. Every occurrence
-    is checked before any is saved: one clash books none."""
-    if interval_days is None:
+    """Book one appointment, or `count` of them `interval_days` apart (the
+    course's planned interval by default) sharing a series id, or say why not
+    (ValidationError; OverrideRequired for an unsafe date not overridden, see
+    _record_override). Every occurrence is checked before any is saved: one
+    refusal books none."""
+    if interval_days is None and course is not None:
         interval_days = course.planned_interval_days
     minutes = default_minutes(kind) if minutes is None else minutes
     _check_minutes(minutes)
-    series = uuid.uuid4()
+    starts = series_starts(first_starts_at, count, interval_days)
+    series = uuid.uuid4() if count > 1 else None
     appointments = [
         _new_appointment(
             patient=patient,
@@ -422,13 +405,17 @@ def book_series(
             notes=notes,
             series=series,
         )
-        for starts_at in series_starts(first_starts_at, count, interval_days)
+        for starts_at in starts
     ]
-    _check([Slot(patient.pk, clinician, a.starts_at, a.ends_at) for a in appointments])
-    warnings = interval_warnings(
-        patient=patient, kind=kind, starts=[a.starts_at for a in appointments]
+    # The warnings before the clashes, as the booking page has always shown them.
+    _record_override(
+        appointments,
+        interval_warnings(patient=patient, kind=kind, starts=starts),
+        by=booked_by,
+        reason=override_reason,
+        shown_digest=shown_warnings_digest,
     )
-    _record_override(appointments, warnings, by=booked_by, reason=override_reason)
+    _check([Slot(patient.pk, clinician, a.starts_at, a.ends_at) for a in appointments])
     _save_all(appointments, by=booked_by)
     _use_waitlist_entry(waitlist_entry, patient, by=booked_by)
     return appointments
@@ -445,11 +432,8 @@ def _with_following(
         return [appointment]
     later = Appointment.objects.select_for_update() if lock else Appointment.objects
     later = (
-        later.filter(
-            series=appointment.series,
-            starts_at__gt=appointment.starts_at,
-            status__in=UPCOMING_STATUSES,
-        )
+        later.upcoming(after=appointment.starts_at)
+        .filter(series=appointment.series)
         .exclude(pk=appointment.pk)
         .select_related("clinician")
         .order_by("starts_at")
@@ -506,18 +490,6 @@ def _moving_warnings(
     ]
 
 
-def reschedule_warnings(
-    appointment: Appointment,
-    *,
-    starts_at: datetime.datetime,
-    this_and_following: bool = False,
-) -> list[str]:
-    """The warnings a reschedule would need overridden, to show before saving."""
-    moving = _with_following(appointment, this_and_following)
-    warnings = _moving_warnings(moving, _moved_starts(moving, starts_at))
-    return [warning for warning in warnings if warning]
-
-
 @transaction.atomic
 def reschedule(
     appointment: Appointment,
@@ -527,9 +499,11 @@ def reschedule(
     by,
     this_and_following: bool = False,
     override_reason: str = "",
+    shown_warnings_digest: str | None = None,
 ) -> list[Appointment]:
     """Move an upcoming appointment (and the later ones of its series, by as much),
-    to last `minutes` or as long as before. Returns the moved appointments."""
+    to last `minutes` or as long as before. Returns the moved appointments; an
+    unsafe date not overridden raises OverrideRequired (see _record_override)."""
     appointment = (
         Appointment.objects.select_for_update()
         .select_related("clinician", "patient")
@@ -549,11 +523,17 @@ def reschedule(
             else moved.ends_at - moved.starts_at
         )
         moved.starts_at, moved.ends_at = new_start, new_start + length
+    _record_override(
+        moving,
+        warnings,
+        by=by,
+        reason=override_reason,
+        shown_digest=shown_warnings_digest,
+    )
     _check(
         [Slot(a.patient_id, a.clinician, a.starts_at, a.ends_at) for a in moving],
         exclude_pks=[a.pk for a in moving],
     )
-    _record_override(moving, warnings, by=by, reason=override_reason)
     # Save the one moving furthest ahead first, so that no row steps onto a place
     # another has not left yet (a series put off by exactly its interval).
     _save_all(sorted(moving, key=lambda a: a.starts_at, reverse=later), by=by)
@@ -612,10 +592,10 @@ def complete_for_toxin_session(session: ToxinSession) -> Appointment | None:
     day = session.performed_on
     candidates = list(
         Appointment.objects.select_for_update()
+        .open()
         .filter(
             patient_id=patient_id,
             kind=AppointmentKind.TOXIN_SESSION,
-            status__in=[*UPCOMING_STATUSES, AppointmentStatus.ARRIVED],
             starts_at__date=day,
         )
         .filter(Q(course__isnull=True) | Q(course=session.course_id))

@@ -3,6 +3,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from clinic.overrides import OverrideForm
 from scheduling.booking import MAX_SERIES
 from scheduling.clinic_time import ClinicDateTimeField
 from scheduling.models import AppointmentKind, RecallContact, WaitlistEntry
@@ -96,13 +97,11 @@ def _minutes_field(**kwargs):
     )
 
 
-def _override_reason_field():
-    return forms.CharField(
-        label=OVERRIDE_REASON_LABEL,
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
+class BookingOverrideForm(OverrideForm):
+    """A neurologist's override of the earliest-safe-date warnings of a booking or
+    a reschedule, of exactly the warnings the page showed."""
+
+    reason_label = OVERRIDE_REASON_LABEL
 
 
 class AppointmentBookForm(forms.Form):
@@ -129,7 +128,6 @@ class AppointmentBookForm(forms.Form):
         help_text="1 books this appointment only. More books this one and the next "
         "ones at the course's planned interval, at the same clock time.",
     )
-    override_reason = _override_reason_field()
     # The waitlist entry the booking comes from, if any (the view looks it up).
     waitlist = forms.CharField(required=False, widget=forms.HiddenInput)
 
@@ -181,7 +179,6 @@ class AppointmentRescheduleForm(forms.Form):
     starts_at = ClinicDateTimeField(label="New start")
     minutes = _minutes_field()
     this_and_following = forms.BooleanField(required=False)
-    override_reason = _override_reason_field()
 
     def __init__(self, *args, following: int, **kwargs):
         super().__init__(*args, **kwargs)

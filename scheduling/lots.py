@@ -2,9 +2,8 @@
 patient's next booked appointment."""
 
 from django.db.models import Prefetch
-from django.utils import timezone
 
-from scheduling.models import Appointment, AppointmentStatus
+from scheduling.models import Appointment
 from treatments import services
 
 
@@ -13,12 +12,7 @@ def sessions_with_lot_and_next_visits(lot_number: str):
     booked appointments prefetched onto `patient.upcoming_appointments`, soonest
     first: a constant number of queries however many patients received the lot."""
     upcoming = (
-        Appointment.objects.filter(
-            status__in=[AppointmentStatus.BOOKED, AppointmentStatus.CONFIRMED],
-            starts_at__gt=timezone.now(),
-        )
-        .select_related("clinician")
-        .order_by("starts_at")
+        Appointment.objects.upcoming().select_related("clinician").order_by("starts_at")
     )
     return services.sessions_with_lot(lot_number).prefetch_related(
         Prefetch(

@@ -7,6 +7,8 @@ an existing database keeps its rows, its PostgreSQL exclusion constraints
 (treatments 0009) and, through the moved content types, its role grants.
 """
 
+import datetime
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -39,12 +41,53 @@ class AppointmentStatus(models.TextChoices):
     NO_SHOW = "no_show", "No-show"
 
 
+# Every list of appointment statuses is one of these three; nothing else names
+# BOOKED, CONFIRMED or ARRIVED as a group.
+#
+# Active: the appointment holds its clinician's and patient's time, so nothing
+# else may overlap it. Cancelled and no-show appointments free their slot. The
+# PostgreSQL exclusion constraints (treatments 0009) use the same statuses.
 ACTIVE_APPOINTMENT_STATUSES = [
     AppointmentStatus.BOOKED,
     AppointmentStatus.CONFIRMED,
     AppointmentStatus.ARRIVED,
     AppointmentStatus.COMPLETED,
 ]
+# Open: the visit has not been completed yet, and may be going on now (arrived).
+# An open toxin appointment is the one a charted session completes, it counts
+# towards the earliest safe date of the next booking, and it takes the patient off
+# the recall list.
+OPEN_APPOINTMENT_STATUSES = [
+    AppointmentStatus.BOOKED,
+    AppointmentStatus.CONFIRMED,
+    AppointmentStatus.ARRIVED,
+]
+# Upcoming: still to happen, the patient has not arrived. Only these may be moved
+# or cancelled, and only these are reminded.
+UPCOMING_STATUSES = [AppointmentStatus.BOOKED, AppointmentStatus.CONFIRMED]
+
+
+class AppointmentQuerySet(models.QuerySet):
+    def active(self):
+        """Appointments that hold their time (ACTIVE_APPOINTMENT_STATUSES)."""
+        return self.filter(status__in=ACTIVE_APPOINTMENT_STATUSES)
+
+    def open(self):
+        """Appointments not completed yet (OPEN_APPOINTMENT_STATUSES)."""
+        return self.filter(status__in=OPEN_APPOINTMENT_STATUSES)
+
+    def upcoming(self, *, after: datetime.datetime | None = None):
+        """Booked or confirmed appointments starting after `after` (now)."""
+        return self.filter(
+            status__in=UPCOMING_STATUSES,
+            starts_at__gt=timezone.now() if after is None else after,
+        )
+
+    def overlapping(self, starts_at: datetime.datetime, ends_at: datetime.datetime):
+        """Appointments sharing time with [starts_at, ends_at), whatever their
+        status. Half-open: one ending exactly when another starts does not
+        overlap it."""
+        return self.filter(starts_at__lt=ends_at, ends_at__gt=starts_at)
 
 
 class Appointment(models.Model):
@@ -88,6 +131,8 @@ class Appointment(models.Model):
     )
     overridden_at = models.DateTimeField(null=True, blank=True)
     history = HistoricalRecords(table_name="treatments_historicalappointment")
+
+    objects = AppointmentQuerySet.as_manager()
 
     class Meta:
         db_table = "treatments_appointment"

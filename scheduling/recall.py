@@ -26,12 +26,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 
 from patients.models import Guardian, Patient
-from scheduling.models import (
-    Appointment,
-    AppointmentKind,
-    AppointmentStatus,
-    RecallContact,
-)
+from scheduling.models import Appointment, AppointmentKind, RecallContact
 from treatments import intervals
 from treatments.models import (
     CourseKind,
@@ -41,12 +36,6 @@ from treatments.models import (
     TreatmentCourse,
 )
 
-# A toxin appointment in one of these states takes the patient off the list.
-BOOKED_STATUSES = [
-    AppointmentStatus.BOOKED,
-    AppointmentStatus.CONFIRMED,
-    AppointmentStatus.ARRIVED,
-]
 DEFAULT_HORIZON_WEEKS = 4
 
 
@@ -133,10 +122,10 @@ def with_recall_facts(courses: QuerySet, *, today: datetime.date) -> QuerySet:
 
     A booking today counts even if its start time has passed: the patient may be
     in the waiting room."""
-    booked = Appointment.objects.filter(
+    # An open toxin appointment takes the patient off the list.
+    booked = Appointment.objects.open().filter(
         patient=OuterRef("case__patient"),
         kind=AppointmentKind.TOXIN_SESSION,
-        status__in=BOOKED_STATUSES,
         starts_at__gte=_start_of(today),
     )
     history = (

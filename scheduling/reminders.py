@@ -33,9 +33,9 @@ from django.utils import timezone
 
 from patients.models import Guardian, Patient, ReminderChannel
 from scheduling.models import (
+    UPCOMING_STATUSES,
     Appointment,
     AppointmentKind,
-    AppointmentStatus,
     Reminder,
     ReminderStatus,
 )
@@ -43,7 +43,6 @@ from scheduling.models import (
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 5
-REMINDED_STATUSES = [AppointmentStatus.BOOKED, AppointmentStatus.CONFIRMED]
 RETRYABLE_STATUSES = [ReminderStatus.PENDING, ReminderStatus.FAILED]
 
 # What the message calls each kind of visit: plain words, nothing clinical.
@@ -111,9 +110,8 @@ def due_appointments(*, now: datetime.datetime, days: int):
         Guardian.objects.filter(holds_consent=True).exclude(email="").order_by("pk")
     )
     return (
-        Appointment.objects.filter(
-            status__in=REMINDED_STATUSES,
-            starts_at__gt=start,
+        Appointment.objects.upcoming(after=start)
+        .filter(
             starts_at__lt=until,
             patient__is_archived=False,
             patient__reminder_consent=True,
@@ -244,7 +242,7 @@ def _claim(reminder_id: int, *, now: datetime.datetime) -> Reminder | None:
         status__in=RETRYABLE_STATUSES,
         attempts__lt=MAX_ATTEMPTS,
         for_starts_at__gt=now,
-        appointment__status__in=REMINDED_STATUSES,
+        appointment__status__in=UPCOMING_STATUSES,
         appointment__starts_at=F("for_starts_at"),
     )
     if connection.features.has_select_for_update_skip_locked:

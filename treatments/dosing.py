@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from treatments.intervals import MINIMUM_INTERVAL_DAYS
+
 Number = int | Decimal | str
 
 VOLUME_STEP_ML = Decimal("0.001")
@@ -73,8 +75,9 @@ PRODUCTS: dict[str, ProductFacts] = {
     ),
 }
 
-# DOMAIN.md 2.5: no re-treatment more often than every 3 months (12 weeks).
-MIN_REINJECTION_DAYS = 84
+# DOMAIN.md 2.5, defined once in treatments.intervals; code reads the setting
+# CLINIC_MIN_REINJECTION_DAYS. Kept under this name for existing importers.
+MIN_REINJECTION_DAYS = MINIMUM_INTERVAL_DAYS
 
 # Hours a reconstituted vial stays usable (DOMAIN.md 2.4). The settings layer
 # makes these configurable.

@@ -27,7 +27,9 @@ import statistics
 from collections.abc import Iterable
 from datetime import date, timedelta
 
-# DOMAIN.md 2.5: no re-treatment more often than every 3 months (12 weeks).
+# DOMAIN.md 2.5: no re-treatment more often than every 3 months (12 weeks). The
+# one definition of the number: the default of the setting
+# CLINIC_MIN_REINJECTION_DAYS, which is what every other module reads.
 MINIMUM_INTERVAL_DAYS = 84
 # How many recorded durations of benefit the suggestion looks at.
 HISTORY_SESSIONS = 3

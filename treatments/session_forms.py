@@ -1,7 +1,6 @@
 """The toxin charting page's forms: the session, the vials it drew from, the
 injected sites (each from one of those vials) and the safety override."""
 
-import hashlib
 from collections import defaultdict
 from decimal import Decimal
 
@@ -11,6 +10,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 
 from clinic.models import CLINICAL_ROLES, INJECTING_ROLES
+from clinic.overrides import OverrideForm
 from treatments import safety
 from treatments.forms import DATETIME_INPUT, UserChoiceField, clinic_time_help
 from treatments.models import Injection, ToxinSession, Vial
@@ -321,21 +321,15 @@ InjectionFormSet = forms.inlineformset_factory(
 )
 
 
-class SafetyOverrideForm(forms.Form):
+class SafetyOverrideForm(OverrideForm):
     """Proceeding past safety warnings: before injecting, an explicit override
     with a reason by a user allowed to override; for a session already given, a
     save that flags them for a neurologist. Either way, of exactly the warnings
-    that were shown."""
+    that were shown (the digest of OverrideForm)."""
 
     override = forms.BooleanField(
         required=False,
         label="I have reviewed these warnings and override them",
-    )
-    override_reason = forms.CharField(
-        required=False,
-        label="Reason for overriding",
-        widget=forms.Textarea(attrs={"rows": 2}),
-        max_length=2000,
     )
     given_already = forms.BooleanField(
         required=False,
@@ -343,24 +337,17 @@ class SafetyOverrideForm(forms.Form):
         "warnings for a neurologist to acknowledge",
     )
 
-    DIGEST_FIELD = "warnings_digest"
-
     def __init__(self, *args, warnings, may_override: bool, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.warnings = list(warnings)
-        self.may_override = may_override
-        self.digest = self.digest_of(self.warnings)
+        super().__init__(*args, warnings=warnings, may_override=may_override, **kwargs)
         self.consent_missing = any(
             warning.code == safety.CONSENT_MISSING for warning in self.warnings
         )
         if not may_override:
             self.fields["override"].disabled = True
-            self.fields["override_reason"].disabled = True
 
     @staticmethod
-    def digest_of(warnings) -> str:
-        text = "\n".join(warning.message for warning in warnings)
-        return hashlib.sha256(text.encode()).hexdigest()
+    def message_of(warning) -> str:
+        return warning.message
 
     @property
     def refusal(self) -> str:
@@ -376,7 +363,7 @@ class SafetyOverrideForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if self.data.get(self.DIGEST_FIELD) != self.digest:
+        if not self.confirms_shown():
             # The warnings differ from the ones on the page the user confirmed.
             self.add_error(
                 "override" if self.may_override else None,

@@ -3,7 +3,6 @@ appointments, and the waitlist. They show demographics and appointments, never
 clinical findings. Every write goes through scheduling.booking."""
 
 import datetime
-import hashlib
 
 from django.conf import settings
 from django.contrib import messages
@@ -29,10 +28,11 @@ from scheduling.forms import (
     AppointmentBookForm,
     AppointmentCancelForm,
     AppointmentRescheduleForm,
+    BookingOverrideForm,
     WaitlistEntryForm,
 )
 from scheduling.models import (
-    ACTIVE_APPOINTMENT_STATUSES,
+    UPCOMING_STATUSES,
     Appointment,
     AppointmentKind,
     AppointmentStatus,
@@ -40,7 +40,6 @@ from scheduling.models import (
 )
 from treatments.models import TreatmentCourse
 
-DIGEST_FIELD = "warnings_digest"
 FOUND_PATIENTS_LIMIT = 25
 WAITLIST_PER_PAGE = 50
 # What the status buttons may set; the service decides what is allowed when.
@@ -65,10 +64,6 @@ def _detail(appointment: Appointment) -> HttpResponse:
     return redirect("scheduling:appointment_detail", pk=appointment.pk)
 
 
-def _person(user) -> str:
-    return user.get_full_name() or user.get_username()
-
-
 def _minutes(appointment: Appointment) -> int:
     return int((appointment.ends_at - appointment.starts_at).total_seconds() // 60)
 
@@ -86,30 +81,35 @@ def _add_errors(form, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
-def _digest(warnings: list[str]) -> str:
-    return hashlib.sha256("\n".join(warnings).encode()).hexdigest()
+def _posted_override(request: HttpRequest) -> dict:
+    """The override posted (reason and digest of the warnings shown), as the
+    booking service takes it."""
+    form = BookingOverrideForm(
+        request.POST,
+        warnings=(),
+        may_override=request.user.has_perm(booking.OVERRIDE_PERMISSION),
+    )
+    reason = form.cleaned_data["override_reason"] if form.is_valid() else ""
+    return {"override_reason": reason, "shown_warnings_digest": form.shown_digest}
 
 
-def _may_go_ahead(request: HttpRequest, form, warnings: list[str]) -> bool:
-    """No earliest-safe-date warning, or a neurologist overrode exactly the
-    warnings on the page with a reason."""
-    if not warnings:
-        return True
-    if not request.user.has_perm(booking.OVERRIDE_PERMISSION):
-        return False
-    if request.POST.get(DIGEST_FIELD) != _digest(warnings):
-        return False  # not shown yet, or the numbers changed: show them first
-    if not form.cleaned_data.get("override_reason", "").strip():
-        form.add_error("override_reason", booking.GIVE_OVERRIDE_REASON)
-        return False
-    return True
+def _override_form(
+    request: HttpRequest, error: booking.OverrideRequired
+) -> BookingOverrideForm:
+    """The warnings the service refused to go past, to show with the reason box;
+    a missing reason is the box's error."""
+    form = BookingOverrideForm(
+        request.POST, warnings=error.warnings, may_override=error.may_override
+    )
+    form.is_valid()
+    for message in error.error_dict.get("override_reason", []):
+        form.add_error("override_reason", message)
+    return form
 
 
-def _warnings_context(request: HttpRequest, warnings: list[str]) -> dict:
+def _warnings_context(override_form: BookingOverrideForm | None) -> dict:
     return {
-        "warnings": warnings,
-        "warnings_digest": _digest(warnings) if warnings else "",
-        "may_override": request.user.has_perm(booking.OVERRIDE_PERMISSION),
+        "override_form": override_form,
         "needs_neurologist": booking.NEEDS_NEUROLOGIST,
     }
 
@@ -206,7 +206,7 @@ def _book_initial(request: HttpRequest, patient: Patient) -> dict:
 def _booked_message(appointments: list[Appointment]) -> str:
     first = appointments[0]
     kind = first.get_kind_display()
-    with_whom = _person(first.clinician)
+    with_whom = first.clinician.display_name
     if len(appointments) == 1:
         return f"{kind} booked for {_when(first.starts_at)} with {with_whom}."
     last = appointments[-1]
@@ -214,6 +214,65 @@ def _booked_message(appointments: list[Appointment]) -> str:
         f"{len(appointments)} {kind.lower()} appointments booked with {with_whom}, "
         f"from {_when(first.starts_at)} to {_when(last.starts_at)}."
     )
+
+
+def _same_booking(patient: Patient, data: dict) -> Appointment | None:
+    return booking.same_booking(
+        patient=patient,
+        clinician=data["clinician"],
+        kind=data["kind"],
+        starts_at=data["starts_at"],
+    )
+
+
+def _waitlist_entry(value: str, patient: Patient) -> WaitlistEntry | None:
+    if not value.isdigit():
+        return None
+    return WaitlistEntry.objects.filter(
+        pk=value, patient=patient, is_active=True
+    ).first()
+
+
+def _book(
+    request: HttpRequest, form: AppointmentBookForm, patient: Patient
+) -> tuple[HttpResponse | None, BookingOverrideForm | None]:
+    """Book what the valid form asks, in one call of the booking service: the
+    page to go to, or None and the override form of the warnings to show."""
+    data = form.cleaned_data
+    # A second submit of the same form: the first one booked it.
+    earlier = _same_booking(patient, data)
+    if earlier is not None:
+        messages.info(request, "This appointment is already booked.")
+        return _detail(earlier), None
+    entry = _waitlist_entry(data["waitlist"], patient)
+    try:
+        booked = booking.book_series(
+            patient=patient,
+            clinician=data["clinician"],
+            kind=data["kind"],
+            first_starts_at=data["starts_at"],
+            count=data["series_count"],
+            minutes=data["minutes"],
+            course=data["course"],
+            booked_by=request.user,
+            notes=data["notes"],
+            waitlist_entry=entry,
+            **_posted_override(request),
+        )
+    except booking.OverrideRequired as error:
+        return None, _override_form(request, error)
+    except ValidationError as error:
+        # A concurrent submit of the same form may have won the race.
+        earlier = _same_booking(patient, data)
+        if earlier is not None:
+            messages.info(request, "This appointment is already booked.")
+            return _detail(earlier), None
+        _add_errors(form, error)
+        return None, None
+    messages.success(request, _booked_message(booked))
+    if entry is not None:
+        messages.info(request, "The waitlist entry is done.")
+    return _detail(booked[0]), None
 
 
 @require_http_methods(["GET", "POST"])
@@ -224,81 +283,13 @@ def appointment_book(request: HttpRequest) -> HttpResponse:
         return _find_patient(
             request, "scheduling:appointment_book", "Book an appointment"
         )
-    warnings: list[str] = []
+    override_form = None
     if request.method == "POST":
         form = AppointmentBookForm(request.POST, patient=patient)
         if form.is_valid():
-            data = form.cleaned_data
-            # A second submit of the same form: the first one booked it.
-            earlier = booking.same_booking(
-                patient=patient,
-                clinician=data["clinician"],
-                kind=data["kind"],
-                starts_at=data["starts_at"],
-            )
-            if earlier is not None:
-                messages.info(request, "This appointment is already booked.")
-                return _detail(earlier)
-            course = data["course"]
-            count = data["series_count"]
-            interval = course.planned_interval_days if course else None
-            try:
-                starts = booking.series_starts(data["starts_at"], count, interval)
-            except ValidationError as error:
-                _add_errors(form, error)
-                starts = []
-            warnings = [
-                warning
-                for warning in booking.interval_warnings(
-                    patient=patient, kind=data["kind"], starts=starts
-                )
-                if warning
-            ]
-            if starts and _may_go_ahead(request, form, warnings):
-                entry = None
-                if data["waitlist"].isdigit():
-                    entry = WaitlistEntry.objects.filter(
-                        pk=data["waitlist"], patient=patient, is_active=True
-                    ).first()
-                common = {
-                    "patient": patient,
-                    "clinician": data["clinician"],
-                    "kind": data["kind"],
-                    "minutes": data["minutes"],
-                    "course": course,
-                    "booked_by": request.user,
-                    "override_reason": data["override_reason"] if warnings else "",
-                    "notes": data["notes"],
-                    "waitlist_entry": entry,
-                }
-                try:
-                    if count > 1:
-                        booked = booking.book_series(
-                            first_starts_at=data["starts_at"], count=count, **common
-                        )
-                    else:
-                        booked = [
-                            booking.book_appointment(
-                                starts_at=data["starts_at"], **common
-                            )
-                        ]
-                except ValidationError as error:
-                    # A concurrent submit of the same form may have won the race.
-                    earlier = booking.same_booking(
-                        patient=patient,
-                        clinician=data["clinician"],
-                        kind=data["kind"],
-                        starts_at=data["starts_at"],
-                    )
-                    if earlier is not None:
-                        messages.info(request, "This appointment is already booked.")
-                        return _detail(earlier)
-                    _add_errors(form, error)
-                else:
-                    messages.success(request, _booked_message(booked))
-                    if entry is not None:
-                        messages.info(request, "The waitlist entry is done.")
-                    return _detail(booked[0])
+            response, override_form = _book(request, form, patient)
+            if response is not None:
+                return response
     else:
         form = AppointmentBookForm(
             initial=_book_initial(request, patient), patient=patient
@@ -306,11 +297,7 @@ def appointment_book(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "scheduling/appointment_form.html",
-        {
-            "form": form,
-            "patient": patient,
-            **_warnings_context(request, warnings),
-        },
+        {"form": form, "patient": patient, **_warnings_context(override_form)},
     )
 
 
@@ -335,12 +322,12 @@ def _waitlist_suggestions(request: HttpRequest, appointment: Appointment) -> dic
     )
     if not (freed and request.user.has_perm("scheduling.view_waitlistentry")):
         return {"freed": False}
-    retaken = Appointment.objects.filter(
-        clinician=appointment.clinician_id,
-        status__in=ACTIVE_APPOINTMENT_STATUSES,
-        starts_at__lt=appointment.ends_at,
-        ends_at__gt=appointment.starts_at,
-    ).exists()
+    retaken = (
+        Appointment.objects.active()
+        .overlapping(appointment.starts_at, appointment.ends_at)
+        .filter(clinician=appointment.clinician_id)
+        .exists()
+    )
     may_book = request.user.has_perm("scheduling.add_appointment")
     minutes = _minutes(appointment)
     rows = [
@@ -379,7 +366,7 @@ def appointment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         )
     may_change = (
         request.user.has_perm("scheduling.change_appointment")
-        and appointment.status in booking.UPCOMING_STATUSES
+        and appointment.status in UPCOMING_STATUSES
     )
     return render(
         request,
@@ -398,11 +385,42 @@ def appointment_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _changeable(request: HttpRequest, appointment: Appointment, doing: str):
     """A redirect back with a message when the appointment is past changing."""
-    if appointment.status in booking.UPCOMING_STATUSES:
+    if appointment.status in UPCOMING_STATUSES:
         return None
     status = appointment.get_status_display().lower()
     messages.error(request, f"A {status} appointment cannot be {doing}.")
     return _detail(appointment)
+
+
+def _reschedule(
+    request: HttpRequest, form: AppointmentRescheduleForm, appointment: Appointment
+) -> tuple[HttpResponse | None, BookingOverrideForm | None]:
+    """Move as the valid form asks, in one call of the booking service: the page
+    to go to, or None and the override form of the warnings to show."""
+    data = form.cleaned_data
+    # Each keeps its own length unless the length was changed.
+    minutes = data["minutes"]
+    if minutes == _minutes(appointment):
+        minutes = None
+    try:
+        moved = booking.reschedule(
+            appointment,
+            starts_at=data["starts_at"],
+            minutes=minutes,
+            by=request.user,
+            this_and_following=data.get("this_and_following", False),
+            **_posted_override(request),
+        )
+    except booking.OverrideRequired as error:
+        return None, _override_form(request, error)
+    except ValidationError as error:
+        _add_errors(form, error)
+        return None, None
+    text = f"Moved to {_when(moved[0].starts_at)}."
+    if len(moved) > 1:
+        text += f" {len(moved) - 1} later appointments moved too."
+    messages.success(request, text)
+    return _detail(appointment), None
 
 
 @require_http_methods(["GET", "POST"])
@@ -413,43 +431,13 @@ def appointment_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
     if refused:
         return refused
     following = booking.following_count(appointment)
-    warnings: list[str] = []
+    override_form = None
     if request.method == "POST":
         form = AppointmentRescheduleForm(request.POST, following=following)
         if form.is_valid():
-            data = form.cleaned_data
-            also_following = data.get("this_and_following", False)
-            try:
-                warnings = booking.reschedule_warnings(
-                    appointment,
-                    starts_at=data["starts_at"],
-                    this_and_following=also_following,
-                )
-            except ValidationError as error:
-                _add_errors(form, error)
-            else:
-                if _may_go_ahead(request, form, warnings):
-                    # Each keeps its own length unless the length was changed.
-                    minutes = data["minutes"]
-                    if minutes == _minutes(appointment):
-                        minutes = None
-                    try:
-                        moved = booking.reschedule(
-                            appointment,
-                            starts_at=data["starts_at"],
-                            minutes=minutes,
-                            by=request.user,
-                            this_and_following=also_following,
-                            override_reason=data["override_reason"] if warnings else "",
-                        )
-                    except ValidationError as error:
-                        _add_errors(form, error)
-                    else:
-                        text = f"Moved to {_when(moved[0].starts_at)}."
-                        if len(moved) > 1:
-                            text += f" {len(moved) - 1} later appointments moved too."
-                        messages.success(request, text)
-                        return _detail(appointment)
+            response, override_form = _reschedule(request, form, appointment)
+            if response is not None:
+                return response
     else:
         form = AppointmentRescheduleForm(
             initial={
@@ -465,7 +453,7 @@ def appointment_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "appointment": appointment,
             "patient": appointment.patient,
-            **_warnings_context(request, warnings),
+            **_warnings_context(override_form),
         },
     )
 

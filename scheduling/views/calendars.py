@@ -21,7 +21,7 @@ from django.views.decorators.http import (
 
 from clinic.models import CLINICAL_ROLES
 from scheduling import calendars
-from scheduling.models import ACTIVE_APPOINTMENT_STATUSES, Appointment, CalendarFeed
+from scheduling.models import Appointment, CalendarFeed
 
 VIEW_PERMISSION = "scheduling.view_appointment"
 # Dates outside these are typing mistakes, and far enough from the ends of the
@@ -42,10 +42,6 @@ CALENDAR_FIELDS = [
     "clinician__first_name",
     "clinician__last_name",
 ]
-
-
-def _name(user) -> str:
-    return user.get_full_name() or user.get_username()
 
 
 def _chosen_day(request: HttpRequest) -> tuple[datetime.date, str]:
@@ -81,10 +77,10 @@ def _calendar_page(request: HttpRequest, *, week: bool) -> HttpResponse:
     last = first + datetime.timedelta(days=6) if week else day
     window_starts, _ = calendars.local_day_bounds(first, zone)
     _, window_ends = calendars.local_day_bounds(last, zone)
-    appointments = Appointment.objects.filter(
-        starts_at__lt=window_ends,
-        starts_at__gt=window_starts - calendars.LONGEST_VISIT,
-        ends_at__gt=window_starts,
+    # Every status: the grid shows cancelled visits too. The lower bound on the
+    # start lets the query use the start-time index.
+    appointments = Appointment.objects.overlapping(window_starts, window_ends).filter(
+        starts_at__gt=window_starts - calendars.LONGEST_VISIT
     )
     if clinician is not None:
         appointments = appointments.filter(clinician=clinician)
@@ -102,9 +98,9 @@ def _calendar_page(request: HttpRequest, *, week: bool) -> HttpResponse:
         .order_by("last_name", "first_name", "username")
     )
     if clinician is not None:
-        shown = [(clinician.pk, _name(clinician))]
+        shown = [(clinician.pk, clinician.display_name)]
     else:
-        shown = [(user.pk, _name(user)) for user in staff]
+        shown = [(user.pk, user.display_name) for user in staff]
         listed = {user.pk for user in staff}
         booked = {
             a.clinician_id: a.clinician
@@ -112,7 +108,7 @@ def _calendar_page(request: HttpRequest, *, week: bool) -> HttpResponse:
             if a.clinician_id not in listed
         }
         shown += sorted(
-            ((pk, _name(user)) for pk, user in booked.items()),
+            ((pk, user.display_name) for pk, user in booked.items()),
             key=lambda column: column[1].lower(),
         )
     days = calendars.shown_days(first, last, bookings, zone) if week else [day]
@@ -121,12 +117,12 @@ def _calendar_page(request: HttpRequest, *, week: bool) -> HttpResponse:
     )
     step = datetime.timedelta(days=7 if week else 1)
     # The chooser offers the whole-clinic columns, and keeps the one chosen.
-    chooser = [(user.pk, _name(user)) for user in staff] if clinician else shown
+    chooser = [(user.pk, user.display_name) for user in staff] if clinician else shown
     if clinician is not None and clinician not in staff:
-        chooser.append((clinician.pk, _name(clinician)))
+        chooser.append((clinician.pk, clinician.display_name))
     context = {
         "week": week,
-        "heading": _name(clinician) if clinician is not None else "whole clinic",
+        "heading": clinician.display_name if clinician is not None else "whole clinic",
         "zone_name": str(zone),
         "day": day,
         "first": first,
@@ -177,9 +173,9 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
         raise Http404("No such feed.")
     now = timezone.now()
     appointments = (
-        Appointment.objects.filter(
+        Appointment.objects.active()
+        .filter(
             clinician_id=feed.clinician_id,
-            status__in=ACTIVE_APPOINTMENT_STATUSES,
             starts_at__gte=now - calendars.FEED_PAST,
             starts_at__lt=now + calendars.FEED_FUTURE,
         )
@@ -285,9 +281,8 @@ def appointment_ics(request: HttpRequest, pk: int) -> HttpResponse:
     """One booked appointment as a file for the patient's calendar. A cancelled or
     missed one has no file: 404."""
     appointment = get_object_or_404(
-        Appointment.objects.only("kind", "starts_at", "ends_at", "status"),
+        Appointment.objects.active().only("kind", "starts_at", "ends_at", "status"),
         pk=pk,
-        status__in=ACTIVE_APPOINTMENT_STATUSES,
     )
     body = calendars.patient_calendar(
         pk=appointment.pk,

@@ -364,10 +364,10 @@ class TestEarliestSafeDate:
         data = booking_data(clinician, starts_at=typed(day(23)))
         first = client.post(book_url(patient), data)
         assert 'name="override_reason"' in first.content.decode()
-        assert not errors(first, "override_reason")
-        data["warnings_digest"] = first.context["warnings_digest"]
+        assert not first.context["override_form"].errors
+        data["warnings_digest"] = first.context["override_form"].digest
         without_reason = client.post(book_url(patient), data)
-        assert errors(without_reason, "override_reason") == [
+        assert without_reason.context["override_form"].errors["override_reason"] == [
             booking.GIVE_OVERRIDE_REASON
         ]
         data["override_reason"] = "Travelling abroad from next month."
@@ -376,14 +376,61 @@ class TestEarliestSafeDate:
         assert appointment.overridden_by == neurologist
         assert appointment.override_reason == "Travelling abroad from next month."
 
+    def test_the_page_takes_the_warnings_from_the_one_booking_call(
+        self, client, neurologist, patient, clinician, monkeypatch
+    ):
+        checked = []
+        interval_warnings = booking.interval_warnings
+
+        def counted(**kwargs):
+            checked.append(kwargs["starts"])
+            return interval_warnings(**kwargs)
+
+        monkeypatch.setattr(booking, "interval_warnings", counted)
+        client.force_login(neurologist)
+        data = booking_data(clinician, starts_at=typed(day(23)))
+        shown = client.post(book_url(patient), data)
+        assert "is 83 days after the last toxin session" in shown.content.decode()
+        assert checked == [[at(day(23))]]
+        checked.clear()
+        data["warnings_digest"] = shown.context["override_form"].digest
+        data["override_reason"] = "Travelling abroad from next month."
+        client.post(book_url(patient), data)
+        assert Appointment.objects.get().overridden_by == neurologist
+        assert checked == [[at(day(23))]]  # by the service only, once
+
+    def test_a_reschedule_shows_and_overrides_them_through_the_same_form(
+        self, client, scheduler, neurologist, patient, clinician
+    ):
+        appointment = AppointmentFactory(
+            patient=patient,
+            clinician=clinician,
+            kind="toxin_session",
+            starts_at=at(day(30)),
+        )
+        move = {"starts_at": typed(day(23)), "minutes": "30"}
+        client.force_login(scheduler)
+        html = client.post(url("appointment_reschedule", appointment), move).content
+        assert "is 83 days after the last toxin session" in html.decode()
+        assert booking.NEEDS_NEUROLOGIST in html.decode()
+        client.force_login(neurologist)
+        shown = client.post(url("appointment_reschedule", appointment), move)
+        assert "Move anyway" in shown.content.decode()
+        move["warnings_digest"] = shown.context["override_form"].digest
+        move["override_reason"] = "Travelling."
+        response = client.post(url("appointment_reschedule", appointment), move)
+        assert response["Location"] == url("appointment_detail", appointment)
+        appointment.refresh_from_db()
+        assert appointment.starts_at == at(day(23))
+        assert appointment.overridden_by == neurologist
+
     def test_a_changed_date_shows_the_new_numbers_first(
         self, client, neurologist, patient, clinician
     ):
         client.force_login(neurologist)
         data = booking_data(clinician, starts_at=typed(day(23)))
-        data["warnings_digest"] = client.post(book_url(patient), data).context[
-            "warnings_digest"
-        ]
+        shown = client.post(book_url(patient), data)
+        data["warnings_digest"] = shown.context["override_form"].digest
         data.update(starts_at=typed(day(20)), override_reason="Travelling.")
         response = client.post(book_url(patient), data)
         assert "is 80 days after" in response.content.decode()

@@ -11,6 +11,7 @@ from django.db import IntegrityError, OperationalError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from clinic.overrides import digest_of
 from scheduling import booking
 from scheduling.clinic_time import clinic_datetime
 from scheduling.models import (
@@ -64,13 +65,14 @@ def patient():
 def book(patient, clinician, booked_by, starts="2027-02-01 10:00", **kwargs):
     kwargs.setdefault("kind", FOLLOW_UP)
     kwargs.setdefault("minutes", 30)
-    return booking.book_appointment(
+    [appointment] = booking.book_series(
         patient=patient,
         clinician=clinician,
-        starts_at=at(starts),
+        first_starts_at=at(starts),
         booked_by=booked_by,
         **kwargs,
     )
+    return appointment
 
 
 def refusal(excinfo) -> str:
@@ -187,6 +189,17 @@ class TestSeries:
             at("2027-07-05 10:00"),
         ]
         assert all(a.kind == TOXIN and a.course == course for a in booked)
+
+    def test_one_occurrence_is_no_series(self, patient, clinician, scheduler):
+        [appointment] = booking.book_series(
+            patient=patient,
+            clinician=clinician,
+            first_starts_at=at("2027-01-04 10:00"),
+            booked_by=scheduler,
+        )
+        assert appointment.series is None
+        assert appointment.kind == TOXIN
+        assert appointment.course is None
 
     def test_the_interval_defaults_to_the_course_plan(
         self, patient, clinician, scheduler
@@ -446,6 +459,46 @@ class TestEarliestSafeDate:
             self.book_toxin(patient, clinician, neurologist, "2027-01-24")
         assert excinfo.value.error_dict.keys() == {"override_reason"}
 
+    def test_the_refusal_carries_the_warnings_for_the_page(
+        self, patient, clinician, scheduler, neurologist, last_session
+    ):
+        with pytest.raises(booking.OverrideRequired) as excinfo:
+            self.book_toxin(patient, clinician, scheduler, "2027-01-24")
+        [warning] = excinfo.value.warnings
+        assert "83 days after the last toxin session" in warning
+        assert excinfo.value.may_override is False
+        with pytest.raises(booking.OverrideRequired) as excinfo:
+            self.book_toxin(patient, clinician, neurologist, "2027-01-24")
+        assert excinfo.value.warnings == [warning]
+        assert excinfo.value.may_override is True
+
+    def test_an_override_covers_only_the_warnings_shown(
+        self, patient, clinician, neurologist, last_session
+    ):
+        [shown] = booking.interval_warnings(
+            patient=patient, kind=TOXIN, starts=[at("2027-01-24 10:00")]
+        )
+        with pytest.raises(booking.OverrideRequired) as excinfo:
+            self.book_toxin(
+                patient,
+                clinician,
+                neurologist,
+                "2027-01-20",
+                override_reason="Travel.",
+                shown_warnings_digest=digest_of([shown]),
+            )
+        assert excinfo.value.error_dict.keys() == {"starts_at"}
+        assert not Appointment.objects.exists()
+        appointment = self.book_toxin(
+            patient,
+            clinician,
+            neurologist,
+            "2027-01-24",
+            override_reason="Travel.",
+            shown_warnings_digest=digest_of([shown]),
+        )
+        assert appointment.overridden_by == neurologist
+
     def test_a_series_warns_for_its_own_short_intervals(
         self, patient, clinician, scheduler
     ):
@@ -465,10 +518,6 @@ class TestEarliestSafeDate:
     ):
         appointment = self.book_toxin(
             patient, clinician, neurologist, "2027-01-20", override_reason="Travel."
-        )
-        assert (
-            booking.reschedule_warnings(appointment, starts_at=at("2027-01-22 10:00"))
-            == []
         )
         booking.reschedule(appointment, starts_at=at("2027-01-22 10:00"), by=scheduler)
         with pytest.raises(ValidationError, match="must override"):

@@ -1,0 +1,54 @@
+"""Going ahead past warnings: the digest of the warnings a page showed, so that an
+override covers exactly those and no warning that appeared since."""
+
+import hashlib
+from collections.abc import Iterable
+
+from django import forms
+
+# The hidden input that posts the digest of the warnings shown back.
+DIGEST_FIELD = "warnings_digest"
+
+
+def digest_of(messages: Iterable[str]) -> str:
+    """A fingerprint of these warning messages, in their order."""
+    return hashlib.sha256("\n".join(messages).encode()).hexdigest()
+
+
+class OverrideForm(forms.Form):
+    """Going ahead past the warnings a page shows: the reason, and the digest of
+    those warnings, which the page posts back in DIGEST_FIELD, so that an override
+    covers exactly the warnings the user saw. Toxin sessions and bookings use it;
+    a page adds its own choices in a subclass."""
+
+    DIGEST_FIELD = DIGEST_FIELD
+    reason_label = "Reason for overriding"
+
+    override_reason = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+    )
+
+    def __init__(self, *args, warnings: Iterable, may_override: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.warnings = list(warnings)
+        self.may_override = may_override
+        self.digest = digest_of(self.message_of(warning) for warning in self.warnings)
+        self.fields["override_reason"].label = self.reason_label
+        if not may_override:
+            self.fields["override_reason"].disabled = True
+
+    @staticmethod
+    def message_of(warning) -> str:
+        """The text of one warning, as the digest counts it."""
+        return str(warning)
+
+    @property
+    def shown_digest(self) -> str:
+        """The digest posted back: of the warnings on the page the user saw."""
+        return self.data.get(DIGEST_FIELD, "")
+
+    def confirms_shown(self) -> bool:
+        """The user saw exactly these warnings."""
+        return self.shown_digest == self.digest
