@@ -6,6 +6,8 @@ missing for each transactional test after them.
 """
 
 import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 
 from tests.factories import UserFactory
 
@@ -45,3 +47,13 @@ def scheduler(db):
 def outsider(db):
     """Logged in, but with no role."""
     return UserFactory(username="outsider")
+
+
+@pytest.fixture
+def back_to_the_latest_schema():
+    """A migration test moves the schema back and forth; the tests after it need
+    every migration applied again, whatever the test left."""
+    yield
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())

@@ -22,7 +22,7 @@ def clinic_time_help(text: str) -> str:
 
 class UserChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, user):
-        return user.get_full_name() or user.get_username()
+        return user.display_name
 
 
 def responsible_clinicians(*, also: int | None = None):

@@ -45,7 +45,7 @@ def no_overlap_constraints() -> set[str]:
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_rows_constraints_and_grants_survive_the_move():
+def test_rows_constraints_and_grants_survive_the_move(back_to_the_latest_schema):
     old_apps = migrate(BEFORE)
     patient = PatientFactory()
     scheduler = UserFactory(roles=["Scheduler"])

@@ -69,7 +69,9 @@ def old_session(apps):
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_each_session_becomes_one_vial_with_its_sites_and_history():
+def test_each_session_becomes_one_vial_with_its_sites_and_history(
+    back_to_the_latest_schema,
+):
     old_apps = migrate(BEFORE)
     session = old_session(old_apps)
     new_apps = migrate(AFTER)
