@@ -643,6 +643,10 @@ class Case(models.Model):
     def is_open(self) -> bool:
         return self.status not in CLOSED_CASE_STATUSES
 
+    @property
+    def is_bells_palsy(self) -> bool:
+        return self.condition == Condition.BELLS_PALSY
+
     def red_flag_labels(self) -> list[str]:
         return self._meta.get_field("red_flags").labels(self.red_flags)
 
@@ -980,6 +984,11 @@ class DiagnosticStudy(models.Model):
     @property
     def is_signed(self) -> bool:
         return self.status == StudyStatus.REVIEWED
+
+    @property
+    def awaits_sign_off(self) -> bool:
+        """Resulted and valid: what a neurologist signs off (awaiting_review())."""
+        return self.status == StudyStatus.RESULTED and not self.entered_in_error
 
     def get_report_url(self) -> str:
         return reverse("patients:study_report", args=[self.pk])

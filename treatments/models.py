@@ -387,6 +387,18 @@ class TreatmentCourse(models.Model):
     def is_toxin(self) -> bool:
         return self.kind == CourseKind.BOTULINUM_TOXIN
 
+    @property
+    def is_physical_therapy(self) -> bool:
+        return self.kind == CourseKind.PHYSICAL_THERAPY
+
+    @property
+    def is_medication(self) -> bool:
+        return self.kind == CourseKind.MEDICATION
+
+    @property
+    def is_surgical_referral(self) -> bool:
+        return self.kind == CourseKind.SURGICAL_REFERRAL
+
     def has_records(self) -> bool:
         """Whether anything was charted under the course; its kind is then fixed,
         because each record belongs to a course of its own kind."""

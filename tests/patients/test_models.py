@@ -13,6 +13,7 @@ from tests.factories import (
     CaseFactory,
     DiagnosticStudyFactory,
     PatientFactory,
+    ResultedStudyFactory,
     UserFactory,
     build_with_saved_relations,
 )
@@ -508,3 +509,11 @@ def test_open_cases_leave_out_closed_ones_and_those_entered_in_error():
     flagged = CaseFactory(red_flags=["facial_weakness"])
     assert set(Case.objects.open()) == {open_case, flagged}
     assert list(Case.objects.open().with_red_flags()) == [flagged]
+
+
+def test_a_study_awaits_sign_off_once_resulted_unless_entered_in_error():
+    resulted = ResultedStudyFactory()
+    assert resulted.awaits_sign_off
+    resulted.entered_in_error = True
+    assert not resulted.awaits_sign_off
+    assert not DiagnosticStudyFactory().awaits_sign_off  # only ordered

@@ -482,3 +482,18 @@ def test_referrals_awaiting_a_reply_are_sent_or_acknowledged_and_valid():
         status="sent", entered_in_error=True, entered_in_error_reason="Duplicate."
     )
     assert set(Referral.objects.awaiting_reply()) == {sent, acknowledged}
+
+
+@pytest.mark.parametrize(
+    ("kind", "name"),
+    [
+        (CourseKind.BOTULINUM_TOXIN, "is_toxin"),
+        (CourseKind.PHYSICAL_THERAPY, "is_physical_therapy"),
+        (CourseKind.MEDICATION, "is_medication"),
+        (CourseKind.SURGICAL_REFERRAL, "is_surgical_referral"),
+    ],
+)
+def test_a_course_says_its_kind(kind, name):
+    course = TreatmentCourseFactory.build(kind=kind)
+    kinds = ["is_toxin", "is_physical_therapy", "is_medication", "is_surgical_referral"]
+    assert [getattr(course, each) for each in kinds] == [each == name for each in kinds]
