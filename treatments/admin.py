@@ -8,6 +8,7 @@ from patients import scales
 from patients.admin import ClinicalRecordAdmin, patient_column, patient_search_fields
 from patients.models import Assessment
 from treatments import dosing, services
+from treatments.dosing import format_units
 from treatments.models import (
     AdverseEffect,
     CourseKind,
@@ -23,7 +24,6 @@ from treatments.models import (
     TreatmentCourse,
     Vial,
 )
-from treatments.safety import format_units
 
 ENTERED_IN_ERROR = (
     "Entered in error",

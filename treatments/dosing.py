@@ -306,3 +306,13 @@ def in_use_hours_exceeded(
 def is_expired(expiry_date: date, on: date) -> bool:
     """A lot is usable through its expiry date and expired from the day after."""
     return on > expiry_date
+
+
+def format_units(units: Decimal) -> str:
+    """Units for people: 2.50 -> "2.5", 25.00 -> "25", 3.3333 -> "3.33"."""
+    return f"{Decimal(units).quantize(Decimal('0.01')).normalize():f}"
+
+
+def product_name(code: str) -> str:
+    facts = PRODUCTS.get(code)
+    return f"{facts.generic} ({facts.brand})" if facts else code

@@ -11,8 +11,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from treatments.dosing import format_units
 from treatments.models import Muscle, Side
-from treatments.safety import format_units
 
 WIDTH = 300
 HEIGHT = 440

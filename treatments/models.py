@@ -23,7 +23,7 @@ from patients.models import (
     refuse_before_birth,
 )
 from treatments import dosing
-from treatments.safety import format_units, product_name
+from treatments.dosing import format_units, product_name
 
 # Choice enums live at module level so that Meta.constraints can reference them.
 

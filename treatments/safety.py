@@ -12,6 +12,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from treatments import dosing, labels
+from treatments.dosing import format_units, product_name
 
 
 @dataclass(frozen=True)
@@ -82,16 +83,6 @@ PRECAUTION = "precaution"
 # No override replaces these before injecting; a session already given is saved
 # with them flagged for a neurologist.
 NOT_OVERRIDABLE = frozenset({CONSENT_MISSING})
-
-
-def format_units(units: Decimal) -> str:
-    """Units for people: 2.50 -> "2.5", 25.00 -> "25", 3.3333 -> "3.33"."""
-    return f"{Decimal(units).quantize(Decimal('0.01')).normalize():f}"
-
-
-def product_name(code: str) -> str:
-    facts = dosing.PRODUCTS.get(code)
-    return f"{facts.generic} ({facts.brand})" if facts else code
 
 
 def _day(value: date) -> str:
@@ -383,6 +374,25 @@ def label_dose_rules(
             code=INITIAL_PER_EYE,
             what=f"the initial {name} dose ({source})",
         )
+    warnings += _first_or_switch_dose(
+        product=product, sites=sites, units=units, prior=prior, rules=rules
+    )
+    return warnings
+
+
+def _first_or_switch_dose(
+    *,
+    product: str,
+    sites: list[Site],
+    units: Decimal,
+    prior: list[PriorSession],
+    rules: labels.ProductRules,
+) -> list[SafetyWarning]:
+    """A first toxin session's total and per-eye dose, or a switch that starts
+    above the last dose of the product switched from."""
+    name = product_name(product)
+    source = "; ".join(rules.sources)
+    warnings = []
     if not prior:
         first_max = rules.first_toxin_max_units
         if first_max is not None and units > first_max:
@@ -454,22 +464,49 @@ def recorded_precautions(
         rule = labels.PRECAUTIONS.get(code)
         if rule is None or product not in rule.products:
             continue
+        name = product_name(product)
         if rule.kind == labels.CONTRAINDICATED:
-            warnings.append(
-                SafetyWarning(
-                    CONTRAINDICATION,
-                    f"{label}: {product_name(product)} is contraindicated "
-                    f"({rule.source}).",
-                )
-            )
+            warning_code, what = CONTRAINDICATION, f"{name} is contraindicated"
         else:
-            warnings.append(
-                SafetyWarning(
-                    PRECAUTION,
-                    f"{label}: a precaution for {product_name(product)} "
-                    f"({rule.source}).",
-                )
-            )
+            warning_code, what = PRECAUTION, f"a precaution for {name}"
+        warnings.append(
+            SafetyWarning(warning_code, f"{label}: {what} ({rule.source}).")
+        )
+    return warnings
+
+
+def clinic_ceilings(
+    *,
+    product: str,
+    units: Decimal,
+    session_on: date,
+    prior: list[PriorSession],
+    is_minor: bool,
+    weight_kg: Decimal | None,
+    limits: Limits,
+) -> list[SafetyWarning]:
+    """The clinic's configured ceiling for the product: the adult cumulative limit,
+    or for a child the paediatric one."""
+    warnings = []
+    if not is_minor:
+        warnings += cumulative_dose(
+            prior=prior,
+            product=product,
+            units=units,
+            session_on=session_on,
+            window_days=limits.window_days,
+            limit=limits.adult_max_units.get(product),
+        )
+    warnings += paediatric_dose(
+        is_minor=is_minor,
+        weight_kg=weight_kg,
+        prior=prior,
+        product=product,
+        units=units,
+        session_on=session_on,
+        window_days=limits.window_days,
+        ceiling=limits.paediatric_ceiling.get(product),
+    )
     return warnings
 
 
@@ -536,24 +573,14 @@ def session_warnings(
         session_on=session_on,
         min_days=limits.min_reinjection_days,
     )
-    if not is_minor:
-        warnings += cumulative_dose(
-            prior=earlier,
-            product=product,
-            units=units,
-            session_on=session_on,
-            window_days=limits.window_days,
-            limit=limits.adult_max_units.get(product),
-        )
-    warnings += paediatric_dose(
-        is_minor=is_minor,
-        weight_kg=weight_kg,
-        prior=earlier,
+    warnings += clinic_ceilings(
         product=product,
         units=units,
         session_on=session_on,
-        window_days=limits.window_days,
-        ceiling=limits.paediatric_ceiling.get(product),
+        prior=earlier,
+        is_minor=is_minor,
+        weight_kg=weight_kg,
+        limits=limits,
     )
     warnings += label_dose_rules(
         product=product, sites=sites, session_on=session_on, prior=earlier, rules=rules

@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import pytest
 
-from treatments import safety
+from treatments import dosing, safety
 from treatments.safety import PriorSession
 
 ONA = "onabotulinumtoxina"
@@ -271,4 +271,4 @@ class TestSessionWarnings:
     [(Decimal("2.50"), "2.5"), (Decimal("25.00"), "25"), (Decimal("10") / 3, "3.33")],
 )
 def test_units_are_shown_without_trailing_zeros(units, shown):
-    assert safety.format_units(units) == shown
+    assert dosing.format_units(units) == shown

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 
 from clinic.submissions import saved_by_token
 from treatments import charting, dosing, face_map, services
+from treatments.dosing import format_units, product_name
 from treatments.models import (
     CourseKind,
     Muscle,
@@ -21,7 +22,6 @@ from treatments.models import (
     ToxinSession,
     TreatmentCourse,
 )
-from treatments.safety import format_units, product_name
 from treatments.session_forms import (
     InjectionFormSet,
     SafetyOverrideForm,

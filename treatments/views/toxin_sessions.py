@@ -13,13 +13,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from treatments import billing, charting, dosing, face_map, labels, services
+from treatments.dosing import format_units, product_name
 from treatments.forms import AdverseEffectFormSet, ToxinFollowUpForm
 from treatments.models import (
     URGENT_ADVERSE_EFFECTS,
     SafetyFlag,
     ToxinSession,
 )
-from treatments.safety import format_units, product_name
 from treatments.views.toxin_charting import concentration_text, side_totals, volume_text
 
 EFFECTS_PREFIX = "effects"
