@@ -554,13 +554,9 @@ def session_warnings(
     limits: Limits,
     precautions: Iterable[tuple[str, str]] = (),
 ) -> list[SafetyWarning]:
-    """Every rule for one session.
-
-    `prior` holds the patient's earlier valid sessions (any course, any product) in
-    the order they were given, the session itself left out. The label rules are
-    the product's for the case's condition (`indication`) in the clinic's
-    jurisdiction.
-    """
+    """Every rule for one session. `prior` holds the patient's earlier valid
+    sessions (any course, any product), the session itself left out; the label
+    rules are the product's for the case's condition in the jurisdiction."""
     earlier = sorted(
         (p for p in prior if p.performed_on <= session_on),
         key=lambda p: p.performed_on,

@@ -69,12 +69,8 @@ def _chosen_clinician(request: HttpRequest):
     return get_object_or_404(get_user_model(), pk=int(value))
 
 
-def _calendar_page(request: HttpRequest, *, week: bool) -> HttpResponse:
-    day, error = _chosen_day(request)
-    clinician = _chosen_clinician(request)
-    zone = timezone.get_current_timezone()
-    first = calendars.week_start(day) if week else day
-    last = first + datetime.timedelta(days=6) if week else day
+def _appointments_shown(first, last, zone, clinician) -> list[Appointment]:
+    """The appointments on the days shown, of one clinician or of all."""
     window_starts, _ = calendars.local_day_bounds(first, zone)
     _, window_ends = calendars.local_day_bounds(last, zone)
     # Every status: the grid shows cancelled visits too. The lower bound on the
@@ -84,33 +80,42 @@ def _calendar_page(request: HttpRequest, *, week: bool) -> HttpResponse:
     )
     if clinician is not None:
         appointments = appointments.filter(clinician=clinician)
-    appointments = list(
+    return list(
         appointments.select_related("patient", "clinician")
         .only(*CALENDAR_FIELDS)
         .order_by("starts_at", "pk")
     )
+
+
+def _columns_shown(staff, clinician, appointments) -> list[tuple[int, str]]:
+    """One column for the chosen clinician, else one per clinical staff member and
+    one per other clinician with an appointment shown."""
+    if clinician is not None:
+        return [(clinician.pk, clinician.display_name)]
+    shown = [(user.pk, user.display_name) for user in staff]
+    listed = {user.pk for user in staff}
+    booked = {
+        a.clinician_id: a.clinician
+        for a in appointments
+        if a.clinician_id not in listed
+    }
+    return shown + sorted(
+        ((pk, user.display_name) for pk, user in booked.items()),
+        key=lambda column: column[1].lower(),
+    )
+
+
+def _calendar_page(request: HttpRequest, *, week: bool) -> HttpResponse:
+    day, error = _chosen_day(request)
+    clinician = _chosen_clinician(request)
+    zone = timezone.get_current_timezone()
+    first = calendars.week_start(day) if week else day
+    last = first + datetime.timedelta(days=6) if week else day
+    appointments = _appointments_shown(first, last, zone, clinician)
     bookings = [calendars.Booking.of(appointment) for appointment in appointments]
     # One query: the clinical staff, for the whole-clinic columns and the chooser.
-    staff = list(
-        get_user_model()
-        .objects.filter(is_active=True, groups__name__in=CLINICAL_ROLES)
-        .distinct()
-        .order_by("last_name", "first_name", "username")
-    )
-    if clinician is not None:
-        shown = [(clinician.pk, clinician.display_name)]
-    else:
-        shown = [(user.pk, user.display_name) for user in staff]
-        listed = {user.pk for user in staff}
-        booked = {
-            a.clinician_id: a.clinician
-            for a in appointments
-            if a.clinician_id not in listed
-        }
-        shown += sorted(
-            ((pk, user.display_name) for pk, user in booked.items()),
-            key=lambda column: column[1].lower(),
-        )
+    staff = list(get_user_model().objects.in_roles(*CLINICAL_ROLES))
+    shown = _columns_shown(staff, clinician, appointments)
     days = calendars.shown_days(first, last, bookings, zone) if week else [day]
     columns = calendars.build_grid(
         days=days, clinicians=shown, bookings=bookings, zone=zone

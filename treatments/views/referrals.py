@@ -11,8 +11,6 @@ from django.views.decorators.http import require_http_methods
 
 from clinic.submissions import (
     create_from_post,
-    save_once,
-    saved_by_token,
     update_from_post,
 )
 from treatments import services
@@ -101,6 +99,21 @@ EARLY_TIMEPOINTS = [
 ]
 
 
+def _follow_up_saved(request: HttpRequest, follow_up: ReferralFollowUp) -> None:
+    timepoint = follow_up.get_timepoint_display()
+    messages.success(request, f"{timepoint} follow-up saved.")
+    if (
+        follow_up.spasm_status == MvdOutcome.NO_CHANGE
+        and follow_up.timepoint in EARLY_TIMEPOINTS
+    ):
+        messages.info(
+            request,
+            f"No change at {timepoint.lower()} is not a failure: spasm often stops "
+            "months after decompression (delayed cure). Judge the result at 12 "
+            "months.",
+        )
+
+
 @require_http_methods(["GET", "POST"])
 @permission_required("treatments.add_referralfollowup", raise_exception=True)
 def referral_followup_create(request: HttpRequest, referral_pk: int) -> HttpResponse:
@@ -114,42 +127,27 @@ def referral_followup_create(request: HttpRequest, referral_pk: int) -> HttpResp
     )
     recorded = list(referral.follow_ups.all())
     if request.method == "POST":
-        earlier = saved_by_token(follow_ups, request.POST)
-        if earlier is not None:
-            messages.info(request, "This follow-up was already saved.")
-            return redirect(earlier.referral.course.case.patient)
         form = ReferralFollowUpForm(
             request.POST, instance=ReferralFollowUp(referral=referral)
         )
-        if form.is_valid():
-            try:
-                follow_up, created = save_once(
-                    form,
-                    follow_ups,
-                    save=lambda: services.save_referral_follow_up(
-                        follow_up=form.instance, by=request.user
-                    ),
-                )
-            except IntegrityError:
-                # Another user recorded this timepoint at the same moment.
-                form.add_error("timepoint", "This timepoint is already recorded.")
-            else:
-                if created:
-                    timepoint = follow_up.get_timepoint_display()
-                    messages.success(request, f"{timepoint} follow-up saved.")
-                    if (
-                        follow_up.spasm_status == MvdOutcome.NO_CHANGE
-                        and follow_up.timepoint in EARLY_TIMEPOINTS
-                    ):
-                        messages.info(
-                            request,
-                            f"No change at {timepoint.lower()} is not a failure: "
-                            "spasm often stops months after decompression (delayed "
-                            "cure). Judge the result at 12 months.",
-                        )
-                else:
-                    messages.info(request, "This follow-up was already saved.")
-                return redirect(patient)
+        try:
+            answer = create_from_post(
+                request,
+                form=form,
+                queryset=follow_ups,
+                write=lambda follow_up: services.save_referral_follow_up(
+                    follow_up=follow_up, by=request.user
+                ),
+                noun="follow-up",
+                then=lambda follow_up: redirect(patient),
+                on_created=lambda follow_up: _follow_up_saved(request, follow_up),
+            )
+        except IntegrityError:
+            # Another user recorded this timepoint at the same moment.
+            form.add_error("timepoint", "This timepoint is already recorded.")
+            answer = None
+        if answer is not None:
+            return answer
     else:
         # Offer the first timepoint not yet recorded.
         done = {follow_up.timepoint for follow_up in recorded}
