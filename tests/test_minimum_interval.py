@@ -7,7 +7,7 @@ import sys
 
 from django.conf import settings
 
-from treatments import dosing, intervals
+from treatments import intervals
 
 
 def test_the_setting_defaults_to_the_intervals_constant():
@@ -34,7 +34,3 @@ def test_the_setting_defaults_to_the_intervals_constant():
 
 def test_the_loaded_setting_is_the_constant():
     assert settings.CLINIC_MIN_REINJECTION_DAYS == intervals.MINIMUM_INTERVAL_DAYS
-
-
-def test_dosing_names_the_same_constant():
-    assert dosing.MIN_REINJECTION_DAYS is intervals.MINIMUM_INTERVAL_DAYS

@@ -12,8 +12,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from treatments.intervals import MINIMUM_INTERVAL_DAYS
-
 Number = int | Decimal | str
 
 VOLUME_STEP_ML = Decimal("0.001")
@@ -75,10 +73,6 @@ PRODUCTS: dict[str, ProductFacts] = {
     ),
 }
 
-# DOMAIN.md 2.5, defined once in treatments.intervals; code reads the setting
-# CLINIC_MIN_REINJECTION_DAYS. Kept under this name for existing importers.
-MIN_REINJECTION_DAYS = MINIMUM_INTERVAL_DAYS
-
 # Hours a reconstituted vial stays usable (DOMAIN.md 2.4). The settings layer
 # makes these configurable.
 DEFAULT_IN_USE_HOURS: dict[str, int] = {
@@ -132,16 +126,6 @@ def units_per_ml(vial_units: Number, diluent_ml: Number) -> Decimal:
     vial = _positive(vial_units, "vial_units")
     diluent = _positive(diluent_ml, "diluent_ml")
     return vial / diluent
-
-
-def units_per_0_1_ml(vial_units: Number, diluent_ml: Number) -> Decimal:
-    """Units in 0.1 mL, the quantity labels give per-site doses in.
-
-    DOMAIN.md 2.4: vial units x 0.1 / diluent mL.
-    """
-    vial = _positive(vial_units, "vial_units")
-    diluent = _positive(diluent_ml, "diluent_ml")
-    return vial * Decimal("0.1") / diluent
 
 
 def ready_made_units_per_ml(product: str) -> int | None:
@@ -222,19 +206,6 @@ def days_since(previous: date | None, on: date) -> int | None:
     if previous > on:
         raise ValueError(f"previous session ({previous}) is after {on}")
     return (on - previous).days
-
-
-def days_since_last_session(session_dates: Iterable[date], on: date) -> int | None:
-    """Days since the latest session strictly before `on`.
-
-    Sessions on `on` itself are left out: the session being charted is
-    usually among the dates already, and would otherwise always give 0.
-    Later sessions are left out too. None when no earlier session exists.
-    """
-    earlier = [session_date for session_date in session_dates if session_date < on]
-    if not earlier:
-        return None
-    return days_since(max(earlier), on)
 
 
 def cumulative_units(

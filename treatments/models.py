@@ -720,9 +720,6 @@ class Vial(models.Model):
             product, self.size_units, self.diluent_volume_ml
         )
 
-    def units_per_0_1_ml(self, product: str) -> Decimal:
-        return self.units_per_ml(product) / 10
-
 
 def vial_sizes_sold(product: str) -> tuple[int, ...]:
     """The vial sizes of the product: the clinic's, else the table's."""

@@ -5,21 +5,19 @@ import pytest
 
 from treatments.dosing import (
     DEFAULT_IN_USE_HOURS,
-    MIN_REINJECTION_DAYS,
     PRODUCTS,
     billing_units,
     cumulative_units,
     days_since,
-    days_since_last_session,
     in_use_hours_exceeded,
     is_expired,
     paediatric_ceiling_units,
     totals_by_product,
     totals_by_side,
-    units_per_0_1_ml,
     units_per_ml,
     volume_ml,
 )
+from treatments.intervals import MINIMUM_INTERVAL_DAYS
 
 BOTOX = "onabotulinumtoxina"
 DYSPORT = "abobotulinumtoxina"
@@ -56,7 +54,7 @@ def test_product_facts_match_the_domain_table(
 
 
 def test_limits_default_to_the_domain_values():
-    assert MIN_REINJECTION_DAYS == 84
+    assert MINIMUM_INTERVAL_DAYS == 84
     assert DEFAULT_IN_USE_HOURS == {BOTOX: 24, DYSPORT: 24, XEOMIN: 24, MYOBLOC: 24}
 
 
@@ -68,7 +66,8 @@ def test_limits_default_to_the_domain_values():
     [(1, "10"), (2, "5"), (4, "2.5"), (8, "1.25")],
 )
 def test_100_unit_vial_gives_label_units_per_0_1_ml(diluent_ml, expected):
-    assert units_per_0_1_ml(100, diluent_ml) == Decimal(expected)
+    # DOMAIN.md 2.4: units per 0.1 mL = vial units x 0.1 / diluent mL.
+    assert units_per_ml(100, diluent_ml) / 10 == Decimal(expected)
 
 
 @pytest.mark.parametrize(
@@ -80,12 +79,11 @@ def test_dysport_500_unit_vial_gives_smpc_units_per_ml(diluent_ml, expected):
 
 
 def test_dysport_500_units_in_2_5_ml_gives_20_units_per_0_1_ml():
-    assert units_per_0_1_ml(Decimal("500"), Decimal("2.5")) == Decimal("20")
+    assert units_per_ml(Decimal("500"), Decimal("2.5")) / 10 == Decimal("20")
 
 
 def test_concentration_returns_decimal_for_int_inputs():
     assert isinstance(units_per_ml(100, 4), Decimal)
-    assert isinstance(units_per_0_1_ml(100, 4), Decimal)
 
 
 @pytest.mark.parametrize(
@@ -171,29 +169,6 @@ def test_days_since_counts_calendar_days():
 def test_days_since_refuses_a_previous_session_after_the_date():
     with pytest.raises(ValueError, match="after"):
         days_since(date(2025, 3, 2), date(2025, 3, 1))
-
-
-@pytest.mark.parametrize(
-    ("on", "expected", "too_soon"),
-    [(date(2025, 3, 25), 83, True), (date(2025, 3, 26), 84, False)],
-)
-def test_days_since_last_session_at_the_84_day_boundary(on, expected, too_soon):
-    sessions = [date(2024, 10, 1), date(2025, 1, 1)]
-    days = days_since_last_session(sessions, on)
-    assert days == expected
-    assert (days < MIN_REINJECTION_DAYS) is too_soon
-
-
-def test_days_since_last_session_ignores_sessions_on_or_after_the_date():
-    on = date(2025, 3, 26)
-    sessions = [on, date(2025, 1, 1), date(2025, 4, 1), date(2024, 10, 1)]
-    assert days_since_last_session(sessions, on) == 84
-
-
-def test_days_since_last_session_is_none_for_a_first_session():
-    on = date(2025, 3, 26)
-    assert days_since_last_session([], on) is None
-    assert days_since_last_session([on], on) is None
 
 
 # Cumulative units in a rolling window
@@ -332,8 +307,6 @@ def test_a_lot_is_expired_the_day_after_its_expiry_date():
 @pytest.mark.parametrize("vial_units", [0, -100, "0"])
 def test_concentration_refuses_non_positive_vial_units(vial_units):
     with pytest.raises(ValueError, match="vial_units must be greater than zero"):
-        units_per_0_1_ml(vial_units, 2)
-    with pytest.raises(ValueError, match="vial_units must be greater than zero"):
         units_per_ml(vial_units, 2)
     with pytest.raises(ValueError, match="vial_units must be greater than zero"):
         volume_ml(1, vial_units, 2)
@@ -341,8 +314,6 @@ def test_concentration_refuses_non_positive_vial_units(vial_units):
 
 @pytest.mark.parametrize("diluent_ml", [0, "-1", Decimal("0.0")])
 def test_concentration_refuses_non_positive_diluent(diluent_ml):
-    with pytest.raises(ValueError, match="diluent_ml must be greater than zero"):
-        units_per_0_1_ml(100, diluent_ml)
     with pytest.raises(ValueError, match="diluent_ml must be greater than zero"):
         units_per_ml(100, diluent_ml)
     with pytest.raises(ValueError, match="diluent_ml must be greater than zero"):
@@ -382,7 +353,7 @@ def test_unknown_product_codes_are_refused(product):
 
 def test_floats_are_refused_with_a_type_error():
     with pytest.raises(TypeError, match="not float"):
-        units_per_0_1_ml(100.0, 2)
+        units_per_ml(100.0, 2)
     with pytest.raises(TypeError, match="not float"):
         units_per_ml(100, 2.5)
     with pytest.raises(TypeError, match="not float"):

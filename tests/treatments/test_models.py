@@ -168,7 +168,7 @@ class TestToxinSession:
         session = ToxinSessionFactory(
             vial__diluent_volume_ml=Decimal("4"), wore_off_on=datetime.date(2026, 6, 1)
         )
-        assert session.vials.get().units_per_0_1_ml(session.product) == Decimal("2.5")
+        assert session.vials.get().units_per_ml(session.product) == Decimal("25")
         assert session.benefit_days == 91
 
     def test_total_units_annotation_sums_the_sites(self):
