@@ -322,7 +322,7 @@ class TestToxinSessionDoors:
                 sites=sites,
                 by=neurologist,
                 override_reason="Verbal consent.",
-                confirmed_warnings=[warning.message for warning in message],
+                shown_warnings_digest=charting.warnings_digest(message),
             )
         assert held.value.may_override is False
         assert not ToxinSession.objects.exists()

@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from clinic.overrides import digest_of
 from treatments import safety, services
 from treatments.models import Injection, SafetyFlag, ToxinSession, Vial
 from treatments.signals import toxin_session_charted
@@ -59,15 +60,27 @@ def session_warnings(
     )
 
 
-def new_warnings(
+def pending_warnings(
+    *, session: ToxinSession, vials: Sequence[Vial], sites: Sequence[Injection]
+) -> list[safety.SafetyWarning]:
+    """The session's warnings not overridden or flagged on an earlier save: the
+    ones an override must cover."""
+    return _not_covered(
+        session, session_warnings(session=session, vials=vials, sites=sites)
+    )
+
+
+def _not_covered(
     session: ToxinSession, warnings: list[safety.SafetyWarning]
 ) -> list[safety.SafetyWarning]:
-    """Warnings not overridden or flagged on an earlier save; one whose numbers
-    changed is a new warning."""
-    seen = set(session.overridden_warnings)
-    if session.pk is not None:
-        seen.update(session.safety_flags.values_list("message", flat=True))
+    """One whose numbers changed since it was overridden is a new warning."""
+    seen = set(session.overridden_warnings) | _flagged(session)
     return [w for w in warnings if w.message not in seen]
+
+
+def warnings_digest(warnings: Sequence[safety.SafetyWarning]) -> str:
+    """clinic.overrides.digest_of these warnings' messages, as a page shows them."""
+    return digest_of(warning.message for warning in warnings)
 
 
 def refuse_overdraw(vials: Sequence[Vial], sites: Sequence[Injection]) -> None:
@@ -129,38 +142,39 @@ def chart_toxin_session(
     sites: Sequence[Injection],
     by,
     override_reason: str = "",
-    confirmed_warnings: Sequence[str] = (),
+    shown_warnings_digest: str | None = None,
     given_already: bool = False,
 ) -> ToxinSession:
     """Chart a new session or correct one, with its vials and sites.
 
     Each site's `vial` is one of `vials` (saved or not). Raises ValidationError
     for a hard refusal. New warnings need, before injecting, a user with the
-    override permission who saw each of them (`confirmed_warnings`, their
-    messages) and gave an `override_reason`; for a session `given_already`,
-    whoever charts it saves it and each of them is flagged for a neurologist.
-    Otherwise OverrideRequired is raised and nothing is saved. A booked toxin
-    appointment that day is completed with a new session.
+    override permission who saw exactly them (`shown_warnings_digest`, the
+    warnings_digest of the warnings shown) and gave an `override_reason`; for a
+    session `given_already`, whoever charts it saves it once they saw them, and
+    each is flagged for a neurologist. Otherwise OverrideRequired is raised and
+    nothing is saved. A booked toxin appointment that day is completed with a
+    new session.
     """
     creating = session.pk is None
     _check_records(session, vials, sites)
     warnings = session_warnings(session=session, vials=vials, sites=sites)
-    new = new_warnings(session, warnings)
-    confirmed = all(warning.message in confirmed_warnings for warning in new)
-    overriding = new and not given_already
-    if new and not confirmed:
-        raise OverrideRequired(new, may_override=may_override(by, new))
-    if overriding:
-        if not (may_override(by, new) and override_reason.strip()):
-            raise OverrideRequired(new, may_override=may_override(by, new))
-        session.record_override(
-            warnings=[
-                w.message for w in warnings if w.message not in _flagged(session)
-            ],
-            reason=override_reason,
-            by=by,
-            at=timezone.now(),
-        )
+    new = _not_covered(session, warnings)
+    if new:
+        allowed = may_override(by, new)
+        seen = shown_warnings_digest == warnings_digest(new)
+        overridden = allowed and bool(override_reason.strip())
+        if not seen or not (given_already or overridden):
+            raise OverrideRequired(new, may_override=allowed)
+        if not given_already:
+            session.record_override(
+                warnings=[
+                    w.message for w in warnings if w.message not in _flagged(session)
+                ],
+                reason=override_reason,
+                by=by,
+                at=timezone.now(),
+            )
     session.save()
     for record in (*vials, *sites):
         record.session = session

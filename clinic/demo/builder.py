@@ -342,7 +342,7 @@ class DemoClinic:
             vials=list(vials.values()),
             sites=sites,
             by=session.injector,
-            confirmed_warnings=[warning.message for warning in warnings],
+            shown_warnings_digest=charting.warnings_digest(warnings),
             given_already=True,
         )
 

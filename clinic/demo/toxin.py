@@ -254,7 +254,7 @@ def chart(session: ToxinSession, vials, sites, *, neurologist: User) -> ToxinSes
         sites=sites,
         by=neurologist,
         override_reason=session.notes or PLANNED_OVERRIDE,
-        confirmed_warnings=[warning.message for warning in warnings],
+        shown_warnings_digest=charting.warnings_digest(warnings),
     )
 
 

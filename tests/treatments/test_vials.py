@@ -272,7 +272,7 @@ class TestWritePath:
                 sites=sites,
                 by=injector,
                 override_reason="Because.",
-                confirmed_warnings=["anything"],
+                shown_warnings_digest="anything",
             )
         assert held.value.may_override is False
         [warning] = held.value.warnings
@@ -292,7 +292,7 @@ class TestWritePath:
             sites=sites,
             by=neurologist,
             override_reason="Pharmacy confirmed.",
-            confirmed_warnings=[warning.message],
+            shown_warnings_digest=charting.warnings_digest([warning]),
         )
         saved = ToxinSession.objects.get()
         assert saved.overridden_by == neurologist

@@ -159,12 +159,34 @@ def _charted_records(vials, injections) -> tuple[list, list]:
     return charted_vials, sites
 
 
-def _fresh_override_form(request, warnings, may_override: bool):
-    return SafetyOverrideForm(
-        initial={"override_reason": request.POST.get("override_reason", "")},
-        warnings=warnings,
-        may_override=may_override,
+def _override_form(request, warnings, may_override: bool) -> SafetyOverrideForm:
+    """The warnings the write path would not go past, with the override box; once
+    the page has shown them, what is missing from the posted box is its error."""
+    if SafetyOverrideForm.DIGEST_FIELD not in request.POST or "preview" in request.POST:
+        return SafetyOverrideForm(
+            initial={"override_reason": request.POST.get("override_reason", "")},
+            warnings=warnings,
+            may_override=may_override,
+        )
+    form = SafetyOverrideForm(
+        request.POST, warnings=warnings, may_override=may_override
     )
+    form.is_valid()
+    return form
+
+
+def _posted_override(request) -> dict:
+    """The override as posted, in the write path's terms: a reason only when the
+    override box is ticked, and nothing when both choices are (the box says why)."""
+    override = request.POST.get("override") == "on"
+    given_already = request.POST.get("given_already") == "on"
+    if override and given_already:
+        return {}
+    return {
+        "override_reason": request.POST.get("override_reason", "") if override else "",
+        "shown_warnings_digest": request.POST.get(SafetyOverrideForm.DIGEST_FIELD),
+        "given_already": given_already,
+    }
 
 
 def _repeat_initial(previous: ToxinSession) -> tuple[dict, list[dict], list[dict]]:
@@ -198,41 +220,28 @@ def _save_charted(request, form, vials, injections, session, creating):
     """Hand the validated page to the write path: (response, None) when it saved,
     (None, override box) while warnings stand in the way, (None, None) after a
     preview with no warnings."""
-    previewing = "preview" in request.POST
     charted_vials, sites = _charted_records(vials, injections)
     if creating:
         session.form_token = form.cleaned_data.get("form_token")
-    warnings = charting.new_warnings(
-        session,
-        charting.session_warnings(session=session, vials=charted_vials, sites=sites),
-    )
-    may_override = charting.may_override(request.user, warnings)
-    reason, given_already = "", False
-    if warnings:
-        if previewing or SafetyOverrideForm.DIGEST_FIELD not in request.POST:
-            return None, _fresh_override_form(request, warnings, may_override)
-        override_form = SafetyOverrideForm(
-            request.POST, warnings=warnings, may_override=may_override
+    if "preview" in request.POST:
+        warnings = charting.pending_warnings(
+            session=session, vials=charted_vials, sites=sites
         )
-        if not override_form.is_valid():
-            return None, override_form
-        reason = override_form.cleaned_data["override_reason"]
-        given_already = override_form.cleaned_data["given_already"]
-    if previewing:
-        return None, None
+        if not warnings:
+            return None, None
+        may_override = charting.may_override(request.user, warnings)
+        return None, _override_form(request, warnings, may_override)
+    overriding = _posted_override(request)
     try:
         saved = charting.chart_toxin_session(
             session=session,
             vials=charted_vials,
             sites=sites,
             by=request.user,
-            override_reason=reason,
-            confirmed_warnings=[warning.message for warning in warnings],
-            given_already=given_already,
+            **overriding,
         )
     except charting.OverrideRequired as error:
-        # The warnings changed between the check and the save: show them.
-        return None, _fresh_override_form(request, error.warnings, may_override)
+        return None, _override_form(request, error.warnings, error.may_override)
     except IntegrityError:
         # Two submits of one form at the same moment: the first won.
         existing = (
@@ -243,7 +252,7 @@ def _save_charted(request, form, vials, injections, session, creating):
             raise
         messages.info(request, "This session was already saved.")
         return redirect(existing), None
-    if given_already:
+    if overriding.get("given_already") and saved.safety_flags.unacknowledged():
         messages.warning(
             request,
             "Toxin session saved as already given: its warnings are flagged for a "
