@@ -17,8 +17,6 @@ from django.views.decorators.http import (
 
 from clinic.submissions import (
     create_from_post,
-    save_once,
-    saved_by_token,
     update_from_post,
 )
 from patients import coding
@@ -204,24 +202,21 @@ def case_update(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("patients.add_diagnosticstudy", raise_exception=True)
 def study_create(request: HttpRequest, case_pk: int) -> HttpResponse:
     case = get_object_or_404(Case.objects.select_related("patient"), pk=case_pk)
-    studies = DiagnosticStudy.objects.select_related("case__patient")
     if request.method == "POST":
-        earlier = saved_by_token(studies, request.POST)
-        if earlier is not None:
-            messages.info(request, "This study was already ordered.")
-            return redirect(earlier.case.patient)
         form = StudyOrderForm(
             request.POST, instance=DiagnosticStudy(case=case, ordered_by=request.user)
         )
-        if form.is_valid():
-            _, created = save_once(
-                form, studies, save=lambda: save_study(form=form, by=request.user)
-            )
-            messages.success(
-                request,
-                "Study ordered." if created else "This study was already ordered.",
-            )
-            return redirect(case.patient)
+        answer = create_from_post(
+            request,
+            form=form,
+            queryset=DiagnosticStudy.objects.select_related("case__patient"),
+            write=lambda _: save_study(form=form, by=request.user),
+            noun="study",
+            then=lambda study: redirect(study.case.patient),
+            on_created=lambda _: messages.success(request, "Study ordered."),
+        )
+        if answer is not None:
+            return answer
     else:
         form = StudyOrderForm()
     return render(

@@ -118,7 +118,7 @@ class TestStudyOrder:
         client.post(create_url(case), data)
         second = client.post(create_url(case), data, follow=True)
         assert second.redirect_chain == [(case.patient.get_absolute_url(), 302)]
-        assert "This study was already ordered." in second.content.decode()
+        assert "This study was already saved." in second.content.decode()
         assert DiagnosticStudy.objects.count() == 1
 
     def test_query_count_does_not_grow_with_the_patients_records(
