@@ -6,6 +6,7 @@ under a unique constraint, so a second submit of the same form (double click,
 browser resubmit) finds that record instead of saving another.
 """
 
+import copy
 import uuid
 
 from django import forms
@@ -95,3 +96,38 @@ def update_from_post(
     else:
         messages.success(request, f"{noun[0].upper()}{noun[1:]} saved.")
     return then(record)
+
+
+def record_page(
+    request,
+    *,
+    form_class,
+    instance,
+    write,
+    noun: str,
+    then,
+    page,
+    queryset=None,
+    on_saved=None,
+    form_kwargs=None,
+) -> HttpResponse:
+    """A record's create or edit page, GET and POST, in one shape.
+
+    A new `instance` makes a create page (create_from_post; `queryset` finds what
+    an earlier submit of the form saved), a saved one an edit page, whose form
+    fills a copy so that the page shows the record as saved while the form has
+    errors (update_from_post). `page(form)` renders the page with the form.
+    """
+    kwargs = form_kwargs or {}
+    if request.method != "POST":
+        return page(form_class(instance=instance, **kwargs))
+    answer_with = {"request": request, "write": write, "noun": noun, "then": then}
+    if instance.pk is None:
+        form = form_class(request.POST, instance=instance, **kwargs)
+        answer = create_from_post(
+            **answer_with, form=form, queryset=queryset, on_created=on_saved
+        )
+    else:
+        form = form_class(request.POST, instance=copy.copy(instance), **kwargs)
+        answer = update_from_post(**answer_with, form=form, on_saved=on_saved)
+    return answer if answer is not None else page(form)

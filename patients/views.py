@@ -17,7 +17,7 @@ from django.views.decorators.http import (
 
 from clinic.submissions import (
     create_from_post,
-    update_from_post,
+    record_page,
 )
 from patients import coding
 from patients.forms import (
@@ -134,20 +134,30 @@ def study_report(request: HttpRequest, pk: int) -> FileResponse:
     return response
 
 
-def _case_form_page(request, form, patient, case) -> HttpResponse:
-    return render(
+def _case_page(request, case: Case) -> HttpResponse:
+    """The create or edit page of a case."""
+    return record_page(
         request,
-        "patients/case_form.html",
-        {
-            "form": form,
-            "patient": patient,
-            "case": case,
-            # For the optional script that narrows the code list as the form changes.
-            "code_script_data": {
-                "hfs": Condition.HEMIFACIAL_SPASM.value,
-                "hfsCodeBySide": coding.HEMIFACIAL_SPASM_CODE_BY_SIDE,
+        form_class=CaseForm,
+        instance=case,
+        queryset=Case.objects.select_related("patient"),
+        write=lambda saved: save_case(case=saved, by=request.user),
+        noun="case",
+        then=lambda saved: redirect(saved.patient),
+        page=lambda form: render(
+            request,
+            "patients/case_form.html",
+            {
+                "form": form,
+                "patient": case.patient,
+                "case": case if case.pk else None,
+                # For the optional script that narrows the code list as it changes.
+                "code_script_data": {
+                    "hfs": Condition.HEMIFACIAL_SPASM.value,
+                    "hfsCodeBySide": coding.HEMIFACIAL_SPASM_CODE_BY_SIDE,
+                },
             },
-        },
+        ),
     )
 
 
@@ -155,47 +165,20 @@ def _case_form_page(request, form, patient, case) -> HttpResponse:
 @permission_required("patients.add_case", raise_exception=True)
 def case_create(request: HttpRequest, patient_pk: int) -> HttpResponse:
     patient = get_object_or_404(Patient, pk=patient_pk)
-    if request.method == "POST":
-        form = CaseForm(request.POST, instance=Case(patient=patient))
-        answer = create_from_post(
-            request,
-            form=form,
-            queryset=Case.objects.select_related("patient"),
-            write=lambda case: save_case(case=case, by=request.user),
-            noun="case",
-            then=lambda case: redirect(case.patient),
-        )
-        if answer is not None:
-            return answer
-    else:
-        form = CaseForm(
-            instance=Case(
-                patient=patient,
-                responsible_neurologist_id=patient.responsible_neurologist_id,
-            )
-        )
-    return _case_form_page(request, form, patient, None)
+    return _case_page(
+        request,
+        Case(
+            patient=patient,
+            responsible_neurologist_id=patient.responsible_neurologist_id,
+        ),
+    )
 
 
 @require_http_methods(["GET", "POST"])
 @permission_required("patients.change_case", raise_exception=True)
 def case_update(request: HttpRequest, pk: int) -> HttpResponse:
     case = get_object_or_404(Case.objects.select_related("patient"), pk=pk)
-    if request.method == "POST":
-        # The form fills a copy, so the page heading shows the case as saved.
-        form = CaseForm(request.POST, instance=copy.copy(case))
-        answer = update_from_post(
-            request,
-            form=form,
-            write=lambda saved: save_case(case=saved, by=request.user),
-            noun="case",
-            then=lambda saved: redirect(saved.patient),
-        )
-        if answer is not None:
-            return answer
-    else:
-        form = CaseForm(instance=case)
-    return _case_form_page(request, form, case.patient, case)
+    return _case_page(request, case)
 
 
 @require_http_methods(["GET", "POST"])

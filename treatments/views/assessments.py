@@ -2,8 +2,6 @@
 saving one stamps the days since the last toxin session, and patients never
 imports treatments."""
 
-import copy
-
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.http import HttpRequest, HttpResponse
@@ -12,7 +10,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods
 
-from clinic.submissions import create_from_post, update_from_post
+from clinic.submissions import record_page
 from patients import scales
 from patients.models import Assessment, Case, Laterality
 from treatments import services
@@ -72,11 +70,12 @@ def _assessment_saved(request: HttpRequest, assessment: Assessment) -> None:
     messages.success(request, f"{name} saved: {totals}.")
 
 
-def _assessment_page(request, form, case, assessment) -> HttpResponse:
+def _assessment_form_page(request, form, assessment) -> HttpResponse:
+    case = assessment.case
     definition = form.definition
     # A new assessment may switch to another version of the same instrument.
     other_versions = []
-    if assessment is None:
+    if assessment.pk is None:
         other_versions = [
             link
             for scale in _scale_links(case)
@@ -91,10 +90,28 @@ def _assessment_page(request, form, case, assessment) -> HttpResponse:
             "form": form,
             "case": case,
             "patient": case.patient,
-            "assessment": assessment,
+            "assessment": assessment if assessment.pk else None,
             "definition": definition,
             "other_versions": other_versions,
         },
+    )
+
+
+def _assessment_page(request, assessment: Assessment) -> HttpResponse:
+    """The create page of an assessment, or its edit page: correct the answers
+    (the totals are computed again) or mark it entered in error."""
+    return record_page(
+        request,
+        form_class=AssessmentForm,
+        instance=assessment,
+        queryset=Assessment.objects.select_related("case__patient"),
+        write=lambda scored: services.save_assessment(
+            assessment=scored, by=request.user
+        ),
+        noun="assessment",
+        then=lambda scored: redirect(scored.case.patient),
+        on_saved=lambda scored: _assessment_saved(request, scored),
+        page=lambda form: _assessment_form_page(request, form, assessment),
     )
 
 
@@ -121,55 +138,16 @@ def assessment_create(request: HttpRequest, case_pk: int) -> HttpResponse:
         version=definition.version,
         rater=request.user,
     )
-    if request.method == "POST":
-        form = AssessmentForm(request.POST, instance=assessment)
-        answer = create_from_post(
-            request,
-            form=form,
-            queryset=Assessment.objects.select_related("case__patient"),
-            write=lambda scored: services.save_assessment(
-                assessment=scored, by=request.user
-            ),
-            noun="assessment",
-            then=lambda scored: redirect(scored.case.patient),
-            on_created=lambda scored: _assessment_saved(request, scored),
-        )
-        if answer is not None:
-            return answer
-    else:
-        if definition.per_side and case.laterality in (
-            Laterality.RIGHT,
-            Laterality.LEFT,
-        ):
-            assessment.side = case.laterality
-        form = AssessmentForm(instance=assessment)
-    return _assessment_page(request, form, case, None)
+    if definition.per_side and case.laterality in (Laterality.RIGHT, Laterality.LEFT):
+        # The affected side, to start from; the form's posted side wins.
+        assessment.side = case.laterality
+    return _assessment_page(request, assessment)
 
 
 @require_http_methods(["GET", "POST"])
 @permission_required("patients.change_assessment", raise_exception=True)
 def assessment_update(request: HttpRequest, pk: int) -> HttpResponse:
-    """Correct the answers (the totals are computed again) or mark the assessment
-    entered in error."""
     assessment = get_object_or_404(
         Assessment.objects.select_related("case__patient", "rater"), pk=pk
     )
-    case = assessment.case
-    if request.method == "POST":
-        # The form fills a copy, so the heading shows the assessment as saved.
-        form = AssessmentForm(request.POST, instance=copy.copy(assessment))
-        answer = update_from_post(
-            request,
-            form=form,
-            write=lambda scored: services.save_assessment(
-                assessment=scored, by=request.user
-            ),
-            noun="assessment",
-            then=lambda scored: redirect(scored.case.patient),
-            on_saved=lambda scored: _assessment_saved(request, scored),
-        )
-        if answer is not None:
-            return answer
-    else:
-        form = AssessmentForm(instance=assessment)
-    return _assessment_page(request, form, case, assessment)
+    return _assessment_page(request, assessment)

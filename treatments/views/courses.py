@@ -1,7 +1,5 @@
 """Treatment courses: opened under a case, each holding records of its kind."""
 
-import copy
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
@@ -9,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
-from clinic.submissions import create_from_post, update_from_post
+from clinic.submissions import record_page
 from patients.models import Case
 from treatments import services
 from treatments.course_forms import CourseForm
@@ -42,11 +40,30 @@ def _course_saved(request: HttpRequest, course: TreatmentCourse) -> None:
     _warn_short_interval(request, course)
 
 
-def _course_page(request, form, case, course) -> HttpResponse:
-    return render(
+def _course_page(request, course: TreatmentCourse) -> HttpResponse:
+    """The create or edit page of a course; a course that holds records keeps
+    its kind."""
+    case = course.case
+    return record_page(
         request,
-        "treatments/course_form.html",
-        {"form": form, "case": case, "patient": case.patient, "course": course},
+        form_class=CourseForm,
+        instance=course,
+        form_kwargs={"kind_fixed": course.pk is not None and course.has_records()},
+        queryset=TreatmentCourse.objects.select_related("case__patient"),
+        write=lambda saved: services.save_course(course=saved, by=request.user),
+        noun="course",
+        then=lambda saved: redirect(saved.case.patient),
+        on_saved=lambda saved: _course_saved(request, saved),
+        page=lambda form: render(
+            request,
+            "treatments/course_form.html",
+            {
+                "form": form,
+                "case": case,
+                "patient": case.patient,
+                "course": course if course.pk else None,
+            },
+        ),
     )
 
 
@@ -54,24 +71,9 @@ def _course_page(request, form, case, course) -> HttpResponse:
 @permission_required("treatments.add_treatmentcourse", raise_exception=True)
 def course_create(request: HttpRequest, case_pk: int) -> HttpResponse:
     case = get_object_or_404(Case.objects.select_related("patient"), pk=case_pk)
-    if request.method == "POST":
-        form = CourseForm(request.POST, instance=TreatmentCourse(case=case))
-        answer = create_from_post(
-            request,
-            form=form,
-            queryset=TreatmentCourse.objects.select_related("case__patient"),
-            write=lambda course: services.save_course(course=course, by=request.user),
-            noun="course",
-            then=lambda course: redirect(course.case.patient),
-            on_created=lambda course: _course_saved(request, course),
-        )
-        if answer is not None:
-            return answer
-    else:
-        form = CourseForm(
-            instance=TreatmentCourse(case=case, responsible_clinician=request.user)
-        )
-    return _course_page(request, form, case, None)
+    return _course_page(
+        request, TreatmentCourse(case=case, responsible_clinician=request.user)
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -80,21 +82,4 @@ def course_update(request: HttpRequest, pk: int) -> HttpResponse:
     course = get_object_or_404(
         TreatmentCourse.objects.select_related("case__patient"), pk=pk
     )
-    kind_fixed = course.has_records()
-    if request.method == "POST":
-        form = CourseForm(
-            request.POST, instance=copy.copy(course), kind_fixed=kind_fixed
-        )
-        answer = update_from_post(
-            request,
-            form=form,
-            write=lambda saved: services.save_course(course=saved, by=request.user),
-            noun="course",
-            then=lambda saved: redirect(saved.case.patient),
-            on_saved=lambda saved: _course_saved(request, saved),
-        )
-        if answer is not None:
-            return answer
-    else:
-        form = CourseForm(instance=course, kind_fixed=kind_fixed)
-    return _course_page(request, form, course.case, course)
+    return _course_page(request, course)

@@ -1,7 +1,5 @@
 """Medication orders of a medication course."""
 
-import copy
-
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.http import HttpRequest, HttpResponse
@@ -9,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from clinic.submissions import create_from_post, update_from_post
+from clinic.submissions import record_page
 from treatments import services
 from treatments.medication_forms import MedicationOrderForm
 from treatments.models import (
@@ -41,17 +39,31 @@ def _order_saved(request: HttpRequest, order: MedicationOrder) -> None:
     _warn_late_bells_steroid(request, order)
 
 
-def _medication_page(request, form, course, order) -> HttpResponse:
-    return render(
+def _medication_order_page(request, order: MedicationOrder) -> HttpResponse:
+    """The create or edit page of a medication order."""
+    course = order.course
+    return record_page(
         request,
-        "treatments/medication_form.html",
-        {
-            "form": form,
-            "course": course,
-            "case": course.case,
-            "patient": course.case.patient,
-            "order": order,
-        },
+        form_class=MedicationOrderForm,
+        instance=order,
+        queryset=MedicationOrder.objects.select_related("course__case__patient"),
+        write=lambda saved: services.save_medication_order(
+            order=saved, by=request.user
+        ),
+        noun="medication order",
+        then=lambda saved: redirect(saved.course.case.patient),
+        on_saved=lambda saved: _order_saved(request, saved),
+        page=lambda form: render(
+            request,
+            "treatments/medication_form.html",
+            {
+                "form": form,
+                "course": course,
+                "case": course.case,
+                "patient": course.case.patient,
+                "order": order if order.pk else None,
+            },
+        ),
     )
 
 
@@ -59,27 +71,9 @@ def _medication_page(request, form, course, order) -> HttpResponse:
 @permission_required("treatments.add_medicationorder", raise_exception=True)
 def medication_create(request: HttpRequest, course_pk: int) -> HttpResponse:
     course = course_of_kind(course_pk, CourseKind.MEDICATION)
-    if request.method == "POST":
-        form = MedicationOrderForm(
-            request.POST,
-            instance=MedicationOrder(course=course, prescriber=request.user),
-        )
-        answer = create_from_post(
-            request,
-            form=form,
-            queryset=MedicationOrder.objects.select_related("course__case__patient"),
-            write=lambda order: services.save_medication_order(
-                order=order, by=request.user
-            ),
-            noun="medication order",
-            then=lambda order: redirect(order.course.case.patient),
-            on_created=lambda order: _order_saved(request, order),
-        )
-        if answer is not None:
-            return answer
-    else:
-        form = MedicationOrderForm(instance=MedicationOrder(course=course))
-    return _medication_page(request, form, course, None)
+    return _medication_order_page(
+        request, MedicationOrder(course=course, prescriber=request.user)
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -89,20 +83,4 @@ def medication_update(request: HttpRequest, pk: int) -> HttpResponse:
         MedicationOrder.objects.select_related("course__case__patient", "prescriber"),
         pk=pk,
     )
-    if request.method == "POST":
-        form = MedicationOrderForm(request.POST, instance=copy.copy(order))
-        answer = update_from_post(
-            request,
-            form=form,
-            write=lambda saved: services.save_medication_order(
-                order=saved, by=request.user
-            ),
-            noun="medication order",
-            then=lambda saved: redirect(saved.course.case.patient),
-            on_saved=lambda saved: _order_saved(request, saved),
-        )
-        if answer is not None:
-            return answer
-    else:
-        form = MedicationOrderForm(instance=order)
-    return _medication_page(request, form, order.course, order)
+    return _medication_order_page(request, order)

@@ -1,7 +1,5 @@
 """Surgical referrals (microvascular decompression) and their follow-ups."""
 
-import copy
-
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.db import IntegrityError
@@ -9,10 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
-from clinic.submissions import (
-    create_from_post,
-    update_from_post,
-)
+from clinic.submissions import create_from_post, record_page
 from treatments import services
 from treatments.models import (
     CourseKind,
@@ -25,17 +20,32 @@ from treatments.referral_forms import ReferralFollowUpForm, ReferralForm
 from treatments.views.courses import course_of_kind
 
 
-def _referral_page(request, form, course, referral, follow_ups) -> HttpResponse:
-    return render(
+def _referral_page(request, referral: Referral) -> HttpResponse:
+    """The create page of a referral, or its edit page: status updates from sent
+    to the outcome, and the surgery's complications."""
+    course = referral.course
+    return record_page(
         request,
-        "treatments/referral_form.html",
-        {
-            "form": form,
-            "course": course,
-            "patient": course.case.patient,
-            "referral": referral,
-            "follow_ups": follow_ups,
-        },
+        form_class=ReferralForm,
+        instance=referral,
+        queryset=Referral.objects.select_related("course__case__patient"),
+        write=lambda saved: services.save_referral(referral=saved, by=request.user),
+        noun="referral",
+        then=lambda saved: redirect(saved.course.case.patient),
+        on_saved=lambda saved: messages.success(
+            request, f"Referral saved: {saved.get_status_display().lower()}."
+        ),
+        page=lambda form: render(
+            request,
+            "treatments/referral_form.html",
+            {
+                "form": form,
+                "course": course,
+                "patient": course.case.patient,
+                "referral": referral if referral.pk else None,
+                "follow_ups": list(referral.follow_ups.all()) if referral.pk else [],
+            },
+        ),
     )
 
 
@@ -43,51 +53,16 @@ def _referral_page(request, form, course, referral, follow_ups) -> HttpResponse:
 @permission_required("treatments.add_referral", raise_exception=True)
 def referral_create(request: HttpRequest, course_pk: int) -> HttpResponse:
     course = course_of_kind(course_pk, CourseKind.SURGICAL_REFERRAL)
-    if request.method == "POST":
-        form = ReferralForm(request.POST, instance=Referral(course=course))
-        answer = create_from_post(
-            request,
-            form=form,
-            queryset=Referral.objects.select_related("course__case__patient"),
-            write=lambda referral: services.save_referral(
-                referral=referral, by=request.user
-            ),
-            noun="referral",
-            then=lambda referral: redirect(referral.course.case.patient),
-        )
-        if answer is not None:
-            return answer
-    else:
-        form = ReferralForm(instance=Referral(course=course))
-    return _referral_page(request, form, course, None, [])
+    return _referral_page(request, Referral(course=course))
 
 
 @require_http_methods(["GET", "POST"])
 @permission_required("treatments.change_referral", raise_exception=True)
 def referral_update(request: HttpRequest, pk: int) -> HttpResponse:
-    """Status updates, from sent to the outcome, and the surgery's complications."""
     referral = get_object_or_404(
         Referral.objects.select_related("course__case__patient"), pk=pk
     )
-    if request.method == "POST":
-        form = ReferralForm(request.POST, instance=copy.copy(referral))
-        answer = update_from_post(
-            request,
-            form=form,
-            write=lambda saved: services.save_referral(referral=saved, by=request.user),
-            noun="referral",
-            then=lambda saved: redirect(saved.course.case.patient),
-            on_saved=lambda saved: messages.success(
-                request, f"Referral saved: {saved.get_status_display().lower()}."
-            ),
-        )
-        if answer is not None:
-            return answer
-    else:
-        form = ReferralForm(instance=referral)
-    return _referral_page(
-        request, form, referral.course, referral, list(referral.follow_ups.all())
-    )
+    return _referral_page(request, referral)
 
 
 # Reviews before 12 months at which "no change" is not yet a failure (DOMAIN.md 3).

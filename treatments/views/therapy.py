@@ -1,13 +1,11 @@
 """Physical-therapy sessions of a therapy course."""
 
-import copy
-
 from django.contrib.auth.decorators import permission_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
-from clinic.submissions import create_from_post, update_from_post
+from clinic.submissions import record_page
 from treatments import services
 from treatments.models import (
     CourseKind,
@@ -17,16 +15,29 @@ from treatments.therapy_forms import TherapySessionForm
 from treatments.views.courses import course_of_kind
 
 
-def _therapy_page(request, form, course, session) -> HttpResponse:
-    return render(
+def _therapy_session_page(request, session: TherapySession) -> HttpResponse:
+    """The create or edit page of a therapy session."""
+    course = session.course
+    return record_page(
         request,
-        "treatments/therapysession_form.html",
-        {
-            "form": form,
-            "course": course,
-            "patient": course.case.patient,
-            "session": session,
-        },
+        form_class=TherapySessionForm,
+        instance=session,
+        queryset=TherapySession.objects.select_related("course__case__patient"),
+        write=lambda saved: services.save_therapy_session(
+            session=saved, by=request.user
+        ),
+        noun="therapy session",
+        then=lambda saved: redirect(saved.course.case.patient),
+        page=lambda form: render(
+            request,
+            "treatments/therapysession_form.html",
+            {
+                "form": form,
+                "course": course,
+                "patient": course.case.patient,
+                "session": session if session.pk else None,
+            },
+        ),
     )
 
 
@@ -34,26 +45,9 @@ def _therapy_page(request, form, course, session) -> HttpResponse:
 @permission_required("treatments.add_therapysession", raise_exception=True)
 def therapysession_create(request: HttpRequest, course_pk: int) -> HttpResponse:
     course = course_of_kind(course_pk, CourseKind.PHYSICAL_THERAPY)
-    if request.method == "POST":
-        form = TherapySessionForm(
-            request.POST,
-            instance=TherapySession(course=course, therapist=request.user),
-        )
-        answer = create_from_post(
-            request,
-            form=form,
-            queryset=TherapySession.objects.select_related("course__case__patient"),
-            write=lambda session: services.save_therapy_session(
-                session=session, by=request.user
-            ),
-            noun="therapy session",
-            then=lambda session: redirect(session.course.case.patient),
-        )
-        if answer is not None:
-            return answer
-    else:
-        form = TherapySessionForm(instance=TherapySession(course=course))
-    return _therapy_page(request, form, course, None)
+    return _therapy_session_page(
+        request, TherapySession(course=course, therapist=request.user)
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -63,19 +57,4 @@ def therapysession_update(request: HttpRequest, pk: int) -> HttpResponse:
         TherapySession.objects.select_related("course__case__patient", "therapist"),
         pk=pk,
     )
-    if request.method == "POST":
-        form = TherapySessionForm(request.POST, instance=copy.copy(session))
-        answer = update_from_post(
-            request,
-            form=form,
-            write=lambda saved: services.save_therapy_session(
-                session=saved, by=request.user
-            ),
-            noun="therapy session",
-            then=lambda saved: redirect(saved.course.case.patient),
-        )
-        if answer is not None:
-            return answer
-    else:
-        form = TherapySessionForm(instance=session)
-    return _therapy_page(request, form, session.course, session)
+    return _therapy_session_page(request, session)
