@@ -13,6 +13,7 @@ from django import forms
 from django.contrib import messages
 from django.db import IntegrityError, models, transaction
 from django.http import HttpResponse
+from django.shortcuts import render
 
 
 class FormTokenField(forms.UUIDField):
@@ -106,7 +107,8 @@ def record_page(
     write,
     noun: str,
     then,
-    page,
+    template: str,
+    context: dict,
     queryset=None,
     on_saved=None,
     form_kwargs=None,
@@ -116,9 +118,13 @@ def record_page(
     A new `instance` makes a create page (create_from_post; `queryset` finds what
     an earlier submit of the form saved), a saved one an edit page, whose form
     fills a copy so that the page shows the record as saved while the form has
-    errors (update_from_post). `page(form)` renders the page with the form.
+    errors (update_from_post). The page is `template` with `context` and the form.
     """
     kwargs = form_kwargs or {}
+
+    def page(form):
+        return render(request, template, {"form": form, **context})
+
     if request.method != "POST":
         return page(form_class(instance=instance, **kwargs))
     answer_with = {"request": request, "write": write, "noun": noun, "then": then}

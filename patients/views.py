@@ -144,20 +144,16 @@ def _case_page(request, case: Case) -> HttpResponse:
         write=lambda saved: save_case(case=saved, by=request.user),
         noun="case",
         then=lambda saved: redirect(saved.patient),
-        page=lambda form: render(
-            request,
-            "patients/case_form.html",
-            {
-                "form": form,
-                "patient": case.patient,
-                "case": case if case.pk else None,
-                # For the optional script that narrows the code list as it changes.
-                "code_script_data": {
-                    "hfs": Condition.HEMIFACIAL_SPASM.value,
-                    "hfsCodeBySide": coding.HEMIFACIAL_SPASM_CODE_BY_SIDE,
-                },
+        template="patients/case_form.html",
+        context={
+            "patient": case.patient,
+            "case": case if case.pk else None,
+            # For the optional script that narrows the code list as it changes.
+            "code_script_data": {
+                "hfs": Condition.HEMIFACIAL_SPASM.value,
+                "hfsCodeBySide": coding.HEMIFACIAL_SPASM_CODE_BY_SIDE,
             },
-        ),
+        },
     )
 
 

@@ -70,36 +70,21 @@ def _assessment_saved(request: HttpRequest, assessment: Assessment) -> None:
     messages.success(request, f"{name} saved: {totals}.")
 
 
-def _assessment_form_page(request, form, assessment) -> HttpResponse:
-    case = assessment.case
-    definition = form.definition
-    # A new assessment may switch to another version of the same instrument.
-    other_versions = []
-    if assessment.pk is None:
-        other_versions = [
-            link
-            for scale in _scale_links(case)
-            for link in scale["versions"]
-            if scale["name"] == definition.name
-            and link["version"] != definition.version
-        ]
-    return render(
-        request,
-        "treatments/assessment_form.html",
-        {
-            "form": form,
-            "case": case,
-            "patient": case.patient,
-            "assessment": assessment if assessment.pk else None,
-            "definition": definition,
-            "other_versions": other_versions,
-        },
-    )
+def _other_versions(case: Case, definition: scales.ScaleDefinition) -> list[dict]:
+    """Links to the instrument's other versions, for a new assessment to switch."""
+    return [
+        link
+        for scale in _scale_links(case)
+        for link in scale["versions"]
+        if scale["name"] == definition.name and link["version"] != definition.version
+    ]
 
 
 def _assessment_page(request, assessment: Assessment) -> HttpResponse:
     """The create page of an assessment, or its edit page: correct the answers
     (the totals are computed again) or mark it entered in error."""
+    case = assessment.case
+    definition = scales.get_definition(assessment.instrument, assessment.version)
     return record_page(
         request,
         form_class=AssessmentForm,
@@ -111,7 +96,16 @@ def _assessment_page(request, assessment: Assessment) -> HttpResponse:
         noun="assessment",
         then=lambda scored: redirect(scored.case.patient),
         on_saved=lambda scored: _assessment_saved(request, scored),
-        page=lambda form: _assessment_form_page(request, form, assessment),
+        template="treatments/assessment_form.html",
+        context={
+            "case": case,
+            "patient": case.patient,
+            "assessment": assessment if assessment.pk else None,
+            "definition": definition,
+            "other_versions": []
+            if assessment.pk
+            else _other_versions(case, definition),
+        },
     )
 
 

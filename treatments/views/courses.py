@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_http_methods
 
 from clinic.submissions import record_page
@@ -54,16 +54,12 @@ def _course_page(request, course: TreatmentCourse) -> HttpResponse:
         noun="course",
         then=lambda saved: redirect(saved.case.patient),
         on_saved=lambda saved: _course_saved(request, saved),
-        page=lambda form: render(
-            request,
-            "treatments/course_form.html",
-            {
-                "form": form,
-                "case": case,
-                "patient": case.patient,
-                "course": course if course.pk else None,
-            },
-        ),
+        template="treatments/course_form.html",
+        context={
+            "case": case,
+            "patient": case.patient,
+            "course": course if course.pk else None,
+        },
     )
 
 

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
@@ -53,17 +53,13 @@ def _medication_order_page(request, order: MedicationOrder) -> HttpResponse:
         noun="medication order",
         then=lambda saved: redirect(saved.course.case.patient),
         on_saved=lambda saved: _order_saved(request, saved),
-        page=lambda form: render(
-            request,
-            "treatments/medication_form.html",
-            {
-                "form": form,
-                "course": course,
-                "case": course.case,
-                "patient": course.case.patient,
-                "order": order if order.pk else None,
-            },
-        ),
+        template="treatments/medication_form.html",
+        context={
+            "course": course,
+            "case": course.case,
+            "patient": course.case.patient,
+            "order": order if order.pk else None,
+        },
     )
 
 

@@ -35,17 +35,13 @@ def _referral_page(request, referral: Referral) -> HttpResponse:
         on_saved=lambda saved: messages.success(
             request, f"Referral saved: {saved.get_status_display().lower()}."
         ),
-        page=lambda form: render(
-            request,
-            "treatments/referral_form.html",
-            {
-                "form": form,
-                "course": course,
-                "patient": course.case.patient,
-                "referral": referral if referral.pk else None,
-                "follow_ups": list(referral.follow_ups.all()) if referral.pk else [],
-            },
-        ),
+        template="treatments/referral_form.html",
+        context={
+            "course": course,
+            "patient": course.case.patient,
+            "referral": referral if referral.pk else None,
+            "follow_ups": list(referral.follow_ups.all()) if referral.pk else [],
+        },
     )
 
 

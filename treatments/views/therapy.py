@@ -2,7 +2,7 @@
 
 from django.contrib.auth.decorators import permission_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_http_methods
 
 from clinic.submissions import record_page
@@ -28,16 +28,12 @@ def _therapy_session_page(request, session: TherapySession) -> HttpResponse:
         ),
         noun="therapy session",
         then=lambda saved: redirect(saved.course.case.patient),
-        page=lambda form: render(
-            request,
-            "treatments/therapysession_form.html",
-            {
-                "form": form,
-                "course": course,
-                "patient": course.case.patient,
-                "session": session if session.pk else None,
-            },
-        ),
+        template="treatments/therapysession_form.html",
+        context={
+            "course": course,
+            "patient": course.case.patient,
+            "session": session if session.pk else None,
+        },
     )
 
 
