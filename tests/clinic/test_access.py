@@ -7,6 +7,7 @@ can ship without its access rules being stated and checked.
 import datetime
 
 import pytest
+from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
@@ -26,7 +27,15 @@ from treatments.models import SafetyFlag
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ["anonymous", "neurologist", "injector", "therapist", "scheduler", "admin"]
+ROLES = [
+    "anonymous",
+    "no_role",
+    "neurologist",
+    "injector",
+    "therapist",
+    "scheduler",
+    "admin",
+]
 
 # Text that only clinical records produce, from the records made below.
 CLINICAL_TEXT = [
@@ -56,15 +65,17 @@ def allowed(*roles, status=200, others=403):
 
 EVERYONE = ("neurologist", "injector", "therapist", "scheduler", "admin")
 CLINICIANS = ("neurologist", "injector", "therapist", "admin")
+# Any signed-in user, with a role or none yet: the dashboard and their password.
+SIGNED_IN = (*EVERYONE, "no_role")
 
 # url name -> (path arguments from the records, expected status per role)
 TABLE = {
-    "home": (None, allowed(*EVERYONE)),
+    "home": (None, allowed(*SIGNED_IN)),
     "patient_chart": ("patient", allowed(*EVERYONE)),
     "patient_chart_print": ("patient", allowed(*EVERYONE)),
     "patient_access_log": ("patient", allowed("neurologist", "admin")),
-    "password_change": (None, allowed(*EVERYONE)),
-    "password_change_done": (None, allowed(*EVERYONE)),
+    "password_change": (None, allowed(*SIGNED_IN)),
+    "password_change_done": (None, allowed(*SIGNED_IN)),
     "patients:patient_list": (None, allowed(*EVERYONE)),
     "patients:patient_create": (None, allowed("neurologist", "scheduler", "admin")),
     "patients:patient_update": (
@@ -75,10 +86,10 @@ TABLE = {
     "patients:case_update": ("case", allowed("neurologist", "admin")),
     "patients:study_create": ("case", allowed("neurologist", "admin")),
     "patients:study_detail": ("study", allowed(*CLINICIANS)),
-    "patients:study_amend": ("study", allowed(*EVERYONE, status=405)),
+    "patients:study_amend": ("study", allowed(*SIGNED_IN, status=405)),
     "patients:study_update": ("study", allowed("neurologist", "admin")),
-    # POST only: every logged-in role is told the method is not allowed.
-    "patients:study_review": ("study", allowed(*EVERYONE, status=405)),
+    # POST only: every signed-in user is told the method is not allowed.
+    "patients:study_review": ("study", allowed(*SIGNED_IN, status=405)),
     "patients:study_report": ("study", allowed(*CLINICIANS)),
     "treatments:toxinsession_create": (
         "course",
@@ -94,8 +105,8 @@ TABLE = {
         allowed("neurologist", "injector", "admin"),
     ),
     "scheduling:lot_lookup": (None, allowed(*CLINICIANS)),
-    # POST only: every logged-in role is told the method is not allowed.
-    "treatments:safetyflag_acknowledge": ("flag", allowed(*EVERYONE, status=405)),
+    # POST only: every signed-in user is told the method is not allowed.
+    "treatments:safetyflag_acknowledge": ("flag", allowed(*SIGNED_IN, status=405)),
     "treatments:assessment_create": ("case", allowed(*CLINICIANS)),
     "treatments:assessment_update": ("assessment", allowed(*CLINICIANS)),
     "treatments:course_create": ("case", allowed("neurologist", "admin")),
@@ -141,10 +152,18 @@ TABLE = {
         "appointment",
         allowed("neurologist", "scheduler", "admin"),
     ),
-    # POST only: every logged-in role is told the method is not allowed.
-    "scheduling:appointment_status": ("appointment", allowed(*EVERYONE, status=405)),
+    # POST only: every signed-in user is told the method is not allowed.
+    "scheduling:appointment_status": ("appointment", allowed(*SIGNED_IN, status=405)),
     "scheduling:waitlist_list": (None, allowed("neurologist", "scheduler", "admin")),
     "scheduling:waitlist_create": (None, allowed("neurologist", "scheduler", "admin")),
+}
+
+# The pages that only answer POST, by the roles whose POST is let through.
+POST_ONLY = {
+    "patients:study_amend": ("neurologist",),
+    "patients:study_review": ("neurologist",),
+    "treatments:safetyflag_acknowledge": ("neurologist",),
+    "scheduling:appointment_status": ("neurologist", "scheduler", "admin"),
 }
 
 # Pages outside the role rules: the admin (its own tests), and the auth pages that
@@ -220,6 +239,7 @@ def records():
 def users(db):
     return {
         "anonymous": None,
+        "no_role": UserFactory(),
         "neurologist": UserFactory(roles=["Neurologist"]),
         "injector": UserFactory(roles=["Injector"]),
         "therapist": UserFactory(roles=["Therapist"]),
@@ -249,6 +269,58 @@ def test_each_role_gets_the_expected_status_everywhere(client, records, users, r
             ]
             assert leaked == [], f"{name} shows clinical text to schedulers"
     assert answers == {name: expected[role] for name, (_, expected) in TABLE.items()}
+
+
+def clinical_record_versions() -> dict[str, int]:
+    """How many history rows each record has: any write adds one."""
+    return {
+        model._meta.label: model.objects.count()
+        for model in apps.get_models()
+        if model._meta.model_name.startswith("historical")
+    }
+
+
+def _url(name, records):
+    argument = TABLE[name][0]
+    return reverse(name, args=[records[argument].pk] if argument else [])
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_a_refused_role_is_refused_its_post_too_and_nothing_is_written(
+    client, records, users, role
+):
+    """Posting (empty data) to every page a role may not open answers 403, or 405
+    where the page takes no POST; anonymous users go to the login page."""
+    if users[role] is not None:
+        client.force_login(users[role])
+    refused = [
+        name
+        for name, (_, expected) in TABLE.items()
+        if expected[role] in (302, 403)
+        or (name in POST_ONLY and role not in POST_ONLY[name])
+    ]
+    before = clinical_record_versions()
+    answers = {name: client.post(_url(name, records)).status_code for name in refused}
+    wrong = {
+        name: status
+        for name, status in answers.items()
+        if status not in ((302, 405) if role == "anonymous" else (403, 405))
+    }
+    assert wrong == {}
+    assert clinical_record_versions() == before
+    # Each POST-only page refuses with 403, not 405: its permission is checked.
+    assert all(
+        answers[name] == (302 if role == "anonymous" else 403)
+        for name in POST_ONLY
+        if name in answers
+    )
+
+
+@pytest.mark.parametrize("name", POST_ONLY)
+def test_a_post_only_page_lets_its_roles_post(client, records, users, name):
+    for role in POST_ONLY[name]:
+        client.force_login(users[role])
+        assert client.post(_url(name, records)).status_code not in (403, 405, 500)
 
 
 def test_login_page_is_public(client):

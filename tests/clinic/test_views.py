@@ -65,10 +65,6 @@ def full_record(patient=None):
 
 
 class TestChart:
-    def test_user_without_a_role_is_refused(self, client, outsider):
-        client.force_login(outsider)
-        assert client.get(chart_url(PatientFactory())).status_code == 403
-
     def test_unknown_patient_is_404(self, client, neurologist):
         client.force_login(neurologist)
         assert client.get(reverse("patient_chart", args=[999999])).status_code == 404

@@ -86,15 +86,6 @@ def patient():
 
 
 class TestCaseCreate:
-    @pytest.mark.parametrize("persona", ["scheduler", "injector", "therapist"])
-    def test_roles_that_do_not_open_cases_are_refused(
-        self, client, request, patient, persona
-    ):
-        client.force_login(request.getfixturevalue(persona))
-        assert client.get(create_url(patient)).status_code == 403
-        assert client.post(create_url(patient), valid_case()).status_code == 403
-        assert Case.objects.exists() is False
-
     def test_scheduler_page_shows_no_clinical_text(self, client, scheduler, patient):
         client.force_login(scheduler)
         content = client.get(create_url(patient)).content.decode()
@@ -338,16 +329,6 @@ class TestCaseCreate:
 
 
 class TestCaseUpdate:
-    @pytest.mark.parametrize("persona", ["scheduler", "injector", "outsider"])
-    def test_roles_that_do_not_change_cases_are_refused(self, client, request, persona):
-        case = CaseFactory(notes="Original")
-        client.force_login(request.getfixturevalue(persona))
-        assert client.get(update_url(case)).status_code == 403
-        response = client.post(update_url(case), valid_case(notes="Changed"))
-        assert response.status_code == 403
-        case.refresh_from_db()
-        assert case.notes == "Original"
-
     def test_unknown_case_is_404(self, client, neurologist):
         client.force_login(neurologist)
         response = client.get(reverse("patients:case_update", args=[999999]))

@@ -62,15 +62,6 @@ def case():
 
 
 class TestStudyOrder:
-    @pytest.mark.parametrize("persona", ["scheduler", "injector", "therapist"])
-    def test_roles_that_do_not_order_studies_are_refused(
-        self, client, request, case, persona
-    ):
-        client.force_login(request.getfixturevalue(persona))
-        assert client.get(create_url(case)).status_code == 403
-        assert client.post(create_url(case), order()).status_code == 403
-        assert DiagnosticStudy.objects.exists() is False
-
     def test_unknown_case_is_404(self, client, neurologist):
         client.force_login(neurologist)
         response = client.get(reverse("patients:study_create", args=[999999]))
@@ -135,17 +126,6 @@ class TestStudyOrder:
 
 
 class TestStudyResult:
-    @pytest.mark.parametrize("persona", ["scheduler", "injector", "outsider"])
-    def test_roles_that_do_not_enter_results_are_refused(
-        self, client, request, persona
-    ):
-        study = DiagnosticStudyFactory()
-        client.force_login(request.getfixturevalue(persona))
-        assert client.get(update_url(study)).status_code == 403
-        assert client.post(update_url(study), result()).status_code == 403
-        study.refresh_from_db()
-        assert study.status == StudyStatus.ORDERED
-
     def test_scheduler_page_shows_no_findings(self, client, scheduler):
         study = ResultedStudyFactory()
         client.force_login(scheduler)
@@ -383,27 +363,6 @@ class TestStudyResult:
 
 
 class TestStudyReview:
-    def test_anonymous_user_is_sent_to_login(self, client):
-        study = ResultedStudyFactory()
-        response = client.post(review_url(study))
-        assert response.status_code == 302
-        assert response["Location"].startswith(reverse("login"))
-
-    def test_only_post_is_accepted(self, client, neurologist):
-        study = ResultedStudyFactory()
-        client.force_login(neurologist)
-        assert client.get(review_url(study)).status_code == 405
-
-    @pytest.mark.parametrize(
-        "persona", ["injector", "scheduler", "therapist", "clinic_admin"]
-    )
-    def test_only_neurologists_sign_off(self, client, request, persona):
-        study = ResultedStudyFactory()
-        client.force_login(request.getfixturevalue(persona))
-        assert client.post(review_url(study)).status_code == 403
-        study.refresh_from_db()
-        assert study.status == StudyStatus.RESULTED
-
     def test_unknown_study_is_404(self, client, neurologist):
         client.force_login(neurologist)
         response = client.post(reverse("patients:study_review", args=[999999]))

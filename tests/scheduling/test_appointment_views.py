@@ -4,7 +4,6 @@ the waitlist."""
 import datetime
 
 import pytest
-from django.contrib.auth.views import redirect_to_login
 from django.contrib.messages import get_messages
 from django.db import IntegrityError, connection
 from django.test.utils import CaptureQueriesContext
@@ -97,70 +96,6 @@ def booking_data(clinician, course=None, **changes) -> dict:
     }
     data.update(changes)
     return data
-
-
-class TestAccess:
-    @pytest.fixture
-    def appointment(self):
-        return AppointmentFactory()
-
-    def test_anonymous_users_are_sent_to_login(self, client, appointment):
-        for target in [
-            BOOK_URL,
-            url("appointment_detail", appointment),
-            url("appointment_reschedule", appointment),
-            url("appointment_cancel", appointment),
-            WAITLIST_URL,
-            WAITLIST_NEW_URL,
-        ]:
-            response = client.get(target)
-            assert response["Location"] == redirect_to_login(target).url, target
-        response = client.post(url("appointment_status", appointment))
-        assert response.status_code == 302
-
-    @pytest.mark.parametrize("role", ["injector", "therapist"])
-    def test_clinical_roles_without_booking_rights_are_refused(
-        self, client, request, appointment, role
-    ):
-        # Injectors and therapists may see appointments (view_appointment) but
-        # neither book, change nor keep the waitlist (clinic 0003, treatments 0008).
-        client.force_login(request.getfixturevalue(role))
-        for target in [
-            BOOK_URL,
-            url("appointment_reschedule", appointment),
-            url("appointment_cancel", appointment),
-            WAITLIST_URL,
-            WAITLIST_NEW_URL,
-        ]:
-            assert client.get(target).status_code == 403, target
-        response = client.post(
-            url("appointment_status", appointment), {"status": "arrived"}
-        )
-        assert response.status_code == 403
-        assert client.get(url("appointment_detail", appointment)).status_code == 200
-
-    def test_schedulers_may_use_every_page(self, client, scheduler, appointment):
-        client.force_login(scheduler)
-        for target in [
-            BOOK_URL,
-            book_url(appointment.patient),
-            url("appointment_detail", appointment),
-            url("appointment_reschedule", appointment),
-            url("appointment_cancel", appointment),
-            WAITLIST_URL,
-            WAITLIST_NEW_URL,
-        ]:
-            assert client.get(target).status_code == 200, target
-
-    def test_status_changes_are_post_only(self, client, scheduler, appointment):
-        client.force_login(scheduler)
-        assert client.get(url("appointment_status", appointment)).status_code == 405
-
-    def test_an_archived_or_unknown_patient_is_404(self, client, scheduler):
-        client.force_login(scheduler)
-        archived = PatientFactory(is_archived=True)
-        assert client.get(book_url(archived)).status_code == 404
-        assert client.get(BOOK_URL + "?patient=x").status_code == 404
 
 
 class TestChoosingThePatient:

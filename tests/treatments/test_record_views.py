@@ -8,7 +8,6 @@ from decimal import Decimal
 from html.parser import HTMLParser
 
 import pytest
-from django.contrib.auth.views import redirect_to_login
 from django.contrib.messages import get_messages
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -97,12 +96,6 @@ def token() -> str:
     return str(uuid.uuid4())
 
 
-def assert_login_required(client, url):
-    response = client.get(url)
-    assert response.status_code == 302
-    assert response["Location"] == redirect_to_login(url).url
-
-
 # Assessments
 
 
@@ -169,16 +162,6 @@ def patient(case):
 
 
 class TestAssessmentCreatePermissions:
-    def test_anonymous_user_is_sent_to_login(self, client, case):
-        assert_login_required(client, assessment_url(case, "jrs"))
-
-    @pytest.mark.parametrize("persona", ["scheduler", "outsider"])
-    def test_roles_without_scores_are_refused(self, client, request, case, persona):
-        client.force_login(request.getfixturevalue(persona))
-        assert client.get(assessment_url(case, "jrs")).status_code == 403
-        assert client.post(assessment_url(case, "jrs"), jrs()).status_code == 403
-        assert Assessment.objects.count() == 0
-
     @pytest.mark.parametrize("persona", ["neurologist", "injector", "therapist"])
     def test_clinical_roles_may_score(self, client, request, case, persona):
         client.force_login(request.getfixturevalue(persona))
@@ -485,9 +468,6 @@ def update_assessment_url(assessment) -> str:
 
 
 class TestAssessmentUpdate:
-    def test_anonymous_user_is_sent_to_login(self, client, assessment):
-        assert_login_required(client, update_assessment_url(assessment))
-
     def test_unknown_assessment_is_404(self, client, neurologist):
         client.force_login(neurologist)
         url = reverse("treatments:assessment_update", args=[987654])
@@ -569,19 +549,6 @@ def course_data(clinician, **changes) -> dict:
 
 
 class TestCourseCreate:
-    def test_anonymous_user_is_sent_to_login(self, client, case):
-        assert_login_required(client, course_create_url(case))
-
-    @pytest.mark.parametrize("persona", ["scheduler", "injector", "therapist"])
-    def test_roles_that_do_not_plan_treatment_are_refused(
-        self, client, request, case, neurologist, persona
-    ):
-        client.force_login(request.getfixturevalue(persona))
-        assert client.get(course_create_url(case)).status_code == 403
-        data = course_data(neurologist)
-        assert client.post(course_create_url(case), data).status_code == 403
-        assert TreatmentCourse.objects.count() == 0
-
     def test_unknown_case_is_404(self, client, neurologist):
         client.force_login(neurologist)
         url = reverse("treatments:course_create", args=[987654])
@@ -730,9 +697,6 @@ def course_update_url(course) -> str:
 
 
 class TestCourseUpdate:
-    def test_anonymous_user_is_sent_to_login(self, client, course):
-        assert_login_required(client, course_update_url(course))
-
     def test_unknown_course_is_404(self, client, neurologist):
         client.force_login(neurologist)
         url = reverse("treatments:course_update", args=[987654])
@@ -842,19 +806,6 @@ def therapy_data(**changes) -> dict:
 
 
 class TestTherapySession:
-    def test_anonymous_user_is_sent_to_login(self, client, therapy_course):
-        assert_login_required(client, therapy_url(therapy_course))
-
-    @pytest.mark.parametrize("persona", ["scheduler", "injector"])
-    def test_roles_that_do_not_run_therapy_are_refused(
-        self, client, request, therapy_course, persona
-    ):
-        client.force_login(request.getfixturevalue(persona))
-        assert client.get(therapy_url(therapy_course)).status_code == 403
-        response = client.post(therapy_url(therapy_course), therapy_data())
-        assert response.status_code == 403
-        assert TherapySession.objects.count() == 0
-
     def test_unknown_course_is_404(self, client, therapist):
         client.force_login(therapist)
         url = reverse("treatments:therapysession_create", args=[987654])
@@ -924,12 +875,7 @@ class TestTherapySession:
         assert session.entered_in_error is True
         assert session.history.latest().history_user == therapist
 
-    def test_update_permissions_and_404(self, client, scheduler, therapist):
-        session = TherapySessionFactory()
-        url = reverse("treatments:therapysession_update", args=[session.pk])
-        assert_login_required(client, url)
-        client.force_login(scheduler)
-        assert client.get(url).status_code == 403
+    def test_a_missing_session_is_404(self, client, therapist):
         client.force_login(therapist)
         url = reverse("treatments:therapysession_update", args=[987654])
         assert client.get(url).status_code == 404
@@ -981,19 +927,6 @@ def bells_course():
 
 
 class TestMedicationOrder:
-    def test_anonymous_user_is_sent_to_login(self, client, medication_course):
-        assert_login_required(client, medication_url(medication_course))
-
-    @pytest.mark.parametrize("persona", ["scheduler", "injector", "therapist"])
-    def test_roles_that_do_not_prescribe_are_refused(
-        self, client, request, medication_course, persona
-    ):
-        client.force_login(request.getfixturevalue(persona))
-        assert client.get(medication_url(medication_course)).status_code == 403
-        response = client.post(medication_url(medication_course), medication_data())
-        assert response.status_code == 403
-        assert MedicationOrder.objects.count() == 0
-
     def test_unknown_and_wrong_kind_courses_are_404(self, client, neurologist, course):
         client.force_login(neurologist)
         url = reverse("treatments:medication_create", args=[987654])
@@ -1115,12 +1048,7 @@ class TestMedicationOrder:
         assert "at least 158 hours" in messages_of(response)[1]
         assert order.history.latest().history_user == neurologist
 
-    def test_update_permissions_and_404(self, client, scheduler, neurologist):
-        order = MedicationOrderFactory()
-        url = reverse("treatments:medication_update", args=[order.pk])
-        assert_login_required(client, url)
-        client.force_login(scheduler)
-        assert client.get(url).status_code == 403
+    def test_a_missing_order_is_404(self, client, neurologist):
         client.force_login(neurologist)
         url = reverse("treatments:medication_update", args=[987654])
         assert client.get(url).status_code == 404
@@ -1171,19 +1099,6 @@ def status_data(referral, **changes) -> dict:
 
 
 class TestReferralCreate:
-    def test_anonymous_user_is_sent_to_login(self, client, referral_course):
-        assert_login_required(client, referral_url(referral_course))
-
-    @pytest.mark.parametrize("persona", ["scheduler", "injector", "therapist"])
-    def test_roles_that_do_not_refer_are_refused(
-        self, client, request, referral_course, persona
-    ):
-        client.force_login(request.getfixturevalue(persona))
-        assert client.get(referral_url(referral_course)).status_code == 403
-        response = client.post(referral_url(referral_course), referral_data())
-        assert response.status_code == 403
-        assert Referral.objects.count() == 0
-
     def test_unknown_and_wrong_kind_courses_are_404(self, client, neurologist, course):
         client.force_login(neurologist)
         url = reverse("treatments:referral_create", args=[987654])
@@ -1239,9 +1154,6 @@ def referral_update_url(referral) -> str:
 
 
 class TestReferralUpdate:
-    def test_anonymous_user_is_sent_to_login(self, client, referral):
-        assert_login_required(client, referral_update_url(referral))
-
     def test_unknown_referral_is_404(self, client, neurologist):
         client.force_login(neurologist)
         url = reverse("treatments:referral_update", args=[987654])
@@ -1364,18 +1276,6 @@ def followup_data(**changes) -> dict:
 
 
 class TestReferralFollowUp:
-    def test_anonymous_user_is_sent_to_login(self, client, operated):
-        assert_login_required(client, followup_url(operated))
-
-    @pytest.mark.parametrize("persona", ["scheduler", "injector", "therapist"])
-    def test_roles_that_do_not_follow_up_surgery_are_refused(
-        self, client, request, operated, persona
-    ):
-        client.force_login(request.getfixturevalue(persona))
-        assert client.get(followup_url(operated)).status_code == 403
-        assert client.post(followup_url(operated), followup_data()).status_code == 403
-        assert ReferralFollowUp.objects.count() == 0
-
     def test_unknown_referral_is_404(self, client, neurologist):
         client.force_login(neurologist)
         url = reverse("treatments:referral_followup_create", args=[987654])
