@@ -1,6 +1,7 @@
 """What every clinical record model shares, in every app: the field that holds a
-set of picks from a fixed list, and the entered-in-error rule (a constraint, and
-its message next to the field for a form)."""
+set of picks from a fixed list, the constraints that keep a choice on its list and
+an override complete, the one-time form token, and the entered-in-error rule (a
+constraint, and its message next to the field for a form)."""
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -8,6 +9,10 @@ from django.db import models
 from django.db.models import Q
 
 ENTERED_IN_ERROR_MESSAGE = "Say why the record was entered in error."
+FORM_TOKEN_HELP = (
+    "The one-time token of the form that created the record: a double submit of "
+    "that form finds this record instead of saving a second one."
+)
 
 
 class MultipleChoiceField(models.JSONField):
@@ -73,3 +78,43 @@ def entered_in_error_errors(record) -> dict[str, str]:
     if record.entered_in_error and not record.entered_in_error_reason.strip():
         return {"entered_in_error_reason": ENTERED_IN_ERROR_MESSAGE}
     return {}
+
+
+def valid_choice(field: str, choices, prefix: str, *, blank=False):
+    """The field holds one of its choices (or nothing, if `blank`): choices alone
+    do not constrain the column."""
+    values = [*choices.values, ""] if blank else choices.values
+    return models.CheckConstraint(
+        condition=Q(**{f"{field}__in": values}), name=f"{prefix}_{field}_valid"
+    )
+
+
+def override_complete_constraint(prefix: str) -> models.CheckConstraint:
+    """Either no override at all, or who, when and why together."""
+    return models.CheckConstraint(
+        condition=Q(
+            overridden_by__isnull=True,
+            overridden_at__isnull=True,
+            override_reason="",
+        )
+        | (
+            Q(overridden_by__isnull=False, overridden_at__isnull=False)
+            & ~Q(override_reason="")
+        ),
+        name=f"{prefix}_override_complete",
+        violation_error_message="An override needs who overrode, when and why.",
+    )
+
+
+def form_token_field(help_text: str = FORM_TOKEN_HELP) -> models.UUIDField:
+    """The one-time token of the form that created the record, kept so that a
+    double submit finds the record instead of saving it twice."""
+    return models.UUIDField(null=True, blank=True, editable=False, help_text=help_text)
+
+
+def form_token_unique(prefix: str) -> models.UniqueConstraint:
+    return models.UniqueConstraint(
+        fields=["form_token"],
+        name=f"{prefix}_form_token_unique",
+        violation_error_message="This form was already saved.",
+    )

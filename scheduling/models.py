@@ -16,12 +16,9 @@ from django.db.models import F, Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from clinic.records import override_complete_constraint, valid_choice
 from patients.models import Patient, refuse_before_birth
-from treatments.models import (
-    TreatmentCourse,
-    override_complete_constraint,
-    valid_choice,
-)
+from treatments.models import TreatmentCourse
 
 
 class AppointmentKind(models.TextChoices):

@@ -1,0 +1,274 @@
+"""The patient, their guardians, and the rules every record checks against the
+patient: adulthood and the date of birth."""
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from clinic.records import MultipleChoiceField, valid_choice
+from patients.models.choices import (
+    GuardianRelationship,
+    ReminderChannel,
+    Sex,
+    ToxinPrecaution,
+)
+from patients.search import parse_search_date, search_key
+
+
+def adult_birth_cutoff(day: datetime.date) -> datetime.date:
+    """The latest date of birth of a patient who is an adult on `day`.
+
+    A birthday on 29 February counts from 1 March in other years, as `age_on` does.
+    """
+    years = settings.CLINIC_ADULT_AGE_YEARS
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February, and the cutoff year is not a leap year
+        return day.replace(year=day.year - years, day=28)
+
+
+def refuse_before_birth(patient, **moments) -> None:
+    """Refuse, next to its field, any clinical date or time before the patient's
+    birth: such a record cannot be true, and no override makes it so."""
+    if patient is None or patient.date_of_birth is None:
+        return
+    errors = {}
+    for field, moment in moments.items():
+        if moment is None:
+            continue
+        day = (
+            timezone.localtime(moment).date()
+            if isinstance(moment, datetime.datetime)
+            else moment
+        )
+        if day < patient.date_of_birth:
+            errors[field] = (
+                f"This is before the patient's birth on "
+                f"{patient.date_of_birth:%d %b %Y}."
+            )
+    if errors:
+        raise ValidationError(errors)
+
+
+class PatientQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_archived=False)
+
+    def search(self, term: str):
+        """Patients matching an MRN, a date of birth, or every word of a name."""
+        term = term.strip()
+        if not term:
+            return self
+        born = parse_search_date(term)
+        if born is not None:
+            return self.filter(date_of_birth=born)
+        by_name = self
+        for word in search_key(term).split():
+            by_name = by_name.filter(search_name__contains=word)
+        return by_name | self.filter(mrn__startswith=term.upper())
+
+    def for_list_page(self):
+        return self.select_related("responsible_neurologist").annotate(
+            consenting_guardian_count=models.Count(
+                "guardians", filter=Q(guardians__holds_consent=True)
+            )
+        )
+
+    def minors_on(self, day: datetime.date):
+        """Patients under the adult age on `day` (born after the adult-birth cutoff)."""
+        return self.filter(date_of_birth__gt=adult_birth_cutoff(day))
+
+    def without_consenting_guardian(self):
+        """Nobody on record may consent to treatment for these patients."""
+        return self.exclude(
+            models.Exists(
+                Guardian.objects.filter(
+                    patient=models.OuterRef("pk"), holds_consent=True
+                )
+            )
+        )
+
+
+class Patient(models.Model):
+    mrn = models.CharField(
+        "MRN",
+        max_length=20,
+        validators=[
+            RegexValidator(
+                r"^[A-Z0-9-]{3,20}$",
+                "An MRN is 3 to 20 capital letters, digits or hyphens.",
+            )
+        ],
+        help_text="Medical record number, unique in the clinic.",
+    )
+    given_name = models.CharField(max_length=100)
+    family_name = models.CharField(max_length=100)
+    date_of_birth = models.DateField()
+    sex = models.CharField(max_length=10, choices=Sex, default=Sex.UNKNOWN)
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=30, blank=True)
+    address = models.TextField(blank=True)
+    reminder_consent = models.BooleanField(
+        default=False, help_text="The patient (or guardian) agreed to reminders."
+    )
+    reminder_channel = models.CharField(
+        max_length=10, choices=ReminderChannel, blank=True
+    )
+    weight_kg = models.DecimalField(
+        "weight (kg)",
+        max_digits=5,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        help_text="Required for children's toxin dosing (units per kg).",
+    )
+    weight_measured_on = models.DateField(null=True, blank=True)
+    toxin_precautions = MultipleChoiceField(
+        "toxin precautions",
+        options=ToxinPrecaution.choices,
+        help_text="Checked before every toxin session against the product's label.",
+    )
+    referring_clinician = models.CharField(max_length=200, blank=True)
+    responsible_neurologist = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="neurology_patients",
+    )
+    search_name = models.CharField(
+        max_length=201,
+        editable=False,
+        help_text="Given and family name without accents or case, for search.",
+    )
+    is_archived = models.BooleanField(
+        default=False, help_text="Archived patients are kept, never deleted."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    objects = PatientQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["family_name", "given_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["mrn"],
+                name="patients_patient_mrn_unique",
+                violation_error_message="Another patient already has this MRN.",
+                # "unique" files the message under the MRN field, next to the input.
+                violation_error_code="unique",
+            ),
+            valid_choice("sex", Sex, "patients_patient"),
+            models.CheckConstraint(
+                condition=Q(reminder_channel__in=[*ReminderChannel.values, ""]),
+                name="patients_patient_channel_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(reminder_consent=False) | ~Q(reminder_channel=""),
+                name="patients_patient_consent_has_channel",
+                violation_error_message="Choose how reminders are sent.",
+            ),
+            models.CheckConstraint(
+                condition=Q(weight_kg__isnull=True)
+                | Q(weight_kg__gt=0, weight_kg__lt=400),
+                name="patients_patient_weight_plausible",
+                violation_error_message="Weight must be between 0 and 400 kg.",
+            ),
+            models.CheckConstraint(
+                condition=Q(weight_kg__isnull=True, weight_measured_on__isnull=True)
+                | Q(weight_kg__isnull=False, weight_measured_on__isnull=False),
+                name="patients_patient_weight_has_date",
+                violation_error_message="Record the date the weight was measured.",
+            ),
+            models.CheckConstraint(
+                condition=Q(weight_measured_on__isnull=True)
+                | Q(weight_measured_on__gte=F("date_of_birth")),
+                name="patients_patient_weighed_after_birth",
+                violation_error_message="The weight cannot be measured before birth.",
+            ),
+        ]
+        indexes = [
+            # Patient search by name and by date of birth.
+            models.Index(
+                fields=["family_name", "given_name"], name="patients_patient_name"
+            ),
+            models.Index(fields=["date_of_birth"], name="patients_patient_dob"),
+        ]
+
+    def __str__(self):
+        return f"{self.family_name.upper()}, {self.given_name} ({self.mrn})"
+
+    def save(self, *args, **kwargs):
+        # Kept in step with the names on every save, so that name search ignores
+        # accents and case the same way on PostgreSQL and SQLite.
+        self.search_name = search_key(f"{self.given_name} {self.family_name}")
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "search_name"}
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("patient_chart", args=[self.pk])
+
+    def toxin_precaution_labels(self) -> list[str]:
+        return self._meta.get_field("toxin_precautions").labels(self.toxin_precautions)
+
+    def clean(self):
+        if self.date_of_birth and self.date_of_birth > timezone.localdate():
+            raise ValidationError(
+                {"date_of_birth": "The date of birth cannot be in the future."}
+            )
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.given_name} {self.family_name}"
+
+    def age_on(self, day: datetime.date) -> int:
+        born = self.date_of_birth
+        had_birthday = (day.month, day.day) >= (born.month, born.day)
+        return day.year - born.year - (0 if had_birthday else 1)
+
+    @property
+    def age(self) -> int:
+        return self.age_on(timezone.localdate())
+
+    def is_minor_on(self, day: datetime.date) -> bool:
+        return self.age_on(day) < settings.CLINIC_ADULT_AGE_YEARS
+
+    @property
+    def is_minor(self) -> bool:
+        return self.is_minor_on(timezone.localdate())
+
+    def needs_guardian(self, consenting_guardian_count: int) -> bool:
+        """A child with no guardian who holds consent: nobody can consent for them."""
+        return self.is_minor and consenting_guardian_count == 0
+
+
+class Guardian(models.Model):
+    patient = models.ForeignKey(Patient, models.PROTECT, related_name="guardians")
+    full_name = models.CharField(max_length=200)
+    relationship = models.CharField(max_length=20, choices=GuardianRelationship)
+    phone = models.CharField(max_length=30, blank=True)
+    email = models.EmailField(blank=True)
+    holds_consent = models.BooleanField(
+        default=True, help_text="May consent to treatment for the patient."
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["full_name"]
+        constraints = [
+            valid_choice("relationship", GuardianRelationship, "patients_guardian"),
+        ]
+
+    def __str__(self):
+        return f"{self.full_name} ({self.get_relationship_display().lower()})"

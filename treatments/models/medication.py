@@ -1,0 +1,118 @@
+"""Medication orders, and the Bell's palsy steroid window they are checked
+against."""
+
+import datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from clinic.records import (
+    entered_in_error_constraint,
+    entered_in_error_errors,
+    form_token_field,
+    form_token_unique,
+    valid_choice,
+)
+from patients.models import Condition, refuse_before_birth
+from treatments.models.choices import CourseKind, DoseUnit, DrugRoute
+from treatments.models.courses import TreatmentCourse
+
+# DOMAIN.md 4.1-4.2: oral steroids within 72 hours of the onset of Bell's palsy.
+STEROIDS = ("prednisolone", "prednisone")
+BELLS_STEROID_WINDOW = datetime.timedelta(hours=72)
+
+
+class MedicationOrder(models.Model):
+    course = models.ForeignKey(
+        TreatmentCourse, models.PROTECT, related_name="medication_orders"
+    )
+    drug = models.CharField(max_length=100, help_text="Generic name, e.g. clonazepam.")
+    dose = models.DecimalField(
+        max_digits=8,
+        decimal_places=3,
+        validators=[
+            MinValueValidator(Decimal("0.001"), "The dose must be more than 0.")
+        ],
+    )
+    dose_unit = models.CharField(max_length=5, choices=DoseUnit, default=DoseUnit.MG)
+    route = models.CharField(max_length=10, choices=DrugRoute, default=DrugRoute.ORAL)
+    frequency = models.CharField(max_length=60, help_text="E.g. twice daily.")
+    start_on = models.DateField(default=timezone.localdate)
+    stop_on = models.DateField(null=True, blank=True)
+    prescriber = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+"
+    )
+    indication = models.CharField(max_length=200, blank=True)
+    stop_reason = models.CharField(max_length=200, blank=True)
+    entered_in_error = models.BooleanField(default=False)
+    entered_in_error_reason = models.TextField(blank=True)
+    form_token = form_token_field()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-start_on"]
+        constraints = [
+            valid_choice("dose_unit", DoseUnit, "treatments_medication"),
+            valid_choice("route", DrugRoute, "treatments_medication"),
+            models.CheckConstraint(
+                condition=Q(dose__gt=0),
+                name="treatments_medication_dose_positive",
+                violation_error_message="The dose must be more than 0.",
+            ),
+            models.CheckConstraint(
+                condition=Q(stop_on__isnull=True) | Q(stop_on__gte=F("start_on")),
+                name="treatments_medication_stops_after_start",
+                violation_error_message="A medication cannot stop before it starts.",
+            ),
+            entered_in_error_constraint("treatments_medication"),
+            form_token_unique("treatments_medication"),
+        ]
+
+    def __str__(self):
+        return (
+            f"{self.drug} {self.dose.normalize():f} {self.dose_unit} {self.frequency}"
+        )
+
+    def clean(self):
+        refuse_before_birth(
+            self.course.case.patient if self.course_id else None,
+            start_on=self.start_on,
+            stop_on=self.stop_on,
+        )
+        if self.course_id and self.course.kind != CourseKind.MEDICATION:
+            raise ValidationError(
+                {"course": "Medication orders belong to a medication course."}
+            )
+        errors = entered_in_error_errors(self)
+        if self.start_on and self.stop_on and self.stop_on < self.start_on:
+            errors["stop_on"] = "A medication cannot stop before it starts."
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def is_steroid(self) -> bool:
+        drug = self.drug.lower()
+        return any(name in drug for name in STEROIDS)
+
+    def steroid_delay_after_bells_onset(self) -> datetime.timedelta | None:
+        """For a steroid in a Bell's palsy case, how long after the onset it
+        starts; None for anything else. Only the start date is kept, so this
+        counts from the start of that day: the least the delay can be."""
+        case = self.course.case
+        if not (
+            self.is_steroid
+            and case.condition == Condition.BELLS_PALSY
+            and case.onset_at
+            and self.start_on
+        ):
+            return None
+        starts = timezone.make_aware(
+            datetime.datetime.combine(self.start_on, datetime.time.min)
+        )
+        return starts - case.onset_at

@@ -1,0 +1,71 @@
+"""Physical-therapy sessions."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from clinic.records import (
+    entered_in_error_constraint,
+    entered_in_error_errors,
+    form_token_field,
+    form_token_unique,
+    valid_choice,
+)
+from patients.models import refuse_before_birth
+from treatments.models.choices import CourseKind, TherapyFocus, TherapyProgress
+from treatments.models.courses import TreatmentCourse
+
+
+class TherapySession(models.Model):
+    course = models.ForeignKey(
+        TreatmentCourse, models.PROTECT, related_name="therapy_sessions"
+    )
+    therapist = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+"
+    )
+    session_on = models.DateField(default=timezone.localdate)
+    duration_minutes = models.PositiveSmallIntegerField(default=45)
+    focus = models.CharField(max_length=20, choices=TherapyFocus)
+    exercises = models.TextField(blank=True)
+    home_programme = models.TextField(blank=True)
+    progress = models.CharField(max_length=10, choices=TherapyProgress, blank=True)
+    notes = models.TextField(blank=True)
+    entered_in_error = models.BooleanField(default=False)
+    entered_in_error_reason = models.TextField(blank=True)
+    form_token = form_token_field()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-session_on"]
+        constraints = [
+            valid_choice("focus", TherapyFocus, "treatments_therapy"),
+            valid_choice("progress", TherapyProgress, "treatments_therapy", blank=True),
+            models.CheckConstraint(
+                condition=Q(duration_minutes__gt=0),
+                name="treatments_therapy_duration_positive",
+                violation_error_message="The session must last at least a minute.",
+            ),
+            entered_in_error_constraint("treatments_therapy"),
+            form_token_unique("treatments_therapy"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_focus_display()} on {self.session_on:%d %b %Y}"
+
+    def clean(self):
+        refuse_before_birth(
+            self.course.case.patient if self.course_id else None,
+            session_on=self.session_on,
+        )
+        if self.course_id and self.course.kind != CourseKind.PHYSICAL_THERAPY:
+            raise ValidationError(
+                {"course": "Therapy sessions belong to a physical-therapy course."}
+            )
+        errors = entered_in_error_errors(self)
+        if self.duration_minutes is not None and self.duration_minutes < 1:
+            errors["duration_minutes"] = "The session must last at least a minute."
+        if errors:
+            raise ValidationError(errors)

@@ -1,0 +1,540 @@
+"""Botulinum-toxin sessions with their vials, injections, adverse effects and
+safety flags."""
+
+import datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Upper
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from clinic.records import (
+    entered_in_error_constraint,
+    form_token_unique,
+    override_complete_constraint,
+    valid_choice,
+)
+from patients.models import Patient, refuse_before_birth
+from treatments import dosing
+from treatments.dosing import format_units, product_name
+from treatments.models.choices import (
+    MIDLINE_MUSCLES,
+    URGENT_ADVERSE_EFFECTS,
+    AdverseEffectKind,
+    BenefitRating,
+    Guidance,
+    Muscle,
+    Product,
+    Route,
+    Severity,
+    Side,
+)
+from treatments.models.courses import TreatmentCourse
+
+# A session is charted when it is given; a clock a few minutes fast is not a future
+# session.
+FUTURE_TOLERANCE = datetime.timedelta(minutes=10)
+DEFAULT_DILUENT = "0.9% sodium chloride, preservative-free"
+
+
+class ToxinSessionQuerySet(models.QuerySet):
+    def for_patient(self, patient: Patient):
+        return self.filter(course__case__patient=patient)
+
+    def valid(self):
+        """Sessions that count clinically: not entered in error."""
+        return self.filter(entered_in_error=False)
+
+    def with_total_units(self):
+        return self.annotate(total_units=models.Sum("injections__units"))
+
+
+class ToxinSession(models.Model):
+    """One botulinum-toxin session (DOMAIN.md 2.10)."""
+
+    course = models.ForeignKey(
+        TreatmentCourse, models.PROTECT, related_name="toxin_sessions"
+    )
+    performed_at = models.DateTimeField(default=timezone.now)
+    injector = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+"
+    )
+    assistant = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    product = models.CharField(max_length=20, choices=Product)
+    consent_obtained = models.BooleanField(default=False)
+    consent_information_version = models.CharField(
+        "information sheet version", max_length=40, blank=True
+    )
+    distant_spread_risk_discussed = models.BooleanField(default=False)
+    guidance = models.CharField(max_length=12, choices=Guidance, default=Guidance.NONE)
+    # Follow-up reported by the patient later.
+    onset_day = models.PositiveSmallIntegerField(
+        "onset (days after injection)", null=True, blank=True
+    )
+    peak_day = models.PositiveSmallIntegerField(
+        "peak (days after injection)", null=True, blank=True
+    )
+    wore_off_on = models.DateField("wore off on", null=True, blank=True)
+    benefit = models.CharField(max_length=10, choices=BenefitRating, blank=True)
+    notes = models.TextField(blank=True)
+    entered_in_error = models.BooleanField(default=False)
+    entered_in_error_reason = models.TextField(blank=True)
+    # A one-time token from the charting form: a second POST of the same form
+    # finds this session instead of charting it twice.
+    form_token = models.UUIDField(null=True, blank=True, editable=False)
+    # Safety warnings shown before saving and explicitly overridden (DESIGN.md 5).
+    overridden_warnings = models.JSONField(
+        "warnings overridden",
+        default=list,
+        blank=True,
+        editable=False,
+        help_text="The safety warnings shown when the session was saved.",
+    )
+    override_reason = models.TextField(blank=True, editable=False)
+    overridden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    overridden_at = models.DateTimeField(null=True, blank=True, editable=False)
+    history = HistoricalRecords()
+
+    objects = ToxinSessionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-performed_at"]
+        constraints = [
+            valid_choice("product", Product, "treatments_session"),
+            valid_choice("guidance", Guidance, "treatments_session"),
+            valid_choice("benefit", BenefitRating, "treatments_session", blank=True),
+            models.CheckConstraint(
+                condition=Q(peak_day__isnull=True)
+                | Q(onset_day__isnull=True)
+                | Q(peak_day__gte=F("onset_day")),
+                name="treatments_session_peak_after_onset",
+                violation_error_message="The peak cannot come before the onset.",
+            ),
+            entered_in_error_constraint("treatments_session"),
+            form_token_unique("treatments_session"),
+            override_complete_constraint("treatments_session"),
+        ]
+        indexes = [
+            # Last session per patient / course.
+            models.Index(
+                fields=["course", "-performed_at"], name="treatments_session_course"
+            ),
+        ]
+        permissions = [
+            ("override_safety_warnings", "Can override toxin safety warnings"),
+        ]
+
+    def __str__(self):
+        when = timezone.localtime(self.performed_at)
+        return f"{self.get_product_display()} on {when:%d %b %Y}"
+
+    def get_absolute_url(self):
+        return reverse("treatments:toxinsession_detail", args=[self.pk])
+
+    def clean(self):
+        refuse_before_birth(
+            self.course.case.patient if self.course_id else None,
+            performed_at=self.performed_at,
+        )
+        if self.performed_at and self.performed_at > timezone.now() + FUTURE_TOLERANCE:
+            raise ValidationError(
+                {
+                    "performed_at": "A session is charted once it is given: this "
+                    "time is in the future."
+                }
+            )
+        # The constraints hold these rules; here they get a message next to the
+        # field the user has to change.
+        errors = {}
+        if self.course_id and not self.course.is_toxin:
+            errors["course"] = "Toxin sessions belong to a botulinum-toxin course."
+        if self.wore_off_on and self.performed_at:
+            if self.wore_off_on < timezone.localtime(self.performed_at).date():
+                errors["wore_off_on"] = "The effect cannot wear off before the session."
+        if (
+            self.onset_day is not None
+            and self.peak_day is not None
+            and self.peak_day < self.onset_day
+        ):
+            errors["peak_day"] = "The peak cannot come before the onset."
+        if errors:
+            raise ValidationError(errors)
+
+    def record_override(self, *, warnings: list[str], reason: str, by, at) -> None:
+        """Keep the overridden warnings with who overrode them, when and why; the
+        caller saves."""
+        reason = (reason or "").strip()
+        if not warnings:
+            raise ValidationError("There are no warnings to override.")
+        if not reason:
+            raise ValidationError({"override_reason": "Say why you override."})
+        self.overridden_warnings = list(warnings)
+        self.override_reason = reason
+        self.overridden_by = by
+        self.overridden_at = at
+
+    @property
+    def is_overridden(self) -> bool:
+        return self.overridden_by_id is not None
+
+    @property
+    def performed_on(self):
+        return timezone.localtime(self.performed_at).date()
+
+    @property
+    def benefit_days(self) -> int | None:
+        """How long the effect lasted: wear-off date minus session date."""
+        if self.wore_off_on is None:
+            return None
+        return (self.wore_off_on - self.performed_on).days
+
+
+class Vial(models.Model):
+    """A vial drawn from in a toxin session. The products are single-patient vials,
+    so a vial belongs to one session; a session uses one or more (DOMAIN.md 2.4).
+    The product is the session's: one visit gives one product."""
+
+    session = models.ForeignKey(ToxinSession, models.PROTECT, related_name="vials")
+    size_units = models.PositiveIntegerField("vial size (U)")
+    lot_number = models.CharField(max_length=40)
+    expiry_date = models.DateField()
+    diluent = models.CharField(max_length=60, blank=True, default=DEFAULT_DILUENT)
+    # Empty for a ready-made solution, which is not reconstituted.
+    diluent_volume_ml = models.DecimalField(
+        "diluent volume (mL)",
+        max_digits=4,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[
+            MinValueValidator(
+                Decimal("0.01"), "The diluent volume must be more than 0 mL."
+            )
+        ],
+    )
+    reconstituted_at = models.DateTimeField(null=True, blank=True)
+    units_discarded = models.DecimalField(
+        "units discarded",
+        max_digits=7,
+        decimal_places=2,
+        default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0"), "Units cannot be negative.")],
+    )
+    waste_reason = models.CharField(max_length=200, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["session", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(size_units__gt=0),
+                name="treatments_vial_size_positive",
+                violation_error_message="The vial size must be more than 0 units.",
+            ),
+            models.CheckConstraint(
+                condition=Q(diluent_volume_ml__isnull=True)
+                | Q(diluent_volume_ml__gt=0),
+                name="treatments_vial_diluent_positive",
+                violation_error_message="The diluent volume must be more than 0 mL.",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    diluent_volume_ml__isnull=True, reconstituted_at__isnull=True
+                )
+                | Q(diluent_volume_ml__isnull=False, reconstituted_at__isnull=False),
+                name="treatments_vial_reconstitution_complete",
+                violation_error_message="A reconstituted vial needs both its diluent "
+                "volume and the time it was reconstituted.",
+            ),
+            models.CheckConstraint(
+                condition=Q(units_discarded__gte=0)
+                & Q(units_discarded__lte=F("size_units")),
+                name="treatments_vial_discard_in_vial",
+                violation_error_message="Units discarded must be between 0 and the "
+                "vial size.",
+            ),
+        ]
+        indexes = [
+            # Lot look-up is case-insensitive (lot_number__iexact uses UPPER()).
+            models.Index(Upper("lot_number"), name="treatments_vial_lot_upper"),
+        ]
+
+    def __str__(self):
+        return f"{self.size_units} U vial, lot {self.lot_number}"
+
+    def clean(self):
+        errors = {}
+        session = self._session_or_none()
+        product = session.product if session else ""
+        ready_made = dosing.ready_made_units_per_ml(product)
+        if ready_made is not None:
+            for name in ("diluent_volume_ml", "reconstituted_at"):
+                if getattr(self, name) is not None:
+                    errors[name] = (
+                        f"{product_name(product)} is a ready-made solution "
+                        f"({ready_made:,} U/mL): it is not reconstituted."
+                    )
+        elif product:
+            if self.diluent_volume_ml is None:
+                errors["diluent_volume_ml"] = "Enter the diluent volume."
+            if self.reconstituted_at is None:
+                errors["reconstituted_at"] = "Enter when the vial was reconstituted."
+        if (
+            session
+            and session.performed_at
+            and self.reconstituted_at
+            and self.reconstituted_at > session.performed_at
+        ):
+            errors["reconstituted_at"] = (
+                "The vial must be reconstituted before the session."
+            )
+        sizes = vial_sizes_sold(product)
+        if self.size_units and sizes and self.size_units not in sizes:
+            errors["size_units"] = (
+                f"{product_name(product)} is sold in "
+                f"{', '.join(f'{size:,}' for size in sizes)} U vials."
+            )
+        if (
+            self.units_discarded is not None
+            and self.size_units is not None
+            and self.units_discarded > self.size_units
+        ):
+            errors["units_discarded"] = (
+                "Units discarded must be between 0 and the vial size."
+            )
+        if errors:
+            raise ValidationError(errors)
+
+    def _session_or_none(self) -> ToxinSession | None:
+        """The session, also one not saved yet (charted together with it)."""
+        try:
+            return self.session
+        except ToxinSession.DoesNotExist:
+            return None
+
+    def overdraw(self, charted_units: Decimal) -> str:
+        """Why the units charted from this vial and discarded from it cannot have
+        come from it, or "" when they can."""
+        if self.size_units is None or self.units_discarded is None:
+            return ""
+        if charted_units + self.units_discarded <= self.size_units:
+            return ""
+        return (
+            f"{format_units(charted_units)} U charted and "
+            f"{format_units(self.units_discarded)} U discarded come to more than "
+            f"the {self.size_units:,} U vial (lot {self.lot_number}) holds."
+        )
+
+    def units_per_ml(self, product: str) -> Decimal:
+        return dosing.vial_units_per_ml(
+            product, self.size_units, self.diluent_volume_ml
+        )
+
+
+def vial_sizes_sold(product: str) -> tuple[int, ...]:
+    """The vial sizes of the product: the clinic's, else the table's."""
+    if product not in dosing.PRODUCTS:
+        return ()
+    return (
+        settings.CLINIC_VIAL_SIZES.get(product) or dosing.PRODUCTS[product].vial_sizes
+    )
+
+
+class SafetyFlagQuerySet(models.QuerySet):
+    def unacknowledged(self):
+        return self.filter(acknowledged_at__isnull=True)
+
+
+class SafetyFlag(models.Model):
+    """A safety warning of a session saved as already given, without an override
+    before the injection: kept with the session until a neurologist acknowledges
+    it with a note (DESIGN.md 5)."""
+
+    session = models.ForeignKey(
+        ToxinSession, models.PROTECT, related_name="safety_flags"
+    )
+    code = models.CharField(max_length=40)
+    message = models.TextField()
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+"
+    )
+    raised_at = models.DateTimeField(default=timezone.now)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledgement_note = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    objects = SafetyFlagQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["raised_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(
+                    acknowledged_by__isnull=True,
+                    acknowledged_at__isnull=True,
+                    acknowledgement_note="",
+                )
+                | (
+                    Q(acknowledged_by__isnull=False, acknowledged_at__isnull=False)
+                    & ~Q(acknowledgement_note="")
+                ),
+                name="treatments_safetyflag_acknowledgement_complete",
+                violation_error_message="An acknowledgement needs who, when and a "
+                "note.",
+            ),
+        ]
+        indexes = [
+            # Dashboard: flags still to acknowledge, oldest first.
+            models.Index(
+                fields=["raised_at"],
+                condition=Q(acknowledged_at__isnull=True),
+                name="treatments_flag_open",
+            ),
+        ]
+        permissions = [
+            ("acknowledge_safetyflag", "Can acknowledge safety flags of sessions"),
+        ]
+
+    def __str__(self):
+        return self.message
+
+    @property
+    def is_acknowledged(self) -> bool:
+        return self.acknowledged_at is not None
+
+
+class Injection(models.Model):
+    """One injected site of a toxin session."""
+
+    session = models.ForeignKey(ToxinSession, models.PROTECT, related_name="injections")
+    vial = models.ForeignKey("Vial", models.PROTECT, related_name="injections")
+    muscle = models.CharField(max_length=30, choices=Muscle)
+    side = models.CharField(max_length=10, choices=Side)
+    units = models.DecimalField(
+        max_digits=6,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.01"), "Units must be more than 0.")],
+    )
+    points = models.PositiveSmallIntegerField(default=1)
+    route = models.CharField(max_length=2, choices=Route, default=Route.INTRAMUSCULAR)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["session", "muscle", "side"]
+        constraints = [
+            valid_choice("muscle", Muscle, "treatments_injection"),
+            valid_choice("side", Side, "treatments_injection"),
+            valid_choice("route", Route, "treatments_injection"),
+            models.CheckConstraint(
+                condition=Q(units__gt=0),
+                name="treatments_injection_units_positive",
+                violation_error_message="Units must be more than 0.",
+            ),
+            models.CheckConstraint(
+                condition=Q(points__gte=1),
+                name="treatments_injection_points_positive",
+                violation_error_message="A site has at least one injection point.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(side=Side.MIDLINE) | Q(muscle__in=MIDLINE_MUSCLES),
+                name="treatments_injection_midline_muscle",
+                violation_error_message="Only the procerus is injected in the midline; "
+                "choose right or left.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_muscle_display()} ({self.side}): {self.units} U"
+
+    def clean(self):
+        errors = {}
+        if self.vial_id and self.session_id and self.vial.session_id != self.session_id:
+            errors["vial"] = "The vial belongs to another session."
+        if (
+            self.side == Side.MIDLINE
+            and self.muscle
+            and self.muscle not in MIDLINE_MUSCLES
+        ):
+            errors["side"] = (
+                "Only the procerus is injected in the midline; choose right or left."
+            )
+        if self.points is not None and self.points < 1:
+            errors["points"] = "A site has at least one injection point."
+        if errors:
+            raise ValidationError(errors)
+
+    def volume_ml(self) -> Decimal:
+        """Volume to draw, derived from the dilution of the vial it came from."""
+        vial = self.vial
+        return dosing.vial_volume_ml(
+            self.session.product, self.units, vial.size_units, vial.diluent_volume_ml
+        )
+
+
+class AdverseEffect(models.Model):
+    session = models.ForeignKey(
+        ToxinSession, models.PROTECT, related_name="adverse_effects"
+    )
+    kind = models.CharField(max_length=30, choices=AdverseEffectKind)
+    onset_on = models.DateField()
+    severity = models.CharField(max_length=10, choices=Severity)
+    resolved_on = models.DateField(null=True, blank=True)
+    notes = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["onset_on"]
+        constraints = [
+            valid_choice("kind", AdverseEffectKind, "treatments_adverse"),
+            valid_choice("severity", Severity, "treatments_adverse"),
+            models.CheckConstraint(
+                condition=Q(resolved_on__isnull=True)
+                | Q(resolved_on__gte=F("onset_on")),
+                name="treatments_adverse_resolved_after_onset",
+                violation_error_message="An effect cannot resolve before it began.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} ({self.severity})"
+
+    def clean(self):
+        if self.session_id and self.onset_on and self.session.performed_at:
+            if self.onset_on < self.session.performed_on:
+                raise ValidationError(
+                    {"onset_on": "An adverse effect cannot begin before the session."}
+                )
+        if self.onset_on and self.resolved_on and self.resolved_on < self.onset_on:
+            raise ValidationError(
+                {"resolved_on": "An effect cannot resolve before it began."}
+            )
+
+    @property
+    def is_urgent(self) -> bool:
+        return self.kind in URGENT_ADVERSE_EFFECTS
