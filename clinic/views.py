@@ -323,16 +323,19 @@ def _open_safety_flags() -> list[SafetyFlag]:
     )
 
 
-def _recall_due(today: datetime.date) -> list[dict]:
-    """Active toxin courses due within four weeks (or overdue) with no booking:
-    the recall list's rule (suggested date from the patient's own history),
-    in a constant number of queries."""
-    return [
-        {
-            "patient": item.patient,
-            "last_session_on": item.last_session_on,
-            "due_on": item.suggested_on,
-            "overdue": item.is_overdue,
-        }
-        for item in recall.due_for_recall(today=today, horizon_days=RECALL_HORIZON_DAYS)
-    ]
+def _recall_due(today: datetime.date) -> dict:
+    """Active toxin courses due within four weeks (or overdue) with no booking,
+    the recall list's rule: the first few, and how many there are."""
+    courses = recall.due_courses(today=today, horizon_days=RECALL_HORIZON_DAYS)
+    return {
+        "items": [
+            {
+                "patient": item.patient,
+                "last_session_on": item.last_session_on,
+                "due_on": item.suggested_on,
+                "overdue": item.is_overdue,
+            }
+            for item in recall.recall_items(courses[:DASHBOARD_LIST_CAP], today=today)
+        ],
+        "count": courses.count(),
+    }

@@ -1,40 +1,29 @@
 """The toxin recall list: active toxin courses whose next session is due soon or
 overdue, with nothing booked yet (issue 4, "Recall").
 
-The dates come from the pure rules of `treatments.intervals`; this module only
-fetches what they need, in a constant number of queries however many patients
-there are:
-
-1. the courses, with the date and product of the last valid session annotated
-   (correlated subqueries) and with patient and responsible clinician joined;
-2. the latest three valid sessions with a wear-off date per course (a sliced
-   Prefetch, which Django runs as one ROW_NUMBER() window query);
-3. the latest contact attempt per course (the same, sliced to one);
-4. the patients' guardians.
-
-Courses whose last session is too recent for any suggestion to fall inside the
-horizon are left out in SQL (a suggestion is never before the earliest safe
-date); the exact due date of the rest is worked out in Python.
+The dates are the course's stored recall facts (TreatmentCourse.
+refresh_recall_facts, from the pure rules of `treatments.intervals`), so the list
+is filtered, sorted, counted and paginated in SQL; only the rows shown fetch
+their latest contact attempt and guardians (two more queries, however many).
 """
 
 import datetime
 from dataclasses import dataclass
 
-from django.conf import settings
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import (
+    Exists,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    prefetch_related_objects,
+)
 from django.utils import timezone
 from django.utils.http import urlencode
 
 from patients.models import Guardian, Patient
 from scheduling.models import Appointment, AppointmentKind, RecallContact
 from treatments import intervals
-from treatments.models import (
-    CourseKind,
-    CourseStatus,
-    Product,
-    ToxinSession,
-    TreatmentCourse,
-)
+from treatments.models import Product, TreatmentCourse
 
 DEFAULT_HORIZON_WEEKS = 4
 
@@ -106,140 +95,75 @@ def _start_of(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
-def _last_valid_session(field: str) -> Subquery:
-    return Subquery(
-        ToxinSession.objects.valid()
-        .filter(course=OuterRef("pk"))
-        .order_by("-performed_at", "-pk")
-        .values(field)[:1]
-    )
-
-
-def with_recall_facts(courses: QuerySet, *, today: datetime.date) -> QuerySet:
-    """The courses with what a recall row shows: the last valid session's time and
-    product, whether a toxin session is booked from today on, the latest three
-    durations of benefit, the latest contact attempt and the guardians.
-
-    A booking today counts even if its start time has passed: the patient may be
-    in the waiting room."""
-    # An open toxin appointment takes the patient off the list.
-    booked = Appointment.objects.open().filter(
-        patient=OuterRef("case__patient"),
-        kind=AppointmentKind.TOXIN_SESSION,
-        starts_at__gte=_start_of(today),
-    )
-    history = (
-        ToxinSession.objects.valid()
-        .filter(wore_off_on__isnull=False)
-        .order_by("-performed_at", "-pk")
-        .only("pk", "course", "performed_at", "wore_off_on")
-    )
-    latest_contact = RecallContact.objects.select_related("contacted_by").order_by(
-        "-contacted_at", "-pk"
-    )
-    return (
-        courses.annotate(
-            last_session_at=_last_valid_session("performed_at"),
-            last_product=_last_valid_session("product"),
-            booked=Exists(booked),
-        )
-        .select_related("case__patient", "responsible_clinician")
-        .prefetch_related(
-            Prefetch(
-                "toxin_sessions",
-                queryset=history[: intervals.HISTORY_SESSIONS],
-                to_attr="benefit_history",
-            ),
-            Prefetch(
-                "recall_contacts",
-                queryset=latest_contact[:1],
-                to_attr="latest_contacts",
-            ),
-            "case__patient__guardians",
-        )
-    )
-
-
-def recall_item(
-    course: TreatmentCourse,
-    *,
-    today: datetime.date,
-    minimum_days: int | None = None,
-) -> RecallItem | None:
-    """The recall facts of a course loaded through `with_recall_facts`; None when
-    it has no valid session yet (there is nothing to count from)."""
-    if course.last_session_at is None:
-        return None
-    if minimum_days is None:
-        minimum_days = settings.CLINIC_MIN_REINJECTION_DAYS
-    last_on = timezone.localtime(course.last_session_at).date()
-    # The attempts of an earlier recall (before the last session) are not this one's.
-    contact = next(iter(course.latest_contacts), None)
-    if contact is not None and contact.contacted_at < course.last_session_at:
-        contact = None
-    return RecallItem(
-        course=course,
-        last_session_at=course.last_session_at,
-        product=course.last_product,
-        earliest_on=intervals.earliest_safe_date(last_on, minimum_days),
-        suggested_on=intervals.suggested_date(
-            last_on,
-            [session.benefit_days for session in course.benefit_history],
-            course.planned_interval_days,
-            minimum_days,
-        ),
-        today=today,
-        latest_contact=contact,
-    )
-
-
-def due_for_recall(
+def due_courses(
     *,
     today: datetime.date,
     horizon_days: int = DEFAULT_HORIZON_WEEKS * 7,
     clinician=None,
     product: str = "",
-    minimum_days: int | None = None,
-) -> list[RecallItem]:
-    """Active toxin courses with a valid session, suggested for a date up to
-    `horizon_days` from today (or overdue), with no toxin session booked for the
-    patient, soonest first.
+) -> QuerySet:
+    """Active toxin courses suggested for a date up to `horizon_days` from today
+    (or overdue), with no toxin session booked for the patient, soonest first.
 
     `clinician` is the course's responsible clinician; `product` is the product of
-    the last valid session."""
-    if minimum_days is None:
-        minimum_days = settings.CLINIC_MIN_REINJECTION_DAYS
-    horizon_end = today + datetime.timedelta(days=horizon_days)
-    # A suggestion is never before last session + minimum, so a later last session
-    # cannot be due inside the horizon.
-    latest_possible = horizon_end - datetime.timedelta(days=minimum_days)
-    courses = with_recall_facts(
-        TreatmentCourse.objects.filter(
-            kind=CourseKind.BOTULINUM_TOXIN, status=CourseStatus.ACTIVE
-        ),
-        today=today,
-    ).filter(
-        booked=False,
-        last_session_at__lt=_start_of(latest_possible + datetime.timedelta(days=1)),
+    the last valid session. A booking today counts even if its start time has
+    passed: the patient may be in the waiting room."""
+    booked = Appointment.objects.open().filter(
+        patient=OuterRef("case__patient"),
+        kind=AppointmentKind.TOXIN_SESSION,
+        starts_at__gte=_start_of(today),
+    )
+    courses = (
+        TreatmentCourse.objects.active_toxin()
+        .suggested_by(today + datetime.timedelta(days=horizon_days))
+        .exclude(Exists(booked))
+        .select_related("case__patient", "responsible_clinician")
+        .order_by(
+            "suggested_next_on",
+            "case__patient__family_name",
+            "case__patient__given_name",
+            "pk",
+        )
     )
     if clinician is not None:
         courses = courses.filter(responsible_clinician=clinician)
     if product:
-        courses = courses.filter(last_product=product)
-    items = [
-        item
-        for item in (
-            recall_item(course, today=today, minimum_days=minimum_days)
-            for course in courses
-        )
-        if item is not None and item.suggested_on <= horizon_end
-    ]
-    return sorted(
-        items,
-        key=lambda item: (
-            item.suggested_on,
-            item.patient.family_name,
-            item.patient.given_name,
-            item.course.pk,
-        ),
+        courses = courses.filter(last_session_product=product)
+    return courses
+
+
+def recall_items(courses, *, today: datetime.date) -> list[RecallItem]:
+    """The rows shown for these courses (a page of due_courses, or one course
+    with select_related patient): their latest contact attempt and guardians are
+    fetched for these alone."""
+    courses = [course for course in courses if course.last_session_at is not None]
+    latest_contact = RecallContact.objects.select_related("contacted_by").order_by(
+        "-contacted_at", "-pk"
     )
+    prefetch_related_objects(
+        courses,
+        Prefetch("recall_contacts", queryset=latest_contact[:1], to_attr="latest"),
+        "case__patient__guardians",
+    )
+    return [_recall_item(course, today=today) for course in courses]
+
+
+def _recall_item(course: TreatmentCourse, *, today: datetime.date) -> RecallItem:
+    # The attempts of an earlier recall (before the last session) are not this one's.
+    contact = next(iter(course.latest), None)
+    if contact is not None and contact.contacted_at < course.last_session_at:
+        contact = None
+    return RecallItem(
+        course=course,
+        last_session_at=course.last_session_at,
+        product=course.last_session_product,
+        earliest_on=course.earliest_next_on,
+        suggested_on=course.suggested_next_on,
+        today=today,
+        latest_contact=contact,
+    )
+
+
+def due_for_recall(*, today: datetime.date, **filters) -> list[RecallItem]:
+    """Every row of the recall list (due_courses' filters), soonest first."""
+    return recall_items(due_courses(today=today, **filters), today=today)

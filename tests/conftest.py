@@ -44,6 +44,11 @@ def scheduler(db):
 
 
 @pytest.fixture
+def superuser(db):
+    return UserFactory(username="root", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
 def outsider(db):
     """Logged in, but with no role."""
     return UserFactory(username="outsider")

@@ -37,8 +37,9 @@ def _next_url(request: HttpRequest) -> str:
 @permission_required("treatments.view_recall", raise_exception=True)
 def recall_list(request: HttpRequest) -> HttpResponse:
     # Queries: session, user, permissions; the clinician choices (plus one to
-    # check a chosen clinician); the courses; their benefit history, latest
-    # contact attempts and guardians. None of them grows with the rows.
+    # check a chosen clinician); the count, the overdue count and the page of
+    # courses; the page's latest contact attempts and guardians. None of them
+    # grows with the rows.
     today = timezone.localdate()
     data = request.GET.copy()
     data.setdefault("weeks", str(recall.DEFAULT_HORIZON_WEEKS))
@@ -47,13 +48,13 @@ def recall_list(request: HttpRequest) -> HttpResponse:
     weeks = form.cleaned_data.get("weeks")
     if weeks is None:
         weeks = recall.DEFAULT_HORIZON_WEEKS
-    items = recall.due_for_recall(
+    courses = recall.due_courses(
         today=today,
         horizon_days=weeks * 7,
         clinician=form.cleaned_data.get("clinician"),
         product=form.cleaned_data.get("product") or "",
     )
-    page = Paginator(items, RECALL_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(courses, RECALL_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "scheduling/recall_list.html",
@@ -62,9 +63,9 @@ def recall_list(request: HttpRequest) -> HttpResponse:
             "weeks": weeks,
             "today": today,
             "page_obj": page,
-            "items": page.object_list,
-            "total": len(items),
-            "overdue_count": sum(item.is_overdue for item in items),
+            "items": recall.recall_items(page.object_list, today=today),
+            "total": page.paginator.count,
+            "overdue_count": courses.filter(suggested_next_on__lt=today).count(),
             "contact_methods": ContactMethod.choices,
         },
     )
@@ -77,13 +78,12 @@ def recall_contact_create(request: HttpRequest, course_pk: int) -> HttpResponse:
     the recall list's row, or from this page."""
     today = timezone.localdate()
     course = get_object_or_404(
-        recall.with_recall_facts(
-            TreatmentCourse.objects.filter(kind=CourseKind.BOTULINUM_TOXIN),
-            today=today,
+        TreatmentCourse.objects.filter(kind=CourseKind.BOTULINUM_TOXIN).select_related(
+            "case__patient"
         ),
         pk=course_pk,
     )
-    item = recall.recall_item(course, today=today)
+    item = next(iter(recall.recall_items([course], today=today)), None)
     contact = RecallContact(course=course, contacted_by=request.user)
     if request.method == "POST":
         form = RecallContactForm(request.POST, instance=contact)

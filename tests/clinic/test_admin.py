@@ -35,11 +35,6 @@ def make_role_change():
     )[0]
 
 
-@pytest.fixture
-def superuser(db):
-    return UserFactory(username="root", is_staff=True, is_superuser=True)
-
-
 def test_every_model_is_registered_and_no_historical_one():
     for app_label in ("clinic", "patients", "treatments", "scheduling"):
         for model in apps.get_app_config(app_label).get_models():

@@ -259,7 +259,8 @@ class TestDashboard:
         ToxinSessionFactory(course=not_yet, performed_at=now - datetime.timedelta(20))
         client.force_login(scheduler)
         recall = client.get(reverse("home")).context["recall"]
-        assert [item["patient"] for item in recall] == [due.case.patient]
+        assert [item["patient"] for item in recall["items"]] == [due.case.patient]
+        assert recall["count"] == 1
 
     def test_clinical_lists_for_the_neurologist(self, client, neurologist):
         patient = full_record()

@@ -77,11 +77,6 @@ MODELS = [
 ]
 
 
-@pytest.fixture
-def superuser(db):
-    return UserFactory(username="root", is_staff=True, is_superuser=True)
-
-
 def test_patient_page_query_count_does_not_grow_with_guardians(
     client, clinic_admin, django_assert_num_queries
 ):

@@ -131,11 +131,6 @@ MODELS = [
 ]
 
 
-@pytest.fixture
-def superuser(db):
-    return UserFactory(username="root", is_staff=True, is_superuser=True)
-
-
 def add_session_sites(session):
     InjectionFactory(session=session, vial=VialFactory(session=session))
     AdverseEffectFactory(session=session)

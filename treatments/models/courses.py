@@ -10,7 +10,26 @@ from simple_history.models import HistoricalRecords
 
 from clinic.records import form_token_field, form_token_unique, valid_choice
 from patients.models import Case, refuse_before_birth
-from treatments.models.choices import CourseKind, CourseStatus
+from treatments import intervals
+from treatments.models.choices import CourseKind, CourseStatus, Product
+
+# Kept on the course by refresh_recall_facts, so that lists of courses due (the
+# recall list, the dashboard) filter, sort and paginate in SQL.
+RECALL_FACTS = (
+    "last_session_at",
+    "last_session_product",
+    "earliest_next_on",
+    "suggested_next_on",
+)
+
+
+class TreatmentCourseQuerySet(models.QuerySet):
+    def active_toxin(self):
+        return self.filter(kind=CourseKind.BOTULINUM_TOXIN, status=CourseStatus.ACTIVE)
+
+    def suggested_by(self, day):
+        """Courses whose next session is suggested by `day` (overdue ones too)."""
+        return self.filter(suggested_next_on__lte=day)
 
 
 class TreatmentCourse(models.Model):
@@ -34,7 +53,17 @@ class TreatmentCourse(models.Model):
     )
     stop_reason = models.TextField(blank=True)
     form_token = form_token_field()
-    history = HistoricalRecords()
+    # The recall facts (refresh_recall_facts): derived from the sessions, so not
+    # part of the course's history.
+    last_session_at = models.DateTimeField(null=True, blank=True, editable=False)
+    last_session_product = models.CharField(
+        max_length=20, choices=Product, blank=True, editable=False
+    )
+    earliest_next_on = models.DateField(null=True, blank=True, editable=False)
+    suggested_next_on = models.DateField(null=True, blank=True, editable=False)
+    history = HistoricalRecords(excluded_fields=RECALL_FACTS)
+
+    objects = TreatmentCourseQuerySet.as_manager()
 
     class Meta:
         ordering = ["-started_on"]
@@ -64,10 +93,23 @@ class TreatmentCourse(models.Model):
         ]
         indexes = [
             models.Index(fields=["kind", "status"], name="treatments_course_kind"),
+            # The recall list: active toxin courses in order of the suggested date.
+            models.Index(
+                fields=["suggested_next_on", "id"],
+                name="treatments_course_recall",
+                condition=Q(
+                    kind=CourseKind.BOTULINUM_TOXIN, status=CourseStatus.ACTIVE
+                ),
+            ),
         ]
 
     def __str__(self):
         return f"{self.get_kind_display()} from {self.started_on:%d %b %Y}"
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        # The planned interval is part of the suggested date.
+        self.refresh_recall_facts()
 
     def clean(self):
         refuse_before_birth(
@@ -93,6 +135,40 @@ class TreatmentCourse(models.Model):
             )
         if errors:
             raise ValidationError(errors)
+
+    def recall_facts(self, minimum_days: int | None = None) -> dict:
+        """From the valid sessions: the last one's time and product, the earliest
+        safe date and the suggested date of the next (treatments.intervals)."""
+        if minimum_days is None:
+            minimum_days = settings.CLINIC_MIN_REINJECTION_DAYS
+        sessions = self.toxin_sessions.valid().order_by("-performed_at", "-pk")
+        last = sessions.only("performed_at", "product").first()
+        if last is None:
+            return dict.fromkeys(RECALL_FACTS) | {"last_session_product": ""}
+        history = sessions.filter(wore_off_on__isnull=False).only(
+            "performed_at", "wore_off_on"
+        )[: intervals.HISTORY_SESSIONS]
+        last_on = last.performed_on
+        return {
+            "last_session_at": last.performed_at,
+            "last_session_product": last.product,
+            "earliest_next_on": intervals.earliest_safe_date(last_on, minimum_days),
+            "suggested_next_on": intervals.suggested_date(
+                last_on,
+                [session.benefit_days for session in history],
+                self.planned_interval_days,
+                minimum_days,
+            ),
+        }
+
+    def refresh_recall_facts(self, minimum_days: int | None = None) -> None:
+        """Store the recall facts as the sessions now stand: called whenever a
+        session of the course or the course itself is saved."""
+        facts = self.recall_facts(minimum_days)
+        if any(getattr(self, name) != value for name, value in facts.items()):
+            TreatmentCourse.objects.filter(pk=self.pk).update(**facts)
+            for name, value in facts.items():
+                setattr(self, name, value)
 
     def _kind_changed(self) -> bool:
         if self.pk is None:

@@ -147,6 +147,11 @@ class ToxinSession(models.Model):
         when = timezone.localtime(self.performed_at)
         return f"{self.get_product_display()} on {when:%d %b %Y}"
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        # Through every door (charting, follow-up, the admin's entered in error).
+        self.course.refresh_recall_facts()
+
     def get_absolute_url(self):
         return reverse("treatments:toxinsession_detail", args=[self.pk])
 
