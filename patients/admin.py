@@ -4,6 +4,12 @@ from django.db import transaction
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
+from clinic.admin_records import (
+    ENTERED_IN_ERROR,
+    KeptRowsInline,
+    NeverDeleted,
+    WrittenElsewhere,
+)
 from clinic.models import CLINICAL_ROLES, Role, User
 from patients.forms import BaseGuardianFormSet, PatientForm
 from patients.models import (
@@ -41,7 +47,7 @@ def patient_column(path: str):
     return patient
 
 
-class ClinicalRecordAdmin(SimpleHistoryAdmin):
+class ClinicalRecordAdmin(NeverDeleted, SimpleHistoryAdmin):
     """Clinical records are archived or marked entered in error, never deleted.
 
     Not even a superuser deletes one from the admin; the roles hold no delete
@@ -51,14 +57,6 @@ class ClinicalRecordAdmin(SimpleHistoryAdmin):
     # The roles each user field offers (clinic.admin.UserAdmin's autocomplete reads
     # this too): field name -> role names.
     user_roles: dict[str, tuple[str, ...]] = {}
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def get_actions(self, request):
-        actions = super().get_actions(request)
-        actions.pop("delete_selected", None)
-        return actions
 
     def save_model(self, request, obj, form, change):
         self.write(obj, by=request.user)
@@ -78,12 +76,10 @@ class ClinicalRecordAdmin(SimpleHistoryAdmin):
         return form
 
 
-class GuardianInline(admin.TabularInline):
+class GuardianInline(KeptRowsInline):
     model = Guardian
     formset = BaseGuardianFormSet  # a minor needs a guardian who holds consent
     fields = ("full_name", "relationship", "phone", "email", "holds_consent")
-    extra = 0
-    can_delete = False
     show_change_link = True
 
 
@@ -186,20 +182,15 @@ class PatientAdmin(ClinicalRecordAdmin):
 
 
 @admin.register(Guardian)
-class GuardianAdmin(ClinicalRecordAdmin):
+class GuardianAdmin(WrittenElsewhere, ClinicalRecordAdmin):
+    """Guardians are added and changed on their patient's page, where the rule that
+    a minor keeps a guardian who holds consent is checked with the patient."""
+
     list_display = ("full_name", "relationship", "patient", "phone", "holds_consent")
     list_filter = ("relationship", "holds_consent")
     list_select_related = ("patient",)
     search_fields = ("full_name", *patient_search_fields("patient"))
     autocomplete_fields = ("patient",)
-
-    # Guardians are added and changed on their patient's page, where the rule that
-    # a minor keeps a guardian who holds consent is checked with the patient.
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Case)
@@ -248,13 +239,7 @@ class CaseAdmin(ClinicalRecordAdmin):
         ),
         ("Red flags", {"fields": ("red_flags",)}),
         ("Notes", {"fields": ("notes",)}),
-        (
-            "Entered in error",
-            {
-                "classes": ("collapse",),
-                "fields": ("entered_in_error", "entered_in_error_reason"),
-            },
-        ),
+        ENTERED_IN_ERROR,
     )
 
     @admin.display(description="Red flag", boolean=True)
@@ -265,21 +250,13 @@ class CaseAdmin(ClinicalRecordAdmin):
         save_case(case=obj, by=by)
 
 
-class StudyAmendmentInline(admin.TabularInline):
+class StudyAmendmentInline(WrittenElsewhere, KeptRowsInline):
     """Amendments, read-only: they are added on the clinician's study page, by a
     user who may sign off, and never changed."""
 
     model = StudyAmendment
     fields = ("text", "reason", "amended_by", "amended_at")
     readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(DiagnosticStudy)
@@ -359,13 +336,7 @@ class DiagnosticStudyAdmin(ClinicalRecordAdmin):
             },
         ),
         ("Result", {"fields": ("impression", "report", "report_link")}),
-        (
-            "Entered in error",
-            {
-                "classes": ("collapse",),
-                "fields": ("entered_in_error", "entered_in_error_reason"),
-            },
-        ),
+        ENTERED_IN_ERROR,
     )
 
     patient = patient_column("case__patient")
@@ -406,7 +377,7 @@ class DiagnosticStudyAdmin(ClinicalRecordAdmin):
 
 
 @admin.register(StudyAmendment)
-class StudyAmendmentAdmin(ClinicalRecordAdmin):
+class StudyAmendmentAdmin(WrittenElsewhere, ClinicalRecordAdmin):
     """Read-only: an amendment is added on the clinician's study page and never
     changed."""
 
@@ -419,13 +390,7 @@ class StudyAmendmentAdmin(ClinicalRecordAdmin):
 
     patient = patient_column("study__case__patient")
 
-    def has_add_permission(self, request):
-        return False
 
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
-# Assessment is registered in treatments/admin.py: saving one stamps the days
-# since the patient's last toxin session, which needs treatments, and patients
-# never imports treatments.
+# Assessment is registered in treatments/admin/assessments.py: saving one stamps
+# the days since the patient's last toxin session, which needs treatments, and
+# patients never imports treatments.

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
 
+from clinic.admin_records import ReadOnlyAdmin, WrittenElsewhere
 from clinic.models import CLINICAL_ROLES
 from patients.admin import ClinicalRecordAdmin, patient_column, patient_search_fields
 from scheduling import calendars
@@ -12,11 +13,10 @@ from scheduling.models import (
     Reminder,
     WaitlistEntry,
 )
-from treatments.admin import ChartedInTheClinicianPages
 
 
 @admin.register(Appointment)
-class AppointmentAdmin(ChartedInTheClinicianPages, ClinicalRecordAdmin):
+class AppointmentAdmin(WrittenElsewhere, ClinicalRecordAdmin):
     """Booked, moved and cancelled on the scheduling pages, where clashes and the
     earliest safe date (with a neurologist's override) are checked."""
 
@@ -74,7 +74,7 @@ class WaitlistEntryAdmin(ClinicalRecordAdmin):
 
 
 @admin.register(Reminder)
-class ReminderAdmin(admin.ModelAdmin):
+class ReminderAdmin(ReadOnlyAdmin):
     """Written by send_reminders; read here to see what went out and what failed."""
 
     list_display = ("created_at", "patient", "status", "attempts", "sent_at")
@@ -95,20 +95,12 @@ class ReminderAdmin(admin.ModelAdmin):
 
     patient = patient_column("appointment__patient")
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(CalendarFeed)
-class CalendarFeedAdmin(admin.ModelAdmin):
-    """Feeds are revoked, not deleted, so a leaked address stays traceable. The
-    token is the feed's password: never shown, searched or filtered on here."""
+class CalendarFeedAdmin(ReadOnlyAdmin):
+    """Feeds are revoked, not deleted, so a leaked address stays traceable, and
+    revoked through the action only: the form could clear revoked_at. The token is
+    the feed's password: never shown, searched or filtered on here."""
 
     list_display = ("clinician", "created_at", "revoked_at")
     list_filter = (("revoked_at", admin.EmptyFieldListFilter),)
@@ -135,13 +127,3 @@ class CalendarFeedAdmin(admin.ModelAdmin):
         return not lookup.startswith("token") and super().lookup_allowed(
             lookup, value, request
         )
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        # Revoked through the action only: the form could clear revoked_at.
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
