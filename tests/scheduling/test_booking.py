@@ -742,7 +742,9 @@ class TestDatabaseRefusesOverlaps:
             starts_at=at("2027-02-01 10:00"),
         )
         # As if the other booking committed after this one's check.
-        monkeypatch.setattr(booking, "conflicts", lambda slots, exclude_pks=(): [])
+        monkeypatch.setattr(
+            booking_checks, "conflicts", lambda slots, exclude_pks=(): []
+        )
         with pytest.raises(ValidationError) as excinfo:
             book(patient, clinician, scheduler)
         assert excinfo.value.message_dict == {"starts_at": [booking_checks.SLOT_TAKEN]}
