@@ -27,16 +27,14 @@ from patients.services import save_case, save_study
 PATIENT_SEARCH_FIELDS = ("mrn", "family_name", "given_name")
 
 
-def patient_search_fields(path: str) -> tuple[str, ...]:
+def _patient_search_fields(path: str) -> tuple[str, ...]:
     """Patient search (name, MRN) through a relation such as "case__patient"."""
     return tuple(f"{path}__{name}" for name in PATIENT_SEARCH_FIELDS)
 
 
-def patient_column(path: str):
-    """A "Patient" list column reached through `path`, e.g. "case__patient".
-
-    The admin using it lists `path` in list_select_related.
-    """
+def _patient_column(path: str):
+    """A "Patient" list column reached through `path`, e.g. "case__patient"
+    (ReachesPatient fetches it with the rows)."""
 
     @admin.display(description="Patient", ordering=f"{path}__family_name")
     def patient(self, obj):
@@ -47,7 +45,36 @@ def patient_column(path: str):
     return patient
 
 
-class ClinicalRecordAdmin(NeverDeleted, SimpleHistoryAdmin):
+class ReachesPatient:
+    """An admin of records that belong to a patient through `patient_path`, e.g.
+    "course__case__patient": the patient is fetched with the rows and searched by
+    name and MRN, besides the admin's own list_select_related and search_fields.
+
+    Reached through a relation, the patient gets a "Patient" column; a direct
+    foreign key ("patient") is a column already.
+    """
+
+    patient_path = ""
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if "__" in cls.patient_path and "patient" not in cls.__dict__:
+            cls.patient = _patient_column(cls.patient_path)
+
+    def get_list_select_related(self, request):
+        related = super().get_list_select_related(request)
+        if not self.patient_path or related is True:
+            return related
+        return (self.patient_path, *(related or ()))
+
+    def get_search_fields(self, request):
+        fields = super().get_search_fields(request)
+        if not self.patient_path:
+            return fields
+        return (*fields, *_patient_search_fields(self.patient_path))
+
+
+class ClinicalRecordAdmin(ReachesPatient, NeverDeleted, SimpleHistoryAdmin):
     """Clinical records are archived or marked entered in error, never deleted.
 
     Not even a superuser deletes one from the admin; the roles hold no delete
@@ -186,15 +213,16 @@ class GuardianAdmin(WrittenElsewhere, ClinicalRecordAdmin):
     """Guardians are added and changed on their patient's page, where the rule that
     a minor keeps a guardian who holds consent is checked with the patient."""
 
+    patient_path = "patient"
     list_display = ("full_name", "relationship", "patient", "phone", "holds_consent")
     list_filter = ("relationship", "holds_consent")
-    list_select_related = ("patient",)
-    search_fields = ("full_name", *patient_search_fields("patient"))
+    search_fields = ("full_name",)
     autocomplete_fields = ("patient",)
 
 
 @admin.register(Case)
 class CaseAdmin(ClinicalRecordAdmin):
+    patient_path = "patient"
     list_display = (
         "patient",
         "condition",
@@ -206,8 +234,8 @@ class CaseAdmin(ClinicalRecordAdmin):
         "responsible_neurologist",
     )
     list_filter = ("condition", "status", "laterality", "entered_in_error")
-    list_select_related = ("patient", "responsible_neurologist")
-    search_fields = ("icd10_code", *patient_search_fields("patient"))
+    list_select_related = ("responsible_neurologist",)
+    search_fields = ("icd10_code",)
     autocomplete_fields = ("patient", "responsible_neurologist")
     user_roles = {"responsible_neurologist": (Role.NEUROLOGIST,)}
     date_hierarchy = "opened_on"
@@ -268,6 +296,7 @@ class DiagnosticStudyAdmin(ClinicalRecordAdmin):
     read-only but for "entered in error"; its amendments are shown below it.
     """
 
+    patient_path = "case__patient"
     list_display = (
         "modality",
         "status",
@@ -277,8 +306,8 @@ class DiagnosticStudyAdmin(ClinicalRecordAdmin):
         "reviewed_by",
     )
     list_filter = ("modality", "status", "entered_in_error")
-    list_select_related = ("case__patient", "reviewed_by")
-    search_fields = ("description", *patient_search_fields("case__patient"))
+    list_select_related = ("reviewed_by",)
+    search_fields = ("description",)
     autocomplete_fields = ("case", "ordered_by")
     user_roles = {"ordered_by": CLINICAL_ROLES}
     date_hierarchy = "ordered_on"
@@ -339,8 +368,6 @@ class DiagnosticStudyAdmin(ClinicalRecordAdmin):
         ENTERED_IN_ERROR,
     )
 
-    patient = patient_column("case__patient")
-
     @admin.display(description="Clinician page")
     def clinician_page(self, obj):
         if obj is None or obj.pk is None:
@@ -381,14 +408,13 @@ class StudyAmendmentAdmin(WrittenElsewhere, ClinicalRecordAdmin):
     """Read-only: an amendment is added on the clinician's study page and never
     changed."""
 
+    patient_path = "study__case__patient"
     list_display = ("study", "patient", "amended_by", "amended_at")
     list_filter = ("amended_at",)
-    list_select_related = ("study__case__patient", "amended_by")
-    search_fields = ("text", "reason", *patient_search_fields("study__case__patient"))
+    list_select_related = ("amended_by",)
+    search_fields = ("text", "reason")
     fields = ("study", "text", "reason", "amended_by", "amended_at")
     readonly_fields = fields
-
-    patient = patient_column("study__case__patient")
 
 
 # Assessment is registered in treatments/admin/assessments.py: saving one stamps

@@ -4,7 +4,7 @@ from django.utils.html import format_html
 
 from clinic.admin_records import ReadOnlyAdmin, WrittenElsewhere
 from clinic.models import CLINICAL_ROLES
-from patients.admin import ClinicalRecordAdmin, patient_column, patient_search_fields
+from patients.admin import ClinicalRecordAdmin, ReachesPatient
 from scheduling import calendars
 from scheduling.models import (
     Appointment,
@@ -20,10 +20,10 @@ class AppointmentAdmin(WrittenElsewhere, ClinicalRecordAdmin):
     """Booked, moved and cancelled on the scheduling pages, where clashes and the
     earliest safe date (with a neurologist's override) are checked."""
 
+    patient_path = "patient"
     list_display = ("patient", "clinician", "kind", "starts_at", "ends_at", "status")
     list_filter = ("status", "kind", ("clinician", admin.RelatedOnlyFieldListFilter))
-    list_select_related = ("patient", "clinician")
-    search_fields = patient_search_fields("patient")
+    list_select_related = ("clinician",)
     autocomplete_fields = ("patient", "clinician", "course")
     user_roles = {"clinician": CLINICAL_ROLES}
     date_hierarchy = "starts_at"
@@ -54,33 +54,30 @@ class AppointmentAdmin(WrittenElsewhere, ClinicalRecordAdmin):
 
 @admin.register(RecallContact)
 class RecallContactAdmin(ClinicalRecordAdmin):
+    patient_path = "course__case__patient"
     list_display = ("contacted_at", "patient", "method", "contacted_by")
     list_filter = ("method",)
-    list_select_related = ("course__case__patient", "contacted_by")
-    search_fields = patient_search_fields("course__case__patient")
+    list_select_related = ("contacted_by",)
     autocomplete_fields = ("course", "contacted_by")
     date_hierarchy = "contacted_at"
-
-    patient = patient_column("course__case__patient")
 
 
 @admin.register(WaitlistEntry)
 class WaitlistEntryAdmin(ClinicalRecordAdmin):
+    patient_path = "patient"
     list_display = ("patient", "kind", "clinician", "wanted_from", "is_active")
     list_filter = ("is_active", "kind")
-    list_select_related = ("patient", "clinician")
-    search_fields = patient_search_fields("patient")
+    list_select_related = ("clinician",)
     autocomplete_fields = ("patient", "course", "clinician")
 
 
 @admin.register(Reminder)
-class ReminderAdmin(ReadOnlyAdmin):
+class ReminderAdmin(ReachesPatient, ReadOnlyAdmin):
     """Written by send_reminders; read here to see what went out and what failed."""
 
+    patient_path = "appointment__patient"
     list_display = ("created_at", "patient", "status", "attempts", "sent_at")
     list_filter = ("status",)
-    list_select_related = ("appointment__patient",)
-    search_fields = patient_search_fields("appointment__patient")
     fields = (
         "appointment",
         "for_starts_at",
@@ -92,8 +89,6 @@ class ReminderAdmin(ReadOnlyAdmin):
         "created_at",
     )
     readonly_fields = fields
-
-    patient = patient_column("appointment__patient")
 
 
 @admin.register(CalendarFeed)

@@ -6,7 +6,7 @@ from django.utils.html import format_html_join
 from clinic.admin_records import ENTERED_IN_ERROR
 from clinic.models import CLINICAL_ROLES
 from patients import scales
-from patients.admin import ClinicalRecordAdmin, patient_column, patient_search_fields
+from patients.admin import ClinicalRecordAdmin
 from patients.models import Assessment
 from treatments import services
 
@@ -16,6 +16,7 @@ from treatments import services
 # must never import treatments.
 @admin.register(Assessment)
 class AssessmentAdmin(ClinicalRecordAdmin):
+    patient_path = "case__patient"
     list_display = (
         "assessed_on",
         "patient",
@@ -27,8 +28,7 @@ class AssessmentAdmin(ClinicalRecordAdmin):
         "rater",
     )
     list_filter = ("instrument", "entered_in_error")
-    list_select_related = ("case__patient", "rater")
-    search_fields = patient_search_fields("case__patient")
+    list_select_related = ("rater",)
     autocomplete_fields = ("case", "rater")
     user_roles = {"rater": CLINICAL_ROLES}
     date_hierarchy = "assessed_on"
@@ -58,8 +58,6 @@ class AssessmentAdmin(ClinicalRecordAdmin):
         ("Notes", {"fields": ("notes",)}),
         ENTERED_IN_ERROR,
     )
-
-    patient = patient_column("case__patient")
 
     @admin.display(description="Totals")
     def totals_display(self, obj):

@@ -4,7 +4,7 @@ from django.contrib import admin
 
 from clinic.admin_records import KeptRowsInline, WrittenElsewhere
 from clinic.models import CLINICAL_ROLES
-from patients.admin import ClinicalRecordAdmin, patient_column, patient_search_fields
+from patients.admin import ClinicalRecordAdmin
 from treatments import services
 from treatments.admin.toxin import total_units_column
 from treatments.medication_forms import PRESCRIPTION_FIELDS
@@ -93,6 +93,7 @@ INLINES_BY_KIND = {
 
 @admin.register(TreatmentCourse)
 class TreatmentCourseAdmin(ClinicalRecordAdmin):
+    patient_path = "case__patient"
     list_display = (
         "patient",
         "kind",
@@ -103,8 +104,8 @@ class TreatmentCourseAdmin(ClinicalRecordAdmin):
         "planned_interval_days",
     )
     list_filter = ("kind", "status")
-    list_select_related = ("case__patient", "responsible_clinician")
-    search_fields = ("goal", *patient_search_fields("case__patient"))
+    list_select_related = ("responsible_clinician",)
+    search_fields = ("goal",)
     autocomplete_fields = ("case", "responsible_clinician")
     user_roles = {"responsible_clinician": CLINICAL_ROLES}
     date_hierarchy = "started_on"
@@ -117,8 +118,6 @@ class TreatmentCourseAdmin(ClinicalRecordAdmin):
         "goal",
         "stop_reason",
     )
-
-    patient = patient_column("case__patient")
 
     def get_inlines(self, request, obj):
         if obj is None:

@@ -4,13 +4,14 @@ from django.contrib import admin
 
 from clinic.admin_records import ENTERED_IN_ERROR
 from clinic.models import Role
-from patients.admin import ClinicalRecordAdmin, patient_column, patient_search_fields
+from patients.admin import ClinicalRecordAdmin
 from treatments import services
 from treatments.models import MedicationOrder
 
 
 @admin.register(MedicationOrder)
 class MedicationOrderAdmin(ClinicalRecordAdmin):
+    patient_path = "course__case__patient"
     list_display = (
         "drug",
         "dose",
@@ -23,12 +24,8 @@ class MedicationOrderAdmin(ClinicalRecordAdmin):
         "prescriber",
     )
     list_filter = ("route", "dose_unit", "entered_in_error")
-    list_select_related = ("course__case__patient", "prescriber")
-    search_fields = (
-        "drug",
-        "indication",
-        *patient_search_fields("course__case__patient"),
-    )
+    list_select_related = ("prescriber",)
+    search_fields = ("drug", "indication")
     autocomplete_fields = ("course", "prescriber")
     user_roles = {"prescriber": (Role.NEUROLOGIST,)}
     date_hierarchy = "start_on"
@@ -50,8 +47,6 @@ class MedicationOrderAdmin(ClinicalRecordAdmin):
         ),
         ENTERED_IN_ERROR,
     )
-
-    patient = patient_column("course__case__patient")
 
     def write(self, obj, *, by):
         services.save_medication_order(order=obj, by=by)

@@ -3,7 +3,7 @@
 from django.contrib import admin
 
 from clinic.admin_records import ENTERED_IN_ERROR, KeptRowsInline
-from patients.admin import ClinicalRecordAdmin, patient_column, patient_search_fields
+from patients.admin import ClinicalRecordAdmin
 from treatments import services
 from treatments.models import Referral, ReferralFollowUp
 
@@ -16,6 +16,7 @@ class ReferralFollowUpInline(KeptRowsInline):
 
 @admin.register(Referral)
 class ReferralAdmin(ClinicalRecordAdmin):
+    patient_path = "course__case__patient"
     list_display = (
         "to_name",
         "specialty",
@@ -27,8 +28,7 @@ class ReferralAdmin(ClinicalRecordAdmin):
         "outcome",
     )
     list_filter = ("specialty", "urgency", "status", "outcome", "entered_in_error")
-    list_select_related = ("course__case__patient",)
-    search_fields = ("to_name", *patient_search_fields("course__case__patient"))
+    search_fields = ("to_name",)
     autocomplete_fields = ("course",)
     date_hierarchy = "sent_on"
     fieldsets = (
@@ -49,8 +49,6 @@ class ReferralAdmin(ClinicalRecordAdmin):
     )
     inlines = (ReferralFollowUpInline,)
 
-    patient = patient_column("course__case__patient")
-
     def write(self, obj, *, by):
         services.save_referral(referral=obj, by=by)
 
@@ -62,17 +60,12 @@ class ReferralAdmin(ClinicalRecordAdmin):
 
 @admin.register(ReferralFollowUp)
 class ReferralFollowUpAdmin(ClinicalRecordAdmin):
+    patient_path = "referral__course__case__patient"
     list_display = ("timepoint", "seen_on", "spasm_status", "patient", "referral")
     list_filter = ("timepoint", "spasm_status")
-    list_select_related = ("referral__course__case__patient",)
-    search_fields = (
-        "referral__to_name",
-        *patient_search_fields("referral__course__case__patient"),
-    )
+    search_fields = ("referral__to_name",)
     autocomplete_fields = ("referral",)
     date_hierarchy = "seen_on"
-
-    patient = patient_column("referral__course__case__patient")
 
     def write(self, obj, *, by):
         services.save_referral_follow_up(follow_up=obj, by=by)

@@ -13,7 +13,7 @@ from django.utils.html import format_html, format_html_join
 
 from clinic.admin_records import ENTERED_IN_ERROR, KeptRowsInline, WrittenElsewhere
 from clinic.models import CLINICAL_ROLES, INJECTING_ROLES
-from patients.admin import ClinicalRecordAdmin, patient_column, patient_search_fields
+from patients.admin import ClinicalRecordAdmin
 from treatments import dosing
 from treatments.dosing import format_units
 from treatments.models import (
@@ -26,6 +26,9 @@ from treatments.models import (
     Vial,
 )
 from treatments.session_forms import VialForm
+
+# What an injection records, in the columns of the session page and the list.
+INJECTED = ("muscle", "side", "units", "points", "route")
 
 
 @admin.display(description="Clinician page")
@@ -71,7 +74,7 @@ class VialInline(WrittenElsewhere, KeptRowsInline):
 
 class InjectionInline(WrittenElsewhere, KeptRowsInline):
     model = Injection
-    fields = ("muscle", "side", "units", "points", "route", "vial", "volume")
+    fields = (*INJECTED, "vial", "volume")
     readonly_fields = ("volume",)
 
     volume = injection_volume_column
@@ -92,6 +95,7 @@ class ToxinSessionAdmin(ClinicalRecordAdmin):
     """Read-only but for "entered in error": sessions are charted, changed and
     overridden on the clinician pages, where the safety rules are checked."""
 
+    patient_path = "course__case__patient"
     list_display = (
         "performed_at",
         "patient",
@@ -100,11 +104,8 @@ class ToxinSessionAdmin(ClinicalRecordAdmin):
         "total_units",
     )
     list_filter = ("product", "guidance", "entered_in_error")
-    list_select_related = ("course__case__patient", "injector")
-    search_fields = (
-        "vials__lot_number",
-        *patient_search_fields("course__case__patient"),
-    )
+    list_select_related = ("injector",)
+    search_fields = ("vials__lot_number",)
     autocomplete_fields = ("course", "injector", "assistant")
     user_roles = {"injector": INJECTING_ROLES, "assistant": CLINICAL_ROLES}
     date_hierarchy = "performed_at"
@@ -170,7 +171,6 @@ class ToxinSessionAdmin(ClinicalRecordAdmin):
     )
     inlines = (VialInline, InjectionInline, AdverseEffectInline)
 
-    patient = patient_column("course__case__patient")
     clinician_page = clinician_page_link
     total_units = total_units_column
 
@@ -237,36 +237,15 @@ def _join_totals(totals: dict[str, Decimal], labels: dict[str, str]) -> str:
 
 @admin.register(Injection)
 class InjectionAdmin(WrittenElsewhere, ClinicalRecordAdmin):
-    list_display = (
-        "session",
-        "patient",
-        "muscle",
-        "side",
-        "units",
-        "points",
-        "route",
-        "volume",
-    )
+    patient_path = "session__course__case__patient"
+    list_display = ("session", "patient", *INJECTED, "volume")
     list_filter = ("muscle", "side", "route")
-    list_select_related = ("session__course__case__patient", "vial")
-    search_fields = (
-        "vial__lot_number",
-        *patient_search_fields("session__course__case__patient"),
-    )
+    list_select_related = ("vial",)
+    search_fields = ("vial__lot_number",)
     autocomplete_fields = ("session",)
     readonly_fields = ("volume",)
-    fields = (
-        "session",
-        "vial",
-        "muscle",
-        "side",
-        "units",
-        "points",
-        "route",
-        "volume",
-    )
+    fields = ("session", "vial", *INJECTED, "volume")
 
-    patient = patient_column("session__course__case__patient")
     volume = injection_volume_column
 
 
@@ -275,6 +254,7 @@ class VialAdmin(WrittenElsewhere, ClinicalRecordAdmin):
     """Vials are charted with their session on the clinician page; listed here
     to find a lot."""
 
+    patient_path = "session__course__case__patient"
     list_display = (
         "lot_number",
         "expiry_date",
@@ -283,11 +263,7 @@ class VialAdmin(WrittenElsewhere, ClinicalRecordAdmin):
         "patient",
         "units_discarded",
     )
-    list_select_related = ("session__course__case__patient",)
-    search_fields = (
-        "lot_number",
-        *patient_search_fields("session__course__case__patient"),
-    )
+    search_fields = ("lot_number",)
     date_hierarchy = "expiry_date"
     fields = (
         "session",
@@ -298,18 +274,15 @@ class VialAdmin(WrittenElsewhere, ClinicalRecordAdmin):
         ("units_discarded", "waste_reason"),
     )
 
-    patient = patient_column("session__course__case__patient")
-
 
 @admin.register(SafetyFlag)
 class SafetyFlagAdmin(WrittenElsewhere, ClinicalRecordAdmin):
     """Flags are raised by charting a session already given and acknowledged by a
     neurologist on the session's page."""
 
+    patient_path = "session__course__case__patient"
     list_display = ("message", "session", "patient", "raised_at", "acknowledged_at")
     list_filter = ("code",)
-    list_select_related = ("session__course__case__patient",)
-    search_fields = patient_search_fields("session__course__case__patient")
     fields = (
         "session",
         "code",
@@ -319,11 +292,10 @@ class SafetyFlagAdmin(WrittenElsewhere, ClinicalRecordAdmin):
         "acknowledgement_note",
     )
 
-    patient = patient_column("session__course__case__patient")
-
 
 @admin.register(AdverseEffect)
 class AdverseEffectAdmin(WrittenElsewhere, ClinicalRecordAdmin):
+    patient_path = "session__course__case__patient"
     list_display = (
         "kind",
         "severity",
@@ -334,12 +306,9 @@ class AdverseEffectAdmin(WrittenElsewhere, ClinicalRecordAdmin):
         "session",
     )
     list_filter = ("kind", "severity")
-    list_select_related = ("session__course__case__patient",)
-    search_fields = ("notes", *patient_search_fields("session__course__case__patient"))
+    search_fields = ("notes",)
     autocomplete_fields = ("session",)
     date_hierarchy = "onset_on"
-
-    patient = patient_column("session__course__case__patient")
 
     @admin.display(description="Urgent", boolean=True)
     def urgent(self, obj):
