@@ -7,6 +7,7 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from clinic import accounts
+from clinic.admin_records import NeverDeleted, ReadOnlyAdmin
 from clinic.models import AccessLog, RoleChange, User
 
 
@@ -30,7 +31,9 @@ def is_autocomplete_for_own_form(request) -> bool:
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(NeverDeleted, BaseUserAdmin):
+    """Users sign clinical records: they are deactivated, never deleted."""
+
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         (
@@ -163,15 +166,6 @@ class UserAdmin(BaseUserAdmin):
             request.GET.get("field_name", ""), ()
         )
 
-    def has_delete_permission(self, request, obj=None):
-        # Users sign clinical records: they are deactivated, never deleted.
-        return False
-
-    def get_actions(self, request):
-        actions = super().get_actions(request)
-        actions.pop("delete_selected", None)
-        return actions
-
 
 def _without(fields, name):
     return tuple(field for field in fields if field != name)
@@ -217,7 +211,7 @@ class GroupAdmin(BaseGroupAdmin):
 
 
 @admin.register(RoleChange)
-class RoleChangeAdmin(admin.ModelAdmin):
+class RoleChangeAdmin(ReadOnlyAdmin):
     """Append-only: written by clinic.accounts.change_roles and only read here."""
 
     list_display = ("at", "actor", "user", "change", "role")
@@ -234,18 +228,9 @@ class RoleChangeAdmin(admin.ModelAdmin):
     fields = ("at", "actor", "user", "change", "role")
     readonly_fields = fields
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(AccessLog)
-class AccessLogAdmin(admin.ModelAdmin):
+class AccessLogAdmin(ReadOnlyAdmin):
     """Append-only: the log is written by the application and only read here."""
 
     list_display = ("at", "user", "patient", "action")
@@ -261,12 +246,3 @@ class AccessLogAdmin(admin.ModelAdmin):
     date_hierarchy = "at"
     fields = ("at", "user", "patient", "action")
     readonly_fields = fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

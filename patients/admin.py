@@ -4,6 +4,12 @@ from django.db import transaction
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
+from clinic.admin_records import (
+    ENTERED_IN_ERROR,
+    KeptRowsInline,
+    NeverDeleted,
+    WrittenElsewhere,
+)
 from clinic.models import CLINICAL_ROLES, Role, User
 from patients.forms import BaseGuardianFormSet, PatientForm
 from patients.models import (
@@ -21,16 +27,14 @@ from patients.services import save_case, save_study
 PATIENT_SEARCH_FIELDS = ("mrn", "family_name", "given_name")
 
 
-def patient_search_fields(path: str) -> tuple[str, ...]:
+def _patient_search_fields(path: str) -> tuple[str, ...]:
     """Patient search (name, MRN) through a relation such as "case__patient"."""
     return tuple(f"{path}__{name}" for name in PATIENT_SEARCH_FIELDS)
 
 
-def patient_column(path: str):
-    """A "Patient" list column reached through `path`, e.g. "case__patient".
-
-    The admin using it lists `path` in list_select_related.
-    """
+def _patient_column(path: str):
+    """A "Patient" list column reached through `path`, e.g. "case__patient"
+    (ReachesPatient fetches it with the rows)."""
 
     @admin.display(description="Patient", ordering=f"{path}__family_name")
     def patient(self, obj):
@@ -41,7 +45,36 @@ def patient_column(path: str):
     return patient
 
 
-class ClinicalRecordAdmin(SimpleHistoryAdmin):
+class ReachesPatient:
+    """An admin of records that belong to a patient through `patient_path`, e.g.
+    "course__case__patient": the patient is fetched with the rows and searched by
+    name and MRN, besides the admin's own list_select_related and search_fields.
+
+    Reached through a relation, the patient gets a "Patient" column; a direct
+    foreign key ("patient") is a column already.
+    """
+
+    patient_path = ""
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if "__" in cls.patient_path and "patient" not in cls.__dict__:
+            cls.patient = _patient_column(cls.patient_path)
+
+    def get_list_select_related(self, request):
+        related = super().get_list_select_related(request)
+        if not self.patient_path or related is True:
+            return related
+        return (self.patient_path, *(related or ()))
+
+    def get_search_fields(self, request):
+        fields = super().get_search_fields(request)
+        if not self.patient_path:
+            return fields
+        return (*fields, *_patient_search_fields(self.patient_path))
+
+
+class ClinicalRecordAdmin(ReachesPatient, NeverDeleted, SimpleHistoryAdmin):
     """Clinical records are archived or marked entered in error, never deleted.
 
     Not even a superuser deletes one from the admin; the roles hold no delete
@@ -51,14 +84,6 @@ class ClinicalRecordAdmin(SimpleHistoryAdmin):
     # The roles each user field offers (clinic.admin.UserAdmin's autocomplete reads
     # this too): field name -> role names.
     user_roles: dict[str, tuple[str, ...]] = {}
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def get_actions(self, request):
-        actions = super().get_actions(request)
-        actions.pop("delete_selected", None)
-        return actions
 
     def save_model(self, request, obj, form, change):
         self.write(obj, by=request.user)
@@ -78,12 +103,10 @@ class ClinicalRecordAdmin(SimpleHistoryAdmin):
         return form
 
 
-class GuardianInline(admin.TabularInline):
+class GuardianInline(KeptRowsInline):
     model = Guardian
     formset = BaseGuardianFormSet  # a minor needs a guardian who holds consent
     fields = ("full_name", "relationship", "phone", "email", "holds_consent")
-    extra = 0
-    can_delete = False
     show_change_link = True
 
 
@@ -186,24 +209,20 @@ class PatientAdmin(ClinicalRecordAdmin):
 
 
 @admin.register(Guardian)
-class GuardianAdmin(ClinicalRecordAdmin):
+class GuardianAdmin(WrittenElsewhere, ClinicalRecordAdmin):
+    """Guardians are added and changed on their patient's page, where the rule that
+    a minor keeps a guardian who holds consent is checked with the patient."""
+
+    patient_path = "patient"
     list_display = ("full_name", "relationship", "patient", "phone", "holds_consent")
     list_filter = ("relationship", "holds_consent")
-    list_select_related = ("patient",)
-    search_fields = ("full_name", *patient_search_fields("patient"))
+    search_fields = ("full_name",)
     autocomplete_fields = ("patient",)
-
-    # Guardians are added and changed on their patient's page, where the rule that
-    # a minor keeps a guardian who holds consent is checked with the patient.
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Case)
 class CaseAdmin(ClinicalRecordAdmin):
+    patient_path = "patient"
     list_display = (
         "patient",
         "condition",
@@ -215,8 +234,8 @@ class CaseAdmin(ClinicalRecordAdmin):
         "responsible_neurologist",
     )
     list_filter = ("condition", "status", "laterality", "entered_in_error")
-    list_select_related = ("patient", "responsible_neurologist")
-    search_fields = ("icd10_code", *patient_search_fields("patient"))
+    list_select_related = ("responsible_neurologist",)
+    search_fields = ("icd10_code",)
     autocomplete_fields = ("patient", "responsible_neurologist")
     user_roles = {"responsible_neurologist": (Role.NEUROLOGIST,)}
     date_hierarchy = "opened_on"
@@ -248,13 +267,7 @@ class CaseAdmin(ClinicalRecordAdmin):
         ),
         ("Red flags", {"fields": ("red_flags",)}),
         ("Notes", {"fields": ("notes",)}),
-        (
-            "Entered in error",
-            {
-                "classes": ("collapse",),
-                "fields": ("entered_in_error", "entered_in_error_reason"),
-            },
-        ),
+        ENTERED_IN_ERROR,
     )
 
     @admin.display(description="Red flag", boolean=True)
@@ -265,21 +278,13 @@ class CaseAdmin(ClinicalRecordAdmin):
         save_case(case=obj, by=by)
 
 
-class StudyAmendmentInline(admin.TabularInline):
+class StudyAmendmentInline(WrittenElsewhere, KeptRowsInline):
     """Amendments, read-only: they are added on the clinician's study page, by a
     user who may sign off, and never changed."""
 
     model = StudyAmendment
     fields = ("text", "reason", "amended_by", "amended_at")
     readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(DiagnosticStudy)
@@ -291,6 +296,7 @@ class DiagnosticStudyAdmin(ClinicalRecordAdmin):
     read-only but for "entered in error"; its amendments are shown below it.
     """
 
+    patient_path = "case__patient"
     list_display = (
         "modality",
         "status",
@@ -300,8 +306,8 @@ class DiagnosticStudyAdmin(ClinicalRecordAdmin):
         "reviewed_by",
     )
     list_filter = ("modality", "status", "entered_in_error")
-    list_select_related = ("case__patient", "reviewed_by")
-    search_fields = ("description", *patient_search_fields("case__patient"))
+    list_select_related = ("reviewed_by",)
+    search_fields = ("description",)
     autocomplete_fields = ("case", "ordered_by")
     user_roles = {"ordered_by": CLINICAL_ROLES}
     date_hierarchy = "ordered_on"
@@ -359,16 +365,8 @@ class DiagnosticStudyAdmin(ClinicalRecordAdmin):
             },
         ),
         ("Result", {"fields": ("impression", "report", "report_link")}),
-        (
-            "Entered in error",
-            {
-                "classes": ("collapse",),
-                "fields": ("entered_in_error", "entered_in_error_reason"),
-            },
-        ),
+        ENTERED_IN_ERROR,
     )
-
-    patient = patient_column("case__patient")
 
     @admin.display(description="Clinician page")
     def clinician_page(self, obj):
@@ -406,26 +404,19 @@ class DiagnosticStudyAdmin(ClinicalRecordAdmin):
 
 
 @admin.register(StudyAmendment)
-class StudyAmendmentAdmin(ClinicalRecordAdmin):
+class StudyAmendmentAdmin(WrittenElsewhere, ClinicalRecordAdmin):
     """Read-only: an amendment is added on the clinician's study page and never
     changed."""
 
+    patient_path = "study__case__patient"
     list_display = ("study", "patient", "amended_by", "amended_at")
     list_filter = ("amended_at",)
-    list_select_related = ("study__case__patient", "amended_by")
-    search_fields = ("text", "reason", *patient_search_fields("study__case__patient"))
+    list_select_related = ("amended_by",)
+    search_fields = ("text", "reason")
     fields = ("study", "text", "reason", "amended_by", "amended_at")
     readonly_fields = fields
 
-    patient = patient_column("study__case__patient")
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
-# Assessment is registered in treatments/admin.py: saving one stamps the days
-# since the patient's last toxin session, which needs treatments, and patients
-# never imports treatments.
+# Assessment is registered in treatments/admin/assessments.py: saving one stamps
+# the days since the patient's last toxin session, which needs treatments, and
+# patients never imports treatments.

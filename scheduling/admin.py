@@ -2,8 +2,9 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
 
+from clinic.admin_records import ReadOnlyAdmin, WrittenElsewhere
 from clinic.models import CLINICAL_ROLES
-from patients.admin import ClinicalRecordAdmin, patient_column, patient_search_fields
+from patients.admin import ClinicalRecordAdmin, ReachesPatient
 from scheduling import calendars
 from scheduling.models import (
     Appointment,
@@ -12,18 +13,17 @@ from scheduling.models import (
     Reminder,
     WaitlistEntry,
 )
-from treatments.admin import ChartedInTheClinicianPages
 
 
 @admin.register(Appointment)
-class AppointmentAdmin(ChartedInTheClinicianPages, ClinicalRecordAdmin):
+class AppointmentAdmin(WrittenElsewhere, ClinicalRecordAdmin):
     """Booked, moved and cancelled on the scheduling pages, where clashes and the
     earliest safe date (with a neurologist's override) are checked."""
 
+    patient_path = "patient"
     list_display = ("patient", "clinician", "kind", "starts_at", "ends_at", "status")
     list_filter = ("status", "kind", ("clinician", admin.RelatedOnlyFieldListFilter))
-    list_select_related = ("patient", "clinician")
-    search_fields = patient_search_fields("patient")
+    list_select_related = ("clinician",)
     autocomplete_fields = ("patient", "clinician", "course")
     user_roles = {"clinician": CLINICAL_ROLES}
     date_hierarchy = "starts_at"
@@ -54,33 +54,30 @@ class AppointmentAdmin(ChartedInTheClinicianPages, ClinicalRecordAdmin):
 
 @admin.register(RecallContact)
 class RecallContactAdmin(ClinicalRecordAdmin):
+    patient_path = "course__case__patient"
     list_display = ("contacted_at", "patient", "method", "contacted_by")
     list_filter = ("method",)
-    list_select_related = ("course__case__patient", "contacted_by")
-    search_fields = patient_search_fields("course__case__patient")
+    list_select_related = ("contacted_by",)
     autocomplete_fields = ("course", "contacted_by")
     date_hierarchy = "contacted_at"
-
-    patient = patient_column("course__case__patient")
 
 
 @admin.register(WaitlistEntry)
 class WaitlistEntryAdmin(ClinicalRecordAdmin):
+    patient_path = "patient"
     list_display = ("patient", "kind", "clinician", "wanted_from", "is_active")
     list_filter = ("is_active", "kind")
-    list_select_related = ("patient", "clinician")
-    search_fields = patient_search_fields("patient")
+    list_select_related = ("clinician",)
     autocomplete_fields = ("patient", "course", "clinician")
 
 
 @admin.register(Reminder)
-class ReminderAdmin(admin.ModelAdmin):
+class ReminderAdmin(ReachesPatient, ReadOnlyAdmin):
     """Written by send_reminders; read here to see what went out and what failed."""
 
+    patient_path = "appointment__patient"
     list_display = ("created_at", "patient", "status", "attempts", "sent_at")
     list_filter = ("status",)
-    list_select_related = ("appointment__patient",)
-    search_fields = patient_search_fields("appointment__patient")
     fields = (
         "appointment",
         "for_starts_at",
@@ -93,22 +90,12 @@ class ReminderAdmin(admin.ModelAdmin):
     )
     readonly_fields = fields
 
-    patient = patient_column("appointment__patient")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(CalendarFeed)
-class CalendarFeedAdmin(admin.ModelAdmin):
-    """Feeds are revoked, not deleted, so a leaked address stays traceable. The
-    token is the feed's password: never shown, searched or filtered on here."""
+class CalendarFeedAdmin(ReadOnlyAdmin):
+    """Feeds are revoked, not deleted, so a leaked address stays traceable, and
+    revoked through the action only: the form could clear revoked_at. The token is
+    the feed's password: never shown, searched or filtered on here."""
 
     list_display = ("clinician", "created_at", "revoked_at")
     list_filter = (("revoked_at", admin.EmptyFieldListFilter),)
@@ -135,13 +122,3 @@ class CalendarFeedAdmin(admin.ModelAdmin):
         return not lookup.startswith("token") and super().lookup_allowed(
             lookup, value, request
         )
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        # Revoked through the action only: the form could clear revoked_at.
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

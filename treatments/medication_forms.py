@@ -12,6 +12,17 @@ from treatments.models import (
     MedicationOrder,
 )
 
+# What an order prescribes: charted on this form, listed on its course's page.
+PRESCRIPTION_FIELDS = (
+    "drug",
+    "dose",
+    "dose_unit",
+    "route",
+    "frequency",
+    "start_on",
+    "stop_on",
+)
+
 
 class MedicationOrderForm(forms.ModelForm):
     form_token = FormTokenField()
@@ -19,13 +30,7 @@ class MedicationOrderForm(forms.ModelForm):
     class Meta:
         model = MedicationOrder
         fields = [
-            "drug",
-            "dose",
-            "dose_unit",
-            "route",
-            "frequency",
-            "start_on",
-            "stop_on",
+            *PRESCRIPTION_FIELDS,
             "indication",
             "stop_reason",
             "entered_in_error",

@@ -20,7 +20,7 @@ from clinic.demo.dates import ONE_DAY, clinic_day_on_or_after, is_clinic_day
 from clinic.demo.plan import BOOKING_WINDOW_DAYS, TODAY_VISITS
 from clinic.models import User
 from patients.models import Patient
-from scheduling import booking
+from scheduling import booking, booking_checks
 from scheduling.clinic_time import clinic_datetime
 from scheduling.models import (
     Appointment,
@@ -68,8 +68,8 @@ def free_start(clinic, *, patient, clinician, day, kind) -> datetime.datetime | 
     clinic.booking_rng.shuffle(starts)
     for start in starts:
         end = start + timedelta(minutes=minutes)
-        slot = booking.Slot(patient.pk, clinician, start, end)
-        if not booking.conflicts([slot]):
+        slot = booking_checks.Slot(patient.pk, clinician, start, end)
+        if not booking_checks.conflicts([slot]):
             return start
     return None
 
@@ -98,7 +98,9 @@ def book_toxin_visit(clinic, *, course, injector, day, override_reason=""):
     start = free_start(clinic, patient=patient, clinician=injector, day=day, kind=kind)
     if start is None:
         raise CommandError(f"{injector.username} has no free slot on {day}.")
-    early = any(booking.interval_warnings(patient=patient, kind=kind, starts=[start]))
+    early = any(
+        booking_checks.interval_warnings(patient=patient, kind=kind, starts=[start])
+    )
     return book(
         clinic,
         patient=patient,

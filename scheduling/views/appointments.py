@@ -23,7 +23,7 @@ from django.views.decorators.http import (
 
 from patients.forms import PatientSearchForm
 from patients.models import Patient
-from scheduling import booking
+from scheduling import booking, booking_checks
 from scheduling.forms import (
     AppointmentBookForm,
     AppointmentCancelForm,
@@ -87,14 +87,14 @@ def _posted_override(request: HttpRequest) -> dict:
     form = BookingOverrideForm(
         request.POST,
         warnings=(),
-        may_override=request.user.has_perm(booking.OVERRIDE_PERMISSION),
+        may_override=request.user.has_perm(booking_checks.OVERRIDE_PERMISSION),
     )
     reason = form.cleaned_data["override_reason"] if form.is_valid() else ""
     return {"override_reason": reason, "shown_warnings_digest": form.shown_digest}
 
 
 def _override_form(
-    request: HttpRequest, error: booking.OverrideRequired
+    request: HttpRequest, error: booking_checks.OverrideRequired
 ) -> BookingOverrideForm:
     """The warnings the service refused to go past, to show with the reason box;
     a missing reason is the box's error."""
@@ -110,7 +110,7 @@ def _override_form(
 def _warnings_context(override_form: BookingOverrideForm | None) -> dict:
     return {
         "override_form": override_form,
-        "needs_neurologist": booking.NEEDS_NEUROLOGIST,
+        "needs_neurologist": booking_checks.NEEDS_NEUROLOGIST,
     }
 
 
@@ -217,7 +217,7 @@ def _booked_message(appointments: list[Appointment]) -> str:
 
 
 def _same_booking(patient: Patient, data: dict) -> Appointment | None:
-    return booking.same_booking(
+    return booking_checks.same_booking(
         patient=patient,
         clinician=data["clinician"],
         kind=data["kind"],
@@ -259,7 +259,7 @@ def _book(
             waitlist_entry=entry,
             **_posted_override(request),
         )
-    except booking.OverrideRequired as error:
+    except booking_checks.OverrideRequired as error:
         return None, _override_form(request, error)
     except ValidationError as error:
         # A concurrent submit of the same form may have won the race.
@@ -411,7 +411,7 @@ def _reschedule(
             this_and_following=data.get("this_and_following", False),
             **_posted_override(request),
         )
-    except booking.OverrideRequired as error:
+    except booking_checks.OverrideRequired as error:
         return None, _override_form(request, error)
     except ValidationError as error:
         _add_errors(form, error)

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from scheduling import booking
+from scheduling import booking, booking_checks
 from scheduling.clinic_time import clinic_datetime
 from scheduling.models import Appointment, AppointmentStatus, WaitlistEntry
 from tests.factories import (
@@ -218,7 +218,7 @@ class TestBooking:
         def taken(*args, **kwargs):
             raise IntegrityError(
                 'conflicting key value violates exclusion constraint "'
-                f'{booking.CLINICIAN_NO_OVERLAP}"'
+                f'{booking_checks.CLINICIAN_NO_OVERLAP}"'
             )
 
         monkeypatch.setattr(Appointment, "save", taken)
@@ -284,7 +284,7 @@ class TestEarliestSafeDate:
         )
         html = response.content.decode()
         assert "is 83 days after the last toxin session" in html
-        assert booking.NEEDS_NEUROLOGIST in html
+        assert booking_checks.NEEDS_NEUROLOGIST in html
         assert 'name="override_reason"' not in html
         assert not Appointment.objects.exists()
         response = client.post(
@@ -303,7 +303,7 @@ class TestEarliestSafeDate:
         data["warnings_digest"] = first.context["override_form"].digest
         without_reason = client.post(book_url(patient), data)
         assert without_reason.context["override_form"].errors["override_reason"] == [
-            booking.GIVE_OVERRIDE_REASON
+            booking_checks.GIVE_OVERRIDE_REASON
         ]
         data["override_reason"] = "Travelling abroad from next month."
         client.post(book_url(patient), data)
@@ -315,13 +315,13 @@ class TestEarliestSafeDate:
         self, client, neurologist, patient, clinician, monkeypatch
     ):
         checked = []
-        interval_warnings = booking.interval_warnings
+        interval_warnings = booking_checks.interval_warnings
 
         def counted(**kwargs):
             checked.append(kwargs["starts"])
             return interval_warnings(**kwargs)
 
-        monkeypatch.setattr(booking, "interval_warnings", counted)
+        monkeypatch.setattr(booking_checks, "interval_warnings", counted)
         client.force_login(neurologist)
         data = booking_data(clinician, starts_at=typed(day(23)))
         shown = client.post(book_url(patient), data)
@@ -347,7 +347,7 @@ class TestEarliestSafeDate:
         client.force_login(scheduler)
         html = client.post(url("appointment_reschedule", appointment), move).content
         assert "is 83 days after the last toxin session" in html.decode()
-        assert booking.NEEDS_NEUROLOGIST in html.decode()
+        assert booking_checks.NEEDS_NEUROLOGIST in html.decode()
         client.force_login(neurologist)
         shown = client.post(url("appointment_reschedule", appointment), move)
         assert "Move anyway" in shown.content.decode()

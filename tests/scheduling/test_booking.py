@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from clinic.overrides import digest_of
-from scheduling import booking
+from scheduling import booking, booking_checks
 from scheduling.clinic_time import clinic_datetime
 from scheduling.models import (
     Appointment,
@@ -130,7 +130,7 @@ class TestClashes:
         with pytest.raises(ValidationError, match="already booked with Ada Injector"):
             book(patient, clinician, scheduler)
         assert (
-            booking.same_booking(
+            booking_checks.same_booking(
                 patient=patient,
                 clinician=clinician,
                 kind=FOLLOW_UP,
@@ -386,7 +386,7 @@ class TestEarliestSafeDate:
     ):
         # 2 Nov 2026 + 83 days = 24 Jan 2027.
         def warning(day):
-            [warning] = booking.interval_warnings(
+            [warning] = booking_checks.interval_warnings(
                 patient=patient, kind=TOXIN, starts=[at(f"{day} 10:00")]
             )
             return warning
@@ -399,7 +399,7 @@ class TestEarliestSafeDate:
         assert warning("2027-01-25") is None
 
     def test_other_kinds_never_warn(self, patient, last_session):
-        assert booking.interval_warnings(
+        assert booking_checks.interval_warnings(
             patient=patient, kind=FOLLOW_UP, starts=[at("2026-11-03 10:00")]
         ) == [None]
 
@@ -407,7 +407,7 @@ class TestEarliestSafeDate:
         last_session.entered_in_error = True
         last_session.entered_in_error_reason = "Wrong patient."
         last_session.save()
-        assert booking.interval_warnings(
+        assert booking_checks.interval_warnings(
             patient=patient, kind=TOXIN, starts=[at("2026-12-01 10:00")]
         ) == [None]
 
@@ -415,7 +415,7 @@ class TestEarliestSafeDate:
         AppointmentFactory(
             patient=patient, kind=TOXIN, starts_at=at("2027-01-04 09:00")
         )
-        [warning] = booking.interval_warnings(
+        [warning] = booking_checks.interval_warnings(
             patient=patient, kind=TOXIN, starts=[at("2027-02-01 10:00")]
         )
         assert "28 days after the toxin session booked on 04 Jan 2027" in warning
@@ -428,7 +428,7 @@ class TestEarliestSafeDate:
                 patient, clinician, scheduler, "2027-01-24", override_reason="Asked."
             )
         assert "83 days after the last toxin session" in refusal(excinfo)
-        assert booking.NEEDS_NEUROLOGIST in refusal(excinfo)
+        assert booking_checks.NEEDS_NEUROLOGIST in refusal(excinfo)
         assert not Appointment.objects.exists()
 
     def test_84_days_after_needs_no_override(
@@ -462,12 +462,12 @@ class TestEarliestSafeDate:
     def test_the_refusal_carries_the_warnings_for_the_page(
         self, patient, clinician, scheduler, neurologist, last_session
     ):
-        with pytest.raises(booking.OverrideRequired) as excinfo:
+        with pytest.raises(booking_checks.OverrideRequired) as excinfo:
             self.book_toxin(patient, clinician, scheduler, "2027-01-24")
         [warning] = excinfo.value.warnings
         assert "83 days after the last toxin session" in warning
         assert excinfo.value.may_override is False
-        with pytest.raises(booking.OverrideRequired) as excinfo:
+        with pytest.raises(booking_checks.OverrideRequired) as excinfo:
             self.book_toxin(patient, clinician, neurologist, "2027-01-24")
         assert excinfo.value.warnings == [warning]
         assert excinfo.value.may_override is True
@@ -475,10 +475,10 @@ class TestEarliestSafeDate:
     def test_an_override_covers_only_the_warnings_shown(
         self, patient, clinician, neurologist, last_session
     ):
-        [shown] = booking.interval_warnings(
+        [shown] = booking_checks.interval_warnings(
             patient=patient, kind=TOXIN, starts=[at("2027-01-24 10:00")]
         )
-        with pytest.raises(booking.OverrideRequired) as excinfo:
+        with pytest.raises(booking_checks.OverrideRequired) as excinfo:
             self.book_toxin(
                 patient,
                 clinician,
@@ -675,7 +675,7 @@ class TestDatabaseRefusesOverlaps:
             clinician=clinician,
             starts_at=at("2027-02-01 10:00"),
         )
-        with pytest.raises(IntegrityError, match=booking.CLINICIAN_NO_OVERLAP):
+        with pytest.raises(IntegrityError, match=booking_checks.CLINICIAN_NO_OVERLAP):
             with transaction.atomic():
                 create(
                     patient=PatientFactory(),
@@ -687,7 +687,7 @@ class TestDatabaseRefusesOverlaps:
         create(
             patient=patient, clinician=UserFactory(), starts_at=at("2027-02-01 10:00")
         )
-        with pytest.raises(IntegrityError, match=booking.PATIENT_NO_OVERLAP):
+        with pytest.raises(IntegrityError, match=booking_checks.PATIENT_NO_OVERLAP):
             with transaction.atomic():
                 create(
                     patient=patient,
@@ -742,10 +742,12 @@ class TestDatabaseRefusesOverlaps:
             starts_at=at("2027-02-01 10:00"),
         )
         # As if the other booking committed after this one's check.
-        monkeypatch.setattr(booking, "conflicts", lambda slots, exclude_pks=(): [])
+        monkeypatch.setattr(
+            booking_checks, "conflicts", lambda slots, exclude_pks=(): []
+        )
         with pytest.raises(ValidationError) as excinfo:
             book(patient, clinician, scheduler)
-        assert excinfo.value.message_dict == {"starts_at": [booking.SLOT_TAKEN]}
+        assert excinfo.value.message_dict == {"starts_at": [booking_checks.SLOT_TAKEN]}
         # The caller's transaction is still usable.
         assert Appointment.objects.count() == 1
 
@@ -769,7 +771,7 @@ def test_a_booking_failed_by_a_deadlock_lost_the_race(db, monkeypatch, sqlstate,
     if told:
         with pytest.raises(ValidationError) as excinfo:
             book(patient, clinician, clinician)
-        assert excinfo.value.message_dict == {"starts_at": [booking.SLOT_TAKEN]}
+        assert excinfo.value.message_dict == {"starts_at": [booking_checks.SLOT_TAKEN]}
     else:
         with pytest.raises(OperationalError):
             book(patient, clinician, clinician)
@@ -808,7 +810,7 @@ def test_of_several_bookings_racing_for_one_slot_exactly_one_wins():
     # the ones that raced past the check meet the exclusion constraint.
     clash = f"{clinician.get_full_name()} already has an appointment "
     assert all(
-        messages == [booking.SLOT_TAKEN]
+        messages == [booking_checks.SLOT_TAKEN]
         or messages == [f"{clash}Mon 01 Feb 2027 10:00–10:30."]
         for messages in losers
     ), losers

@@ -1,0 +1,52 @@
+"""Medication orders."""
+
+from django.contrib import admin
+
+from clinic.admin_records import ENTERED_IN_ERROR
+from clinic.models import Role
+from patients.admin import ClinicalRecordAdmin
+from treatments import services
+from treatments.models import MedicationOrder
+
+
+@admin.register(MedicationOrder)
+class MedicationOrderAdmin(ClinicalRecordAdmin):
+    patient_path = "course__case__patient"
+    list_display = (
+        "drug",
+        "dose",
+        "dose_unit",
+        "route",
+        "frequency",
+        "patient",
+        "start_on",
+        "stop_on",
+        "prescriber",
+    )
+    list_filter = ("route", "dose_unit", "entered_in_error")
+    list_select_related = ("prescriber",)
+    search_fields = ("drug", "indication")
+    autocomplete_fields = ("course", "prescriber")
+    user_roles = {"prescriber": (Role.NEUROLOGIST,)}
+    date_hierarchy = "start_on"
+    fieldsets = (
+        (
+            None,
+            {
+                "fields": (
+                    "course",
+                    "drug",
+                    ("dose", "dose_unit", "route"),
+                    "frequency",
+                    ("start_on", "stop_on"),
+                    "prescriber",
+                    "indication",
+                    "stop_reason",
+                )
+            },
+        ),
+        ENTERED_IN_ERROR,
+    )
+
+    def write(self, obj, *, by):
+        services.save_medication_order(order=obj, by=by)

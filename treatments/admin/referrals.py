@@ -1,0 +1,71 @@
+"""Surgical referrals and their follow-ups."""
+
+from django.contrib import admin
+
+from clinic.admin_records import ENTERED_IN_ERROR, KeptRowsInline
+from patients.admin import ClinicalRecordAdmin
+from treatments import services
+from treatments.models import Referral, ReferralFollowUp
+
+
+class ReferralFollowUpInline(KeptRowsInline):
+    model = ReferralFollowUp
+    fields = ("timepoint", "seen_on", "spasm_status", "complications", "notes")
+    show_change_link = True
+
+
+@admin.register(Referral)
+class ReferralAdmin(ClinicalRecordAdmin):
+    patient_path = "course__case__patient"
+    list_display = (
+        "to_name",
+        "specialty",
+        "urgency",
+        "status",
+        "patient",
+        "sent_on",
+        "surgery_on",
+        "outcome",
+    )
+    list_filter = ("specialty", "urgency", "status", "outcome", "entered_in_error")
+    search_fields = ("to_name",)
+    autocomplete_fields = ("course",)
+    date_hierarchy = "sent_on"
+    fieldsets = (
+        (
+            None,
+            {
+                "fields": (
+                    "course",
+                    ("to_name", "specialty"),
+                    "reason",
+                    ("urgency", "status"),
+                    ("sent_on", "replied_on", "surgery_on"),
+                )
+            },
+        ),
+        ("Outcome", {"fields": ("outcome", "complications", "notes")}),
+        ENTERED_IN_ERROR,
+    )
+    inlines = (ReferralFollowUpInline,)
+
+    def write(self, obj, *, by):
+        services.save_referral(referral=obj, by=by)
+
+    def save_formset(self, request, form, formset, change):
+        # The follow-ups inline: each through its write service too.
+        for follow_up in formset.save(commit=False):
+            services.save_referral_follow_up(follow_up=follow_up, by=request.user)
+
+
+@admin.register(ReferralFollowUp)
+class ReferralFollowUpAdmin(ClinicalRecordAdmin):
+    patient_path = "referral__course__case__patient"
+    list_display = ("timepoint", "seen_on", "spasm_status", "patient", "referral")
+    list_filter = ("timepoint", "spasm_status")
+    search_fields = ("referral__to_name",)
+    autocomplete_fields = ("referral",)
+    date_hierarchy = "seen_on"
+
+    def write(self, obj, *, by):
+        services.save_referral_follow_up(follow_up=obj, by=by)

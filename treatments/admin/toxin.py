@@ -1,0 +1,315 @@
+"""Toxin sessions and what is charted with them (vials, injections, adverse
+effects, safety flags).
+
+The admin cannot show a session's safety warnings and overrides: these records are
+charted on the clinician pages only, and shown here read-only with a link (but for
+marking a session entered in error).
+"""
+
+from decimal import Decimal
+
+from django.contrib import admin
+from django.utils.html import format_html, format_html_join
+
+from clinic.admin_records import ENTERED_IN_ERROR, KeptRowsInline, WrittenElsewhere
+from clinic.models import CLINICAL_ROLES, INJECTING_ROLES
+from patients.admin import ClinicalRecordAdmin
+from treatments import dosing
+from treatments.dosing import format_units
+from treatments.models import (
+    AdverseEffect,
+    Injection,
+    Product,
+    SafetyFlag,
+    Side,
+    ToxinSession,
+    Vial,
+)
+from treatments.session_forms import VialForm
+
+# What an injection records, in the columns of the session page and the list.
+INJECTED = ("muscle", "side", "units", "points", "route")
+
+
+@admin.display(description="Clinician page")
+def clinician_page_link(model_admin, obj):
+    if obj.pk is None:
+        return "-"
+    return format_html(
+        '<a href="{}">Open, chart or change it on the clinician page</a>',
+        obj.get_absolute_url(),
+    )
+
+
+@admin.display(description="Total units", ordering="total_units")
+def total_units_column(model_admin, obj):
+    """A session's units, from the with_total_units() annotation."""
+    return format_units(obj.total_units) if obj.total_units is not None else "-"
+
+
+@admin.display(description="Volume (mL)")
+def injection_volume_column(model_admin, obj):
+    if obj.pk is None:
+        return "-"
+    return obj.volume_ml()
+
+
+class VialInline(WrittenElsewhere, KeptRowsInline):
+    model = Vial
+    # What the clinician page charts, and the concentration it makes.
+    fields = (*VialForm.Meta.fields, "concentration")
+    readonly_fields = ("concentration",)
+
+    def get_queryset(self, request):
+        # The concentration reads the session's product.
+        return super().get_queryset(request).select_related("session")
+
+    @admin.display(description="Concentration")
+    def concentration(self, obj):
+        if obj.pk is None:
+            return "-"
+        per_ml = obj.units_per_ml(obj.session.product)
+        return f"{format_units(per_ml / 10)} U per 0.1 mL ({format_units(per_ml)} U/mL)"
+
+
+class InjectionInline(WrittenElsewhere, KeptRowsInline):
+    model = Injection
+    fields = (*INJECTED, "vial", "volume")
+    readonly_fields = ("volume",)
+
+    volume = injection_volume_column
+
+    def get_queryset(self, request):
+        # volume_ml() reads the session's product and the vial's dilution.
+        return super().get_queryset(request).select_related("session", "vial")
+
+
+class AdverseEffectInline(WrittenElsewhere, KeptRowsInline):
+    model = AdverseEffect
+    fields = ("kind", "severity", "onset_on", "resolved_on", "notes")
+    show_change_link = True
+
+
+@admin.register(ToxinSession)
+class ToxinSessionAdmin(ClinicalRecordAdmin):
+    """Read-only but for "entered in error": sessions are charted, changed and
+    overridden on the clinician pages, where the safety rules are checked."""
+
+    patient_path = "course__case__patient"
+    list_display = (
+        "performed_at",
+        "patient",
+        "product",
+        "injector",
+        "total_units",
+    )
+    list_filter = ("product", "guidance", "entered_in_error")
+    list_select_related = ("injector",)
+    search_fields = ("vials__lot_number",)
+    autocomplete_fields = ("course", "injector", "assistant")
+    user_roles = {"injector": INJECTING_ROLES, "assistant": CLINICAL_ROLES}
+    date_hierarchy = "performed_at"
+    readonly_fields = (
+        "clinician_page",
+        "units_by_product",
+        "units_by_side",
+        "benefit_days",
+        "overridden_warnings_list",
+        "override_reason",
+        "overridden_by",
+        "overridden_at",
+    )
+    fieldsets = (
+        (
+            None,
+            {
+                "fields": (
+                    "clinician_page",
+                    "course",
+                    "performed_at",
+                    ("injector", "assistant"),
+                    "guidance",
+                )
+            },
+        ),
+        ("Product", {"fields": ("product",)}),
+        (
+            "Consent",
+            {
+                "fields": (
+                    "consent_obtained",
+                    "consent_information_version",
+                    "distant_spread_risk_discussed",
+                )
+            },
+        ),
+        ("Totals", {"fields": ("units_by_product", "units_by_side")}),
+        (
+            "Follow-up",
+            {
+                "fields": (
+                    ("onset_day", "peak_day"),
+                    ("wore_off_on", "benefit_days"),
+                    "benefit",
+                )
+            },
+        ),
+        (
+            "Safety override",
+            {
+                "description": "Warnings shown before saving and overridden by a "
+                "neurologist in the clinician UI; kept as recorded.",
+                "fields": (
+                    "overridden_warnings_list",
+                    "override_reason",
+                    ("overridden_by", "overridden_at"),
+                ),
+            },
+        ),
+        ("Notes", {"fields": ("notes",)}),
+        ENTERED_IN_ERROR,
+    )
+    inlines = (VialInline, InjectionInline, AdverseEffectInline)
+
+    clinician_page = clinician_page_link
+    total_units = total_units_column
+
+    def has_add_permission(self, request):
+        return False
+
+    def get_readonly_fields(self, request, obj=None):
+        editable = {"entered_in_error", "entered_in_error_reason"}
+        shown = [
+            name
+            for fieldset in self.fieldsets
+            for line in fieldset[1]["fields"]
+            for name in (line if isinstance(line, tuple) else (line,))
+        ]
+        return [name for name in shown if name not in editable]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_total_units()
+
+    @admin.display(description="Warnings overridden")
+    def overridden_warnings_list(self, obj):
+        if not obj.overridden_warnings:
+            return "-"
+        return format_html(
+            "<ul>{}</ul>",
+            format_html_join(
+                "", "<li>{}</li>", ((warning,) for warning in obj.overridden_warnings)
+            ),
+        )
+
+    @admin.display(description="Units by product")
+    def units_by_product(self, obj):
+        if obj.pk is None:
+            return "-"
+        totals = dosing.totals_by_product(
+            (obj.product, units)
+            for units in obj.injections.values_list("units", flat=True)
+        )
+        labels = dict(Product.choices)
+        return _join_totals(totals, labels)
+
+    @admin.display(description="Units by side")
+    def units_by_side(self, obj):
+        if obj.pk is None:
+            return "-"
+        totals = dosing.totals_by_side(obj.injections.values_list("side", "units"))
+        return _join_totals(totals, dict(Side.choices))
+
+    @admin.display(description="Benefit (days)")
+    def benefit_days(self, obj):
+        return obj.benefit_days
+
+
+def _join_totals(totals: dict[str, Decimal], labels: dict[str, str]) -> str:
+    if not totals:
+        return "-"
+    # In the order of the choices (right before left), whatever the rows' order.
+    return ", ".join(
+        f"{label}: {format_units(totals[key])} U"
+        for key, label in labels.items()
+        if key in totals
+    )
+
+
+@admin.register(Injection)
+class InjectionAdmin(WrittenElsewhere, ClinicalRecordAdmin):
+    patient_path = "session__course__case__patient"
+    list_display = ("session", "patient", *INJECTED, "volume")
+    list_filter = ("muscle", "side", "route")
+    list_select_related = ("vial",)
+    search_fields = ("vial__lot_number",)
+    autocomplete_fields = ("session",)
+    readonly_fields = ("volume",)
+    fields = ("session", "vial", *INJECTED, "volume")
+
+    volume = injection_volume_column
+
+
+@admin.register(Vial)
+class VialAdmin(WrittenElsewhere, ClinicalRecordAdmin):
+    """Vials are charted with their session on the clinician page; listed here
+    to find a lot."""
+
+    patient_path = "session__course__case__patient"
+    list_display = (
+        "lot_number",
+        "expiry_date",
+        "size_units",
+        "session",
+        "patient",
+        "units_discarded",
+    )
+    search_fields = ("lot_number",)
+    date_hierarchy = "expiry_date"
+    fields = (
+        "session",
+        "size_units",
+        ("lot_number", "expiry_date"),
+        ("diluent", "diluent_volume_ml"),
+        "reconstituted_at",
+        ("units_discarded", "waste_reason"),
+    )
+
+
+@admin.register(SafetyFlag)
+class SafetyFlagAdmin(WrittenElsewhere, ClinicalRecordAdmin):
+    """Flags are raised by charting a session already given and acknowledged by a
+    neurologist on the session's page."""
+
+    patient_path = "session__course__case__patient"
+    list_display = ("message", "session", "patient", "raised_at", "acknowledged_at")
+    list_filter = ("code",)
+    fields = (
+        "session",
+        "code",
+        "message",
+        ("raised_by", "raised_at"),
+        ("acknowledged_by", "acknowledged_at"),
+        "acknowledgement_note",
+    )
+
+
+@admin.register(AdverseEffect)
+class AdverseEffectAdmin(WrittenElsewhere, ClinicalRecordAdmin):
+    patient_path = "session__course__case__patient"
+    list_display = (
+        "kind",
+        "severity",
+        "urgent",
+        "onset_on",
+        "resolved_on",
+        "patient",
+        "session",
+    )
+    list_filter = ("kind", "severity")
+    search_fields = ("notes",)
+    autocomplete_fields = ("session",)
+    date_hierarchy = "onset_on"
+
+    @admin.display(description="Urgent", boolean=True)
+    def urgent(self, obj):
+        return obj.is_urgent
