@@ -10,6 +10,7 @@ admin.site.index_title = "Records"
 
 urlpatterns = [
     path("", views.dashboard, name="home"),
+    path("worklists/<slug:slug>/", views.worklist, name="worklist"),
     path("patients/<int:pk>/", views.patient_chart, name="patient_chart"),
     path(
         "patients/<int:pk>/print/",

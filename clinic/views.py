@@ -5,12 +5,14 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth.decorators import permission_required
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from clinic import timeline
+from clinic import timeline, worklists
 from clinic.charts import line_chart
 from clinic.models import AccessAction, AccessLog
 from patients.models import (
@@ -25,7 +27,6 @@ from scheduling.models import UPCOMING_STATUSES, Appointment
 from treatments.models import (
     MedicationOrder,
     Referral,
-    SafetyFlag,
     TherapySession,
     ToxinSession,
     TreatmentCourse,
@@ -43,6 +44,7 @@ SCALE_AXES = {
 }
 RECALL_HORIZON_DAYS = 28
 DASHBOARD_LIST_CAP = 25
+WORKLIST_PAGE_SIZE = 50
 
 
 def _can_see_clinical(user) -> bool:
@@ -258,6 +260,21 @@ def _units_charts(sessions) -> list:
 
 
 @require_GET
+def worklist(request: HttpRequest, slug: str) -> HttpResponse:
+    """Every row of one of the dashboard's worklists, a page at a time."""
+    chosen = worklists.WORKLISTS.get(slug)
+    if chosen is None:
+        raise Http404("No such worklist.")
+    if not request.user.has_perm(chosen.permission):
+        raise PermissionDenied
+    rows = chosen.rows(timezone.localdate())
+    page = Paginator(rows, WORKLIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request, "clinic/worklist.html", {"worklist": chosen, "page_obj": page}
+    )
+
+
+@require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
     """What needs doing today, limited to what the user's role may see."""
     user = request.user
@@ -283,44 +300,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             todays = todays.filter(clinician=user)
         context["appointments"] = list(todays)
         context["recall"] = _recall_due(today)
-    if user.has_perm("patients.view_patient"):
-        context["minors_without_guardian"] = list(
-            Patient.objects.active()
-            .minors_on(today)
-            .without_consenting_guardian()
-            .order_by("family_name", "given_name", "pk")[:DASHBOARD_LIST_CAP]
-        )
-    if user.has_perm("patients.view_diagnosticstudy"):
-        context["awaiting_review"] = list(
-            DiagnosticStudy.objects.awaiting_review()
-            .select_related("case__patient")
-            .order_by("resulted_on")
-        )
-    if user.has_perm("treatments.acknowledge_safetyflag"):
-        context["safety_flags"] = _open_safety_flags()
-    if user.has_perm("patients.view_case"):
-        context["red_flag_cases"] = list(
-            Case.objects.open()
-            .with_red_flags()
-            .select_related("patient")
-            .order_by("opened_on")
-        )
-    if user.has_perm("treatments.view_referral"):
-        context["open_referrals"] = list(
-            Referral.objects.awaiting_reply()
-            .select_related("course__case__patient")
-            .order_by("sent_on")
-        )
+    context["worklists"] = [
+        {"worklist": worklist, "rows": list(rows[:DASHBOARD_LIST_CAP]), "count": count}
+        for worklist in worklists.for_user(user)
+        for rows in [worklist.rows(today)]
+        for count in [rows.count()]
+    ]
     return render(request, "clinic/dashboard.html", context)
-
-
-def _open_safety_flags() -> list[SafetyFlag]:
-    """Warnings of sessions saved as already given, oldest first, capped."""
-    return list(
-        SafetyFlag.objects.unacknowledged()
-        .select_related("session__course__case__patient")
-        .order_by("raised_at", "pk")[:DASHBOARD_LIST_CAP]
-    )
 
 
 def _recall_due(today: datetime.date) -> dict:

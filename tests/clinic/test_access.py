@@ -71,6 +71,8 @@ SIGNED_IN = (*EVERYONE, "no_role")
 # url name -> (path arguments from the records, expected status per role)
 TABLE = {
     "home": (None, allowed(*SIGNED_IN)),
+    # The worklist of results awaiting review: the roles that see studies.
+    "worklist": ("worklist", allowed(*CLINICIANS)),
     "patient_chart": ("patient", allowed(*EVERYONE)),
     "patient_chart_print": ("patient", allowed(*EVERYONE)),
     "patient_access_log": ("patient", allowed("neurologist", "admin")),
@@ -224,6 +226,7 @@ def records():
         "medication": medication,
         "referral_course": referral.course,
         "referral": referral,
+        "worklist": "awaiting-review",
         "calendar_appointment": AppointmentFactory(patient=case.patient),
         "appointment": AppointmentFactory(
             patient=case.patient,
@@ -253,9 +256,8 @@ def test_each_role_gets_the_expected_status_everywhere(client, records, users, r
     if users[role] is not None:
         client.force_login(users[role])
     answers = {}
-    for name, (argument, _) in TABLE.items():
-        args = [records[argument].pk] if argument else []
-        response = client.get(reverse(name, args=args))
+    for name in TABLE:
+        response = client.get(table_url(name, records))
         answers[name] = response.status_code
         if role == "anonymous" and response.status_code == 302:
             assert response["Location"].startswith(reverse("login")), name
@@ -280,9 +282,12 @@ def clinical_record_versions() -> dict[str, int]:
     }
 
 
-def _url(name, records):
+def table_url(name, records):
     argument = TABLE[name][0]
-    return reverse(name, args=[records[argument].pk] if argument else [])
+    if argument is None:
+        return reverse(name)
+    record = records[argument]
+    return reverse(name, args=[record if isinstance(record, str) else record.pk])
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -300,7 +305,9 @@ def test_a_refused_role_is_refused_its_post_too_and_nothing_is_written(
         or (name in POST_ONLY and role not in POST_ONLY[name])
     ]
     before = clinical_record_versions()
-    answers = {name: client.post(_url(name, records)).status_code for name in refused}
+    answers = {
+        name: client.post(table_url(name, records)).status_code for name in refused
+    }
     wrong = {
         name: status
         for name, status in answers.items()
@@ -320,7 +327,7 @@ def test_a_refused_role_is_refused_its_post_too_and_nothing_is_written(
 def test_a_post_only_page_lets_its_roles_post(client, records, users, name):
     for role in POST_ONLY[name]:
         client.force_login(users[role])
-        assert client.post(_url(name, records)).status_code not in (403, 405, 500)
+        assert client.post(table_url(name, records)).status_code not in (403, 405, 500)
 
 
 def test_login_page_is_public(client):

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from clinic.models import AccessLog
+from tests.dashboard import panel, rows
 from tests.factories import (
     AppointmentFactory,
     AssessmentFactory,
@@ -17,6 +18,7 @@ from tests.factories import (
     MedicationOrderFactory,
     PatientFactory,
     ReferralFactory,
+    ResultedStudyFactory,
     TherapySessionFactory,
     ToxinSessionFactory,
     TreatmentCourseFactory,
@@ -265,17 +267,19 @@ class TestDashboard:
     def test_clinical_lists_for_the_neurologist(self, client, neurologist):
         patient = full_record()
         client.force_login(neurologist)
-        context = client.get(reverse("home")).context
-        assert [s.case.patient for s in context["awaiting_review"]] == [patient]
-        assert [c.patient for c in context["red_flag_cases"]] == [patient]
-        assert [r.course.case.patient for r in context["open_referrals"]] == [patient]
+        page = client.get(reverse("home"))
+        assert [s.case.patient for s in rows(page, "awaiting-review")] == [patient]
+        assert [c.patient for c in rows(page, "red-flag-cases")] == [patient]
+        assert [r.course.case.patient for r in rows(page, "open-referrals")] == [
+            patient
+        ]
 
     def test_scheduler_sees_no_clinical_lists(self, client, scheduler):
         full_record()
         client.force_login(scheduler)
         response = client.get(reverse("home"))
-        for name in ("awaiting_review", "red_flag_cases", "open_referrals"):
-            assert name not in response.context
+        for slug in ("awaiting-review", "red-flag-cases", "open-referrals"):
+            assert panel(response, slug) is None
         for word in CLINICAL_WORDS:
             assert word not in response.content.decode()
 
@@ -291,4 +295,46 @@ class TestDashboard:
             full_record()
         with django_assert_num_queries(len(baseline)):
             response = client.get(reverse("home"), {"appointments": "all"})
-        assert len(response.context["red_flag_cases"]) == 5
+        assert len(rows(response, "red-flag-cases")) == 5
+
+
+class TestWorklists:
+    def test_the_dashboard_shows_the_first_and_links_to_all(
+        self, client, neurologist, settings
+    ):
+        for _ in range(27):
+            ResultedStudyFactory()
+        client.force_login(neurologist)
+        page = client.get(reverse("home"))
+        assert len(rows(page, "awaiting-review")) == 25
+        assert panel(page, "awaiting-review")["count"] == 27
+        content = page.content.decode()
+        assert "The first 25 of 27" in content
+        assert reverse("worklist", args=["awaiting-review"]) in content
+
+    def test_the_worklist_page_has_every_row_a_page_at_a_time(
+        self, client, neurologist, django_assert_num_queries
+    ):
+        studies = [ResultedStudyFactory() for _ in range(3)]
+        client.force_login(neurologist)
+        url = reverse("worklist", args=["awaiting-review"])
+        with CaptureQueriesContext(connection) as three:
+            client.get(url)
+        studies += [ResultedStudyFactory() for _ in range(52)]
+        with django_assert_num_queries(len(three)):
+            first = client.get(url)
+        assert first.context["page_obj"].paginator.count == 55
+        assert len(first.context["page_obj"].object_list) == 50
+        second = client.get(url, {"page": 2})
+        assert len(second.context["page_obj"].object_list) == 5
+        shown = [*first.context["page_obj"], *second.context["page_obj"]]
+        assert {study.pk for study in shown} == {study.pk for study in studies}
+
+    def test_an_unknown_worklist_is_404(self, client, neurologist):
+        client.force_login(neurologist)
+        assert client.get(reverse("worklist", args=["nothing"])).status_code == 404
+
+    def test_a_worklist_the_role_may_not_see_is_403(self, client, scheduler):
+        client.force_login(scheduler)
+        url = reverse("worklist", args=["red-flag-cases"])
+        assert client.get(url).status_code == 403

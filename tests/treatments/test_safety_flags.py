@@ -7,6 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from tests.dashboard import panel, rows
 from tests.factories import ToxinSessionFactory, TreatmentCourseFactory
 from tests.treatments.charting_posts import create_url, earlier_session, session_data
 from treatments.models import SafetyFlag, ToxinSession
@@ -194,9 +195,9 @@ class TestDashboard:
             acknowledgement_note="Fine.",
         )
         client.force_login(neurologist)
-        assert client.get(reverse("home")).context["safety_flags"] == [open_flag]
+        assert rows(client.get(reverse("home")), "safety-flags") == [open_flag]
         client.force_login(injector)
-        assert "safety_flags" not in client.get(reverse("home")).context
+        assert panel(client.get(reverse("home")), "safety-flags") is None
 
     def test_the_list_costs_the_same_however_many_flags(
         self, client, neurologist, injector
@@ -219,4 +220,4 @@ class TestDashboard:
         with CaptureQueriesContext(connection) as grown:
             page = client.get(reverse("home"))
         assert len(grown) == len(baseline)
-        assert len(page.context["safety_flags"]) == 4
+        assert len(rows(page, "safety-flags")) == 4

@@ -1,0 +1,122 @@
+"""The dashboard's worklists: what waits for someone, each a query in the order
+it is worked through. The dashboard shows the first few of each with their count;
+each has its own paginated page with every row."""
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+
+from patients.models import Case, DiagnosticStudy, Patient
+from treatments.models import Referral, SafetyFlag
+
+
+@dataclass(frozen=True)
+class Worklist:
+    slug: str
+    title: str
+    permission: str
+    empty: str
+    order: str  # how the rows are sorted, as the page says it
+    rows: Callable[[datetime.date], QuerySet]
+    # Left off the dashboard while it has no rows.
+    hidden_when_empty: bool = False
+
+    @property
+    def row_template(self) -> str:
+        return f"clinic/worklists/_{self.slug.replace('-', '_')}.html"
+
+
+def _minors_without_guardian(today: datetime.date) -> QuerySet:
+    return (
+        Patient.objects.active()
+        .minors_on(today)
+        .without_consenting_guardian()
+        .order_by("family_name", "given_name", "pk")
+    )
+
+
+def _safety_flags(today: datetime.date) -> QuerySet:
+    return (
+        SafetyFlag.objects.unacknowledged()
+        .select_related("session__course__case__patient")
+        .order_by("raised_at", "pk")
+    )
+
+
+def _awaiting_review(today: datetime.date) -> QuerySet:
+    return (
+        DiagnosticStudy.objects.awaiting_review()
+        .select_related("case__patient")
+        .order_by("resulted_on", "pk")
+    )
+
+
+def _red_flag_cases(today: datetime.date) -> QuerySet:
+    return (
+        Case.objects.open()
+        .with_red_flags()
+        .select_related("patient")
+        .order_by("opened_on", "pk")
+    )
+
+
+def _open_referrals(today: datetime.date) -> QuerySet:
+    return (
+        Referral.objects.awaiting_reply()
+        .select_related("course__case__patient")
+        .order_by("sent_on", "pk")
+    )
+
+
+WORKLISTS = {
+    worklist.slug: worklist
+    for worklist in (
+        Worklist(
+            "minors-without-guardian",
+            "Minors with no guardian who holds consent",
+            "patients.view_patient",
+            "Every minor has a guardian who holds consent.",
+            "by name",
+            _minors_without_guardian,
+            hidden_when_empty=True,
+        ),
+        Worklist(
+            "safety-flags",
+            "Safety flags to acknowledge",
+            "treatments.acknowledge_safetyflag",
+            "No flags waiting.",
+            "oldest first",
+            _safety_flags,
+        ),
+        Worklist(
+            "awaiting-review",
+            "Results awaiting review",
+            "patients.view_diagnosticstudy",
+            "No results waiting.",
+            "oldest first",
+            _awaiting_review,
+        ),
+        Worklist(
+            "red-flag-cases",
+            "Cases with an open red flag",
+            "patients.view_case",
+            "No open red flags.",
+            "oldest first",
+            _red_flag_cases,
+        ),
+        Worklist(
+            "open-referrals",
+            "Referrals awaiting a reply",
+            "treatments.view_referral",
+            "No referrals waiting.",
+            "oldest first",
+            _open_referrals,
+        ),
+    )
+}
+
+
+def for_user(user) -> list[Worklist]:
+    return [w for w in WORKLISTS.values() if user.has_perm(w.permission)]
