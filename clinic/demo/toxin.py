@@ -281,3 +281,28 @@ def next_adverse_effect(clinic, *kinds: str) -> str:
     if clinic.toxin_course_count % 4 != 1:
         return ""
     return kinds[(clinic.toxin_course_count // 4) % len(kinds)]
+
+
+def flag_a_session_given_without_consent(clinic):
+    """One recent session charted as already given with no consent recorded:
+    its warning waits on the dashboard for a neurologist."""
+    if not clinic.recent_sessions:
+        return
+    session = clinic.recent_sessions[0]
+    session.consent_obtained = False
+    session.consent_information_version = ""
+    vials = {vial.pk: vial for vial in session.vials.all()}
+    sites = list(session.injections.all())
+    for site in sites:
+        site.vial = vials[site.vial_id]
+    warnings = charting.session_warnings(
+        session=session, vials=list(vials.values()), sites=sites
+    )
+    charting.chart_toxin_session(
+        session=session,
+        vials=list(vials.values()),
+        sites=sites,
+        by=session.injector,
+        confirmed_warnings=[warning.message for warning in warnings],
+        given_already=True,
+    )
