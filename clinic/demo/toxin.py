@@ -239,15 +239,17 @@ def draw_follow_up(clinic, day: date, next_day: date | None) -> dict:
 
 
 def chart(session: ToxinSession, vials, sites, *, neurologist: User) -> ToxinSession:
-    """Chart through the one write path. A session with safety warnings (a short
-    interval, a child's dose near the ceiling) is charted by the responsible
-    neurologist, who saw each warning and overrode it with the reason on the
-    session's notes, before injecting; any other is charted by its injector."""
-    warnings = charting.session_warnings(session=session, vials=vials, sites=sites)
-    if not warnings:
+    """Chart through the one write path, as the clinic does: the injector charts;
+    a session with safety warnings (a short interval, a child's dose near the
+    ceiling) is refused to them, and the responsible neurologist, who saw each
+    warning, overrides it with the reason on the session's notes before
+    injecting. Trying first spares working the warnings out twice."""
+    try:
         return charting.chart_toxin_session(
             session=session, vials=vials, sites=sites, by=session.injector
         )
+    except charting.OverrideRequired as refused:
+        warnings = refused.warnings
     return charting.chart_toxin_session(
         session=session,
         vials=vials,
