@@ -1,5 +1,6 @@
-"""Each condition's storyline as data: codes, findings, sites and doses, scale
-answers by clinical state, drugs, MVD referral steps and therapy."""
+"""Each condition's storyline as data: how its cases present, codes, sites and
+doses, scale answers by clinical state, drugs, MVD referral steps and therapy.
+The studies' findings are in studies.py."""
 
 from dataclasses import dataclass, replace
 from decimal import Decimal
