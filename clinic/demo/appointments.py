@@ -91,25 +91,26 @@ def book(clinic, *, patient, clinician, kind, starts_at, course=None, **options)
 
 
 def book_toxin_visit(clinic, *, course, injector, day, override_reason=""):
-    """The visit a toxin session is charted on. Before the earliest safe date the
-    responsible neurologist books it, overriding with the session's reason."""
+    """The visit a toxin session is charted on, booked by the scheduler. Before
+    the earliest safe date the service refuses them, and the responsible
+    neurologist books it, overriding with the session's reason."""
     patient = course.case.patient
     kind = AppointmentKind.TOXIN_SESSION
     start = free_start(clinic, patient=patient, clinician=injector, day=day, kind=kind)
     if start is None:
         raise CommandError(f"{injector.username} has no free slot on {day}.")
-    early = any(
-        booking_checks.interval_warnings(patient=patient, kind=kind, starts=[start])
-    )
+    visit = {"patient": patient, "clinician": injector, "kind": kind}
+    try:
+        return book(clinic, **visit, starts_at=start, course=course)
+    except booking_checks.OverrideRequired:
+        neurologist = course.case.responsible_neurologist
     return book(
         clinic,
-        patient=patient,
-        clinician=injector,
-        kind=kind,
+        **visit,
         starts_at=start,
         course=course,
-        booked_by=course.case.responsible_neurologist if early else clinic.scheduler,
-        override_reason=override_reason if early else "",
+        booked_by=neurologist,
+        override_reason=override_reason,
     )
 
 

@@ -2,13 +2,13 @@
 plan.py, through the product's write services."""
 
 import random
-from datetime import date, datetime, time, timedelta
+from datetime import date, time, timedelta
 from decimal import Decimal
 
 from django.conf import settings
 from django.utils import timezone
 
-from clinic.demo import appointments, hemifacial_spasm, other_conditions
+from clinic.demo import appointments, hemifacial_spasm, other_conditions, toxin
 from clinic.demo.appointments import Visit
 from clinic.demo.dates import (
     clinic_day_on_or_before,
@@ -36,33 +36,35 @@ from clinic.demo.stories import (
     HOUSE_BRACKMANN_BY_COMPOSITE,
     JRS_RANGES,
     OBSERVATION_GOAL,
+    ONE_SIDE,
     PREFERRED_CODES,
     PROM_ITEM_RANGES,
+    SIDES,
     SUNNYBROOK_EXPRESSIONS,
     SUNNYBROOK_RANGES,
     THERAPY_EXERCISES,
+    Presentation,
 )
+from clinic.demo.studies import STUDY_STEP_DAYS, Study
 from clinic.models import User
 from patients import coding, scales
 from patients.models import (
     Assessment,
     Case,
-    CaseStatus,
     Condition,
     DiagnosticStudy,
     Guardian,
     GuardianRelationship,
-    Laterality,
     Modality,
     Patient,
     Sex,
     StudyStatus,
 )
-from patients.services import amend_study, save_case
+from patients.services import amend_study, save_case, sign_off_study
 from scheduling.models import (
     AppointmentKind,
 )
-from treatments import charting, services
+from treatments import services
 from treatments.models import (
     CourseKind,
     CourseStatus,
@@ -240,111 +242,95 @@ class DemoClinic:
         self,
         patient: Patient,
         condition: str,
+        presentation: Presentation,
         *,
-        opened_on: date,
-        onset_date: date,
-        status: str = CaseStatus.ACTIVE,
-        laterality: str = Laterality.NOT_APPLICABLE,
-        onset_site: str = "",
-        spread=(),
-        triggers=(),
-        red_flags=(),
-        closed_on: date | None = None,
-        onset_at: datetime | None = None,
-        code: str = "",
-        notes: str = "",
+        opened_on: date | None = None,
+        **fields,
     ) -> Case:
-        return self.save(
-            Case(
-                patient=patient,
-                condition=condition,
-                icd10_code=self.code_for(condition, laterality, code),
-                laterality=laterality,
-                onset_date=onset_date,
-                onset_at=onset_at,
-                onset_site=onset_site,
-                spread_sites=[str(region) for region in spread],
-                triggers=[str(trigger) for trigger in triggers],
-                red_flags=[str(flag) for flag in red_flags],
-                status=status,
-                opened_on=opened_on,
-                closed_on=closed_on,
-                responsible_neurologist=patient.responsible_neurologist,
-                notes=notes,
-            )
+        """A case as `presentation` describes it; `fields` are what the storyline
+        works out itself (dates, a status, a side or spread it drew)."""
+        rng = self.rng
+        if opened_on is None:
+            opened_on = self.days_ago(rng.randint(*presentation.opened_days_ago))
+        onset_days_before = timedelta(days=rng.randint(*presentation.onset_days_before))
+        laterality = presentation.laterality
+        if laterality == ONE_SIDE:
+            laterality = rng.choice(SIDES)
+        fields = {
+            "laterality": laterality,
+            "onset_date": opened_on - onset_days_before,
+            "status": presentation.status,
+            "onset_site": presentation.onset_site,
+            "spread_sites": fields.pop("spread", presentation.spread),
+            "triggers": presentation.triggers,
+            "red_flags": presentation.red_flags,
+            "notes": presentation.notes.format(side=laterality),
+        } | fields
+        code = fields.pop("code", "")
+        fields["icd10_code"] = self.code_for(condition, fields["laterality"], code)
+        for name in ("spread_sites", "triggers", "red_flags"):
+            fields[name] = [str(value) for value in fields[name]]
+        case = Case(
+            patient=patient,
+            condition=condition,
+            opened_on=opened_on,
+            responsible_neurologist=patient.responsible_neurologist,
+            **fields,
         )
+        return self.save(case)
 
     def add_study(
         self,
         case: Case,
-        modality: str,
+        study: Study,
         *,
-        ordered_on: date,
-        status: str,
-        description: str,
+        ordered_on: date | None = None,
+        status: str = "",
         impression: str = "",
         **findings,
     ) -> DiagnosticStudy:
-        """A study moved along its pipeline to `status`; dates never pass yesterday."""
-        yesterday = self.days_ago(1)
-        to_perform, to_result, to_review = (
-            self.rng.randint(5, 21),
-            self.rng.randint(1, 4),
-            self.rng.randint(1, 6),
-        )
-        review_minutes = self.rng.randint(0, 240)
-        study = DiagnosticStudy(
+        """A study moved along its pipeline to its status, dates never past
+        yesterday, and signed off through the product's sign-off; `impression` and
+        `findings` are those the storyline drew itself."""
+        status = status or study.status
+        after = {
+            step: timedelta(days=self.rng.randint(*days))
+            for step, days in STUDY_STEP_DAYS.items()
+        }
+        review_minutes = timedelta(minutes=self.rng.randint(0, 240))
+        record = DiagnosticStudy(
             case=case,
-            modality=modality,
-            description=description,
-            status=status,
-            ordered_on=ordered_on,
+            modality=study.modality,
+            description=study.description,
+            status=StudyStatus.RESULTED if status == StudyStatus.REVIEWED else status,
+            ordered_on=ordered_on or case.opened_on,
             ordered_by=case.responsible_neurologist,
         )
-        if status in (
-            StudyStatus.PERFORMED,
-            StudyStatus.RESULTED,
-            StudyStatus.REVIEWED,
-        ):
-            study.performed_on = min(ordered_on + timedelta(days=to_perform), yesterday)
-        if status in (StudyStatus.RESULTED, StudyStatus.REVIEWED):
-            study.resulted_on = min(
-                study.performed_on + timedelta(days=to_result), yesterday
+        if status != StudyStatus.ORDERED:
+            record.performed_on = self.not_after_yesterday(
+                record.ordered_on + after["performed"]
             )
-            study.impression = impression
-            for name, value in findings.items():
-                setattr(study, name, value)
-        if status == StudyStatus.REVIEWED:
-            reviewed_on = min(study.resulted_on + timedelta(days=to_review), yesterday)
-            study.reviewed_at = local_datetime(reviewed_on, time(12, 30)) + timedelta(
-                minutes=review_minutes
+        if record.status == StudyStatus.RESULTED:
+            record.resulted_on = self.not_after_yesterday(
+                record.performed_on + after["resulted"]
             )
-            study.reviewed_by = case.responsible_neurologist
-        return self.save(study)
+            side = case.get_laterality_display().lower()
+            record.impression = (impression or study.impression).format(side=side)
+            for name, value in (study.findings | findings).items():
+                text = isinstance(value, str)
+                setattr(record, name, value.format(side=side) if text else value)
+        self.save(record)
+        if status != StudyStatus.REVIEWED:
+            return record
+        reviewed_on = self.not_after_yesterday(record.resulted_on + after["reviewed"])
+        return sign_off_study(
+            study=record,
+            by=case.responsible_neurologist,
+            at=local_datetime(reviewed_on, time(12, 30)) + review_minutes,
+        )
 
-    def flag_a_session_given_without_consent(self):
-        """One recent session charted as already given with no consent recorded:
-        its warning waits on the dashboard for a neurologist."""
-        if not self.recent_sessions:
-            return
-        session = self.recent_sessions[0]
-        session.consent_obtained = False
-        session.consent_information_version = ""
-        vials = {vial.pk: vial for vial in session.vials.all()}
-        sites = list(session.injections.all())
-        for site in sites:
-            site.vial = vials[site.vial_id]
-        warnings = charting.session_warnings(
-            session=session, vials=list(vials.values()), sites=sites
-        )
-        charting.chart_toxin_session(
-            session=session,
-            vials=list(vials.values()),
-            sites=sites,
-            by=session.injector,
-            shown_warnings_digest=charting.warnings_digest(warnings),
-            given_already=True,
-        )
+    def not_after_yesterday(self, day: date) -> date:
+        return min(day, self.days_ago(1))
 
     def amend_a_signed_study(self) -> None:
         """A signed MRI corrected after sign-off, through the one write path: its
@@ -591,6 +577,6 @@ def build_demo_clinic(users: dict[str, User]) -> DemoClinic:
     clinic = DemoClinic(users)
     clinic.create_patients()
     clinic.amend_a_signed_study()
-    clinic.flag_a_session_given_without_consent()
+    toxin.flag_a_session_given_without_consent(clinic)
     appointments.book_appointments(clinic)
     return clinic

@@ -1,7 +1,7 @@
 """The storylines of blepharospasm, Bell's palsy and synkinesis, and the other
 conditions the clinic sees."""
 
-from datetime import time, timedelta
+from datetime import date, time, timedelta
 
 from clinic.demo import toxin
 from clinic.demo.appointments import Visit
@@ -13,28 +13,43 @@ from clinic.demo.dates import (
 from clinic.demo.stories import (
     BACLOFEN,
     BELLS_ONSET_DAYS_AGO,
+    BELLS_PALSY,
     BELLS_RECOVERED_AFTER_DAYS,
     BELLS_REVIEWS,
+    BENIGN_TWITCH,
+    BENIGN_TWITCH_SETTLED,
+    BLEPHAROSPASM,
     BLEPHAROSPASM_TRIGGERS,
     BROW_SITES,
     CARBAMAZEPINE,
     CLONAZEPAM,
+    CRANIAL_DYSTONIA,
     EYE_GEL,
+    EYELID_MYOKYMIA,
+    FACIAL_TICS,
+    MYOKYMIA_IN_MS,
+    PARKINSONS_TREMOR,
     PERIOCULAR_SITES,
+    PERIORAL_MYOKYMIA,
     PREDNISOLONE,
     SIDES,
+    SYNKINESIS,
+    SYNKINESIS_NOTES,
     SYNKINESIS_SITES,
 )
+from clinic.demo.studies import (
+    BRAINSTEM_MRI,
+    EYELID_MYOKYMIA_EMG,
+    MS_EMG,
+    MS_MRI,
+    PERIORAL_MYOKYMIA_EMG,
+    SYNKINESIS_EMG,
+)
 from patients.models import (
+    Case,
     CaseStatus,
     FaceRegion,
-    FieldStrength,
-    Laterality,
-    Modality,
     Patient,
-    RedFlag,
-    StudyStatus,
-    Trigger,
 )
 from scheduling.models import (
     AppointmentKind,
@@ -50,6 +65,8 @@ from treatments.models import (
     TreatmentCourse,
 )
 
+BLEPHAROSPASM_JRS_VERSION = "blepharospasm-1987"
+
 # Blepharospasm
 
 
@@ -57,29 +74,20 @@ def blepharospasm_toxin(clinic, patient, condition, nth):
     rng = clinic.rng
     count, last_days_ago = rng.randint(3, 8), rng.randint(10, 120)
     dates = toxin.toxin_dates(clinic, last_days_ago, count)
-    opened_on = dates[0] - timedelta(days=rng.randint(21, 60))
     spread = rng.sample([FaceRegion.LOWER_EYELID, FaceRegion.BROW], k=rng.randint(1, 2))
     case = clinic.open_case(
         patient,
         condition,
-        laterality=Laterality.BILATERAL,
-        onset_date=opened_on - timedelta(days=rng.randint(300, 2000)),
-        opened_on=opened_on,
-        onset_site=FaceRegion.UPPER_EYELID,
+        BLEPHAROSPASM,
+        opened_on=dates[0] - timedelta(days=rng.randint(21, 60)),
         spread=spread,
         triggers=rng.sample(BLEPHAROSPASM_TRIGGERS, k=2),
     )
-    sites = []
-    for side in (Side.RIGHT, Side.LEFT):
-        per_side = PERIOCULAR_SITES + (BROW_SITES if FaceRegion.BROW in spread else ())
-        sites += [(side, muscle, units, points) for muscle, units, points in per_side]
-    if FaceRegion.BROW in spread:
-        sites.append((Side.MIDLINE, Muscle.PROCERUS, "2.5", 1))
     sessions = toxin.add_toxin_course(
         clinic,
         case,
         dates,
-        sites,
+        blepharospasm_sites(with_brow=FaceRegion.BROW in spread),
         last_days_ago=last_days_ago,
         adverse_effect=toxin.next_adverse_effect(
             clinic,
@@ -88,9 +96,27 @@ def blepharospasm_toxin(clinic, patient, condition, nth):
             AdverseEffectKind.BRUISING,
         ),
     )
-    drives = rng.random() < 0.6
-    rater = case.responsible_neurologist
-    version = "blepharospasm-1987"
+    add_blepharospasm_scores(clinic, case, sessions, last_days_ago)
+
+
+def blepharospasm_sites(*, with_brow: bool) -> list[tuple[str, str, str, int]]:
+    """Both eyes, and the brows with procerus between them once spasm spreads."""
+    per_side = PERIOCULAR_SITES + (BROW_SITES if with_brow else ())
+    sites = [
+        (side, muscle, units, points)
+        for side in (Side.RIGHT, Side.LEFT)
+        for muscle, units, points in per_side
+    ]
+    if with_brow:
+        sites.append((Side.MIDLINE, Muscle.PROCERUS, "2.5", 1))
+    return sites
+
+
+def add_blepharospasm_scores(clinic, case: Case, sessions, last_days_ago: int):
+    """Scores at baseline, before each session and at the peak of every other."""
+    drives = clinic.rng.random() < 0.6
+    rater, version = case.responsible_neurologist, BLEPHAROSPASM_JRS_VERSION
+    opened_on = case.opened_on
     clinic.add_assessment(
         case, "jrs", clinic.jrs("untreated"), opened_on, rater, version=version
     )
@@ -102,7 +128,7 @@ def blepharospasm_toxin(clinic, patient, condition, nth):
         clinic.add_assessment(
             case, "jrs", clinic.jrs("trough"), day, session.injector, version=version
         )
-        peak_on = day + timedelta(days=rng.randint(28, 35))
+        peak_on = day + timedelta(days=clinic.rng.randint(28, 35))
         is_last = index == len(sessions) - 1
         if index % 2 == 1 and (not is_last or last_days_ago >= 40):
             clinic.add_assessment(
@@ -117,70 +143,27 @@ def blepharospasm_toxin(clinic, patient, condition, nth):
 
 
 def bells(clinic, patient, condition, nth):
-    rng = clinic.rng
+    """A Bell's palsy at each stage: days after onset, weeks, and recovered."""
     days_ago = BELLS_ONSET_DAYS_AGO[nth % len(BELLS_ONSET_DAYS_AGO)]
-    side = rng.choice(SIDES)
     onset_on = clinic.days_ago(days_ago)
-    onset_at = local_datetime(onset_on, time(7, rng.randint(0, 59)))
-    opened_on = onset_on + ONE_DAY
     recovered = days_ago >= BELLS_RECOVERED_AFTER_DAYS
-    closed_on = onset_on + timedelta(days=91 + rng.randint(0, 7))
+    closed_on = onset_on + timedelta(days=91 + clinic.rng.randint(0, 7))
     case = clinic.open_case(
         patient,
         condition,
-        laterality=side,
+        BELLS_PALSY,
+        opened_on=onset_on + ONE_DAY,
         onset_date=onset_on,
-        onset_at=onset_at,
-        opened_on=opened_on,
+        onset_at=local_datetime(onset_on, time(7, clinic.rng.randint(0, 59))),
         status=CaseStatus.RESOLVED if recovered else CaseStatus.ACTIVE,
         closed_on=closed_on if recovered else None,
-        onset_site=FaceRegion.MOUTH,
-        spread=[FaceRegion.BROW, FaceRegion.UPPER_EYELID, FaceRegion.CHEEK],
-        notes=f"Woke with {side} facial weakness including the forehead; eye "
-        "closes incompletely. Hearing normal, no rash, no other signs.",
     )
-    # Steroids within 72 h of onset: 50 mg from 16, else 1 mg/kg by shared decision.
-    if patient.age_on(onset_on) >= 16:
-        dose, indication = PREDNISOLONE.dose, "Bell's palsy, started within 72 h"
-    else:
-        dose = str(min(50, round(patient.weight_kg)))
-        indication = "Bell's palsy; 1 mg/kg after discussion with parents"
-    steroid_stop = opened_on + timedelta(days=9)
-    clinic.add_medication_course(
-        case,
-        [
-            {
-                "drug": PREDNISOLONE,
-                "dose": dose,
-                "start_on": opened_on,
-                "stop_on": steroid_stop,
-                "indication": indication,
-            },
-            {
-                "drug": EYE_GEL,
-                "start_on": opened_on,
-                "stop_on": closed_on if recovered else None,
-                "indication": "Eye protection while closure is incomplete",
-            },
-        ],
-        started_on=opened_on,
-        status=CourseStatus.COMPLETED if recovered else CourseStatus.ACTIVE,
-        ended_on=closed_on if recovered else None,
-        goal="Steroid course and eye protection.",
-    )
-    for offset, state in BELLS_REVIEWS:
-        if offset > 1 and offset + 5 > days_ago:
-            continue  # not due yet, even after moving to a clinic day
-        if offset == 1:
-            day = opened_on
-        else:
-            day = clinic_day_on_or_after(onset_on + timedelta(days=offset))
-        rater = clinic.therapist if offset in (14, 30) else case.responsible_neurologist
-        clinic.add_facial_grading(case, state, day, rater)
+    add_steroids_and_eye_care(clinic, case)
+    add_bells_reviews(clinic, case, days_ago)
     if nth == 1:
         therapy = clinic.add_therapy_course(
             case,
-            clinic.therapy_dates(rng.randint(8, 12), 2),
+            clinic.therapy_dates(clinic.rng.randint(8, 12), 2),
             focuses=(TherapyFocus.EYE_CARE, TherapyFocus.FACIAL_RETRAINING),
             completed=False,
             goal="Eye protection and gentle facial retraining while recovering.",
@@ -190,46 +173,63 @@ def bells(clinic, patient, condition, nth):
         clinic.follow_up(patient, 10, 24, notes="Bell's palsy review")
 
 
-def synkinesis(clinic, patient, condition, nth):
-    rng = clinic.rng
-    side = rng.choice(SIDES)
-    with_toxin = nth < 4
-    count, last_days_ago = rng.randint(3, 5), rng.randint(15, 110)
-    therapy_count = rng.randint(6, 8)
-    dates = toxin.toxin_dates(clinic, last_days_ago, count) if with_toxin else []
-    if with_toxin:
-        therapy_last_ago = (clinic.today - dates[0]).days + rng.randint(14, 35)
+def add_steroids_and_eye_care(clinic, case: Case):
+    """Steroids within 72 h of onset: 50 mg from 16, else 1 mg/kg by shared
+    decision; eye protection until the case closes."""
+    started, patient = case.opened_on, case.patient
+    if patient.age_on(case.onset_date) >= 16:
+        dose, indication = PREDNISOLONE.dose, "Bell's palsy, started within 72 h"
     else:
-        therapy_last_ago = rng.randint(6, 12)
-    therapy_days = clinic.therapy_dates(therapy_last_ago, therapy_count)
-    opened_on = therapy_days[0] - timedelta(days=rng.randint(7, 21))
-    onset = opened_on - timedelta(days=rng.randint(30, 240))
-    palsy_on = onset - timedelta(days=rng.randint(100, 130))
-    case = clinic.open_case(
-        patient,
-        condition,
-        laterality=side,
-        onset_date=onset,
-        opened_on=opened_on,
-        onset_site=FaceRegion.UPPER_EYELID,
-        spread=[FaceRegion.CHEEK, FaceRegion.CHIN, FaceRegion.NECK],
-        triggers=[Trigger.FACIAL_MOVEMENT, Trigger.TALKING_EATING],
-        notes=f"{side.title()} Bell's palsy on {palsy_on:%d %b %Y} with slow "
-        "recovery. Since about 4 months the eye narrows when smiling and the chin "
-        "dimples when blinking.",
+        dose = str(min(50, round(patient.weight_kg)))
+        indication = "Bell's palsy; 1 mg/kg after discussion with parents"
+    steroids = {
+        "drug": PREDNISOLONE,
+        "dose": dose,
+        "start_on": started,
+        "stop_on": started + timedelta(days=9),
+        "indication": indication,
+    }
+    eye_gel = {
+        "drug": EYE_GEL,
+        "start_on": started,
+        "stop_on": case.closed_on,
+        "indication": "Eye protection while closure is incomplete",
+    }
+    clinic.add_medication_course(
+        case,
+        [steroids, eye_gel],
+        started_on=started,
+        status=CourseStatus.COMPLETED if case.closed_on else CourseStatus.ACTIVE,
+        ended_on=case.closed_on,
+        goal="Steroid course and eye protection.",
     )
+
+
+def add_bells_reviews(clinic, case: Case, days_ago: int):
+    """The facial gradings of the reviews due by now (stories.BELLS_REVIEWS)."""
+    for offset, state in BELLS_REVIEWS:
+        if offset > 1 and offset + 5 > days_ago:
+            continue  # not due yet, even after moving to a clinic day
+        if offset == 1:
+            day = case.opened_on
+        else:
+            day = clinic_day_on_or_after(case.onset_date + timedelta(days=offset))
+        rater = clinic.therapist if offset in (14, 30) else case.responsible_neurologist
+        clinic.add_facial_grading(case, state, day, rater)
+
+
+def synkinesis(clinic, patient, condition, nth):
+    """Synkinesis months after a Bell's palsy: retraining first, then toxin for
+    the first four patients; the others are still in retraining."""
+    with_toxin = nth < 4
+    count, last_days_ago = clinic.rng.randint(3, 5), clinic.rng.randint(15, 110)
+    dates = toxin.toxin_dates(clinic, last_days_ago, count) if with_toxin else []
+    therapy_days = synkinesis_therapy_days(
+        clinic, first_toxin_on=dates[0] if dates else None
+    )
+    case = open_synkinesis_case(clinic, patient, condition, therapy_days[0])
     if nth % 2 == 0:
-        clinic.add_study(
-            case,
-            Modality.EMG,
-            ordered_on=opened_on,
-            status=StudyStatus.REVIEWED,
-            description="Blink reflex and facial nerve conduction",
-            impression="Blink-reflex synkinesis in the lower face: aberrant "
-            "regeneration after facial palsy.",
-            emg_blink_reflex_synkinesis=True,
-            emg_lateral_spread_response=False,
-        )
+        clinic.add_study(case, SYNKINESIS_EMG)
     therapy = clinic.add_therapy_course(
         case,
         therapy_days,
@@ -247,19 +247,52 @@ def synkinesis(clinic, patient, condition, nth):
             clinic,
             case,
             dates,
-            [
-                (side, muscle, units, points)
-                for muscle, units, points in SYNKINESIS_SITES
-            ],
+            [(case.laterality, *site) for site in SYNKINESIS_SITES],
             last_days_ago=last_days_ago,
             guidance=Guidance.EMG if nth == 0 else Guidance.NONE,
             adverse_effect=toxin.next_adverse_effect(
                 clinic, AdverseEffectKind.FACIAL_WEAKNESS
             ),
         )
-    clinic.add_facial_grading(
-        case, "synkinesis", opened_on, case.responsible_neurologist
+    add_synkinesis_gradings(clinic, case, therapy, sessions, last_days_ago)
+    if not with_toxin:
+        plan_therapy_visits(clinic, patient, therapy)
+
+
+def synkinesis_therapy_days(clinic, *, first_toxin_on: date | None) -> list[date]:
+    """Retraining that ended weeks before the first toxin session, or that is
+    still going, its last session a week or so ago."""
+    count = clinic.rng.randint(6, 8)
+    if first_toxin_on:
+        last_ago = (clinic.today - first_toxin_on).days + clinic.rng.randint(14, 35)
+    else:
+        last_ago = clinic.rng.randint(6, 12)
+    return clinic.therapy_dates(last_ago, count)
+
+
+def open_synkinesis_case(clinic, patient, condition, first_therapy_on: date) -> Case:
+    """Opened before retraining; the synkinesis began months after the palsy."""
+    rng = clinic.rng
+    opened_on = first_therapy_on - timedelta(days=rng.randint(7, 21))
+    onset = opened_on - timedelta(days=rng.randint(30, 240))
+    palsy_on = onset - timedelta(days=rng.randint(100, 130))
+    side = rng.choice(SIDES)
+    return clinic.open_case(
+        patient,
+        condition,
+        SYNKINESIS,
+        opened_on=opened_on,
+        onset_date=onset,
+        laterality=side,
+        notes=SYNKINESIS_NOTES.format(side=side.title(), palsy_on=palsy_on),
     )
+
+
+def add_synkinesis_gradings(clinic, case: Case, therapy, sessions, last_days_ago):
+    """Gradings when first seen, after retraining, before each toxin session and
+    at its peak effect (toxin sessions exist first, for days since the last)."""
+    neurologist = case.responsible_neurologist
+    clinic.add_facial_grading(case, "synkinesis", case.opened_on, neurologist)
     if therapy.ended_on:
         clinic.add_facial_grading(
             case, "synkinesis", therapy.ended_on, clinic.therapist
@@ -270,12 +303,8 @@ def synkinesis(clinic, patient, condition, nth):
         )
         is_last = index == len(sessions) - 1
         if not is_last or last_days_ago >= 40:
-            peak_on = session.performed_on + timedelta(days=rng.randint(28, 35))
-            clinic.add_facial_grading(
-                case, "synkinesis_treated", peak_on, case.responsible_neurologist
-            )
-    if not with_toxin:
-        plan_therapy_visits(clinic, patient, therapy)
+            peak_on = session.performed_on + timedelta(days=clinic.rng.randint(28, 35))
+            clinic.add_facial_grading(case, "synkinesis_treated", peak_on, neurologist)
 
 
 def plan_therapy_visits(clinic, patient: Patient, course: TreatmentCourse):
@@ -294,122 +323,36 @@ def plan_therapy_visits(clinic, patient: Patient, course: TreatmentCourse):
 
 
 def myokymia(clinic, patient, condition, nth):
-    opened_on = clinic.days_ago(clinic.rng.randint(30, 200))
-    case = clinic.open_case(
-        patient,
-        condition,
-        laterality=clinic.rng.choice(SIDES),
-        onset_date=opened_on - timedelta(days=clinic.rng.randint(30, 120)),
-        opened_on=opened_on,
-        status=CaseStatus.OBSERVATION,
-        onset_site=FaceRegion.LOWER_EYELID,
-        triggers=[Trigger.FATIGUE, Trigger.CAFFEINE, Trigger.STRESS],
-        notes="Flickering of the lower eyelid only; no weakness, no spread.",
-    )
+    case = clinic.open_case(patient, condition, EYELID_MYOKYMIA)
     if nth == 0 and not patient.is_minor:
-        clinic.add_study(
-            case,
-            Modality.EMG,
-            ordered_on=opened_on,
-            status=StudyStatus.REVIEWED,
-            description="Needle EMG of orbicularis oculi",
-            impression="Myokymic discharges in orbicularis oculi; no lateral "
-            "spread response.",
-            emg_myokymic_discharges=True,
-            emg_lateral_spread_response=False,
-        )
+        clinic.add_study(case, EYELID_MYOKYMIA_EMG)
         clinic.follow_up(patient, 14, 40)
     clinic.add_observation_course(case)
 
 
 def myokymia_red_flag(clinic, patient, condition, nth):
-    opened_on = clinic.days_ago(clinic.rng.randint(20, 30))
-    case = clinic.open_case(
-        patient,
-        condition,
-        laterality=clinic.rng.choice(SIDES),
-        onset_date=opened_on - timedelta(days=clinic.rng.randint(20, 60)),
-        opened_on=opened_on,
-        status=CaseStatus.ASSESSMENT,
-        onset_site=FaceRegion.MOUTH,
-        spread=[FaceRegion.CHEEK, FaceRegion.CHIN],
-        red_flags=[RedFlag.UNILATERAL_PERIORAL_MYOKYMIA],
-        notes="Continuous rippling of one side of the mouth and chin.",
-    )
-    clinic.add_study(
-        case,
-        Modality.EMG,
-        ordered_on=opened_on,
-        status=StudyStatus.REVIEWED,
-        description="Needle EMG of the lower facial muscles",
-        impression="Continuous myokymic discharges in orbicularis oris and mentalis.",
-        emg_myokymic_discharges=True,
-        emg_lateral_spread_response=False,
-    )
-    clinic.add_study(
-        case,
-        Modality.MRI,
-        ordered_on=opened_on,
-        status=StudyStatus.RESULTED,
-        description="MRI brain with contrast, brainstem protocol",
-        impression="No pontine or cerebellopontine-angle lesion.",
-        mri_field_strength=FieldStrength.T3,
-        mri_sequences="3D T2 CISS, FLAIR, T1 post-contrast",
-        mri_neurovascular_compression=False,
-        mri_lesion_found=False,
-    )
+    case = clinic.open_case(patient, condition, PERIORAL_MYOKYMIA)
+    clinic.add_study(case, PERIORAL_MYOKYMIA_EMG)
+    clinic.add_study(case, BRAINSTEM_MRI)
     clinic.follow_up(patient, 3, 12, notes="MRI result")
 
 
 def multiple_sclerosis(clinic, patient, condition, nth):
-    opened_on = clinic.days_ago(clinic.rng.randint(100, 700))
-    side = clinic.rng.choice(SIDES)
-    case = clinic.open_case(
-        patient,
-        condition,
-        laterality=side,
-        onset_date=opened_on - timedelta(days=clinic.rng.randint(14, 60)),
-        opened_on=opened_on,
-        onset_site=FaceRegion.CHEEK,
-        spread=[FaceRegion.LOWER_EYELID, FaceRegion.MOUTH],
-        notes="Relapsing-remitting MS under the MS team; continuous facial "
-        "myokymia since the last relapse.",
-    )
-    clinic.add_study(
-        case,
-        Modality.MRI,
-        ordered_on=opened_on,
-        status=StudyStatus.REVIEWED,
-        description="MRI brain with contrast",
-        impression=f"Demyelinating lesion in the {side} dorsal pons near the "
-        "facial nucleus, explaining the myokymia.",
-        mri_field_strength=FieldStrength.T3,
-        mri_sequences="FLAIR, T2, T1 post-contrast",
-        mri_neurovascular_compression=False,
-        mri_lesion_found=True,
-        mri_lesion_description=f"T2-bright lesion, {side} dorsal pons.",
-    )
-    clinic.add_study(
-        case,
-        Modality.EMG,
-        ordered_on=opened_on,
-        status=StudyStatus.REVIEWED,
-        description="Needle EMG of the facial muscles",
-        impression="Myokymic discharges; no lateral spread response.",
-        emg_myokymic_discharges=True,
-        emg_lateral_spread_response=False,
-    )
+    case = clinic.open_case(patient, condition, MYOKYMIA_IN_MS)
+    clinic.add_study(case, MS_MRI)
+    clinic.add_study(case, MS_EMG)
     if nth == 0:
+        started = case.opened_on + timedelta(days=14)
         clinic.add_medication_course(
             case,
             [
                 {
                     "drug": CARBAMAZEPINE,
-                    "start_on": opened_on + timedelta(days=14),
+                    "start_on": started,
                     "indication": "Facial myokymia in multiple sclerosis",
                 }
             ],
-            started_on=opened_on + timedelta(days=14),
+            started_on=started,
         )
     else:
         clinic.add_observation_course(case)
@@ -417,42 +360,20 @@ def multiple_sclerosis(clinic, patient, condition, nth):
 
 
 def dystonia(clinic, patient, condition, nth):
-    opened_on = clinic.days_ago(clinic.rng.randint(90, 500))
     case = clinic.open_case(
-        patient,
-        condition,
-        laterality=Laterality.BILATERAL,
-        onset_date=opened_on - timedelta(days=clinic.rng.randint(200, 1500)),
-        opened_on=opened_on,
-        onset_site=FaceRegion.MOUTH,
-        spread=[FaceRegion.CHIN, FaceRegion.NECK],
-        triggers=[Trigger.TALKING_EATING, Trigger.STRESS],
-        code=("G24.4", "G24.2")[nth % 2],
-        notes="Jaw and lower-face spasms when talking and eating.",
+        patient, condition, CRANIAL_DYSTONIA, code=("G24.4", "G24.2")[nth % 2]
     )
     drug = (BACLOFEN, CLONAZEPAM)[nth % 2]
     clinic.add_medication_course(
         case,
-        [{"drug": drug, "start_on": opened_on, "indication": "Cranial dystonia"}],
-        started_on=opened_on,
+        [{"drug": drug, "start_on": case.opened_on, "indication": "Cranial dystonia"}],
+        started_on=case.opened_on,
     )
     clinic.follow_up(patient, 7, 40)
 
 
 def parkinsons(clinic, patient, condition, nth):
-    opened_on = clinic.days_ago(clinic.rng.randint(60, 400))
-    case = clinic.open_case(
-        patient,
-        condition,
-        laterality=clinic.rng.choice(SIDES),
-        onset_date=opened_on - timedelta(days=clinic.rng.randint(100, 600)),
-        opened_on=opened_on,
-        status=CaseStatus.OBSERVATION,
-        onset_site=FaceRegion.MOUTH,
-        spread=[FaceRegion.CHIN],
-        notes="Parkinson's disease under the movement-disorders clinic; lip and "
-        "jaw tremor taken for twitching.",
-    )
+    case = clinic.open_case(patient, condition, PARKINSONS_TREMOR)
     clinic.add_observation_course(case)
     if nth == 0:
         clinic.follow_up(
@@ -466,19 +387,7 @@ def parkinsons(clinic, patient, condition, nth):
 
 
 def tics(clinic, patient, condition, nth):
-    opened_on = clinic.days_ago(clinic.rng.randint(90, 400))
-    case = clinic.open_case(
-        patient,
-        condition,
-        onset_date=opened_on - timedelta(days=clinic.rng.randint(300, 1400)),
-        opened_on=opened_on,
-        status=CaseStatus.OBSERVATION,
-        onset_site=FaceRegion.UPPER_EYELID,
-        spread=[FaceRegion.NOSE, FaceRegion.MOUTH],
-        triggers=[Trigger.STRESS, Trigger.FATIGUE, Trigger.READING_SCREENS],
-        notes="Blinking, nose-wrinkling and grimacing tics with a premonitory "
-        "urge; can suppress them briefly.",
-    )
+    case = clinic.open_case(patient, condition, FACIAL_TICS)
     clinic.add_observation_course(case)
     if nth == 0:
         therapy = clinic.add_therapy_course(
@@ -494,18 +403,7 @@ def tics(clinic, patient, condition, nth):
 
 
 def benign(clinic, patient, condition, nth):
-    opened_on = clinic.days_ago(clinic.rng.randint(30, 150))
-    case = clinic.open_case(
-        patient,
-        condition,
-        laterality=clinic.rng.choice(SIDES),
-        onset_date=opened_on - timedelta(days=clinic.rng.randint(20, 90)),
-        opened_on=opened_on,
-        status=CaseStatus.OBSERVATION,
-        onset_site=FaceRegion.LOWER_EYELID,
-        triggers=[Trigger.CAFFEINE, Trigger.FATIGUE, Trigger.STRESS],
-        notes="Intermittent lower-lid twitch during exams and late nights.",
-    )
+    case = clinic.open_case(patient, condition, BENIGN_TWITCH)
     clinic.add_observation_course(case)
     if nth == 0 and not patient.is_minor:
         # Did not attend last week; a new appointment is booked.
@@ -528,14 +426,9 @@ def benign_archived(clinic, patient, condition, nth):
     case = clinic.open_case(
         patient,
         condition,
-        laterality=clinic.rng.choice(SIDES),
-        onset_date=opened_on - timedelta(days=clinic.rng.randint(20, 60)),
+        BENIGN_TWITCH_SETTLED,
         opened_on=opened_on,
-        status=CaseStatus.DISCHARGED,
         closed_on=closed_on,
-        onset_site=FaceRegion.UPPER_EYELID,
-        triggers=[Trigger.CAFFEINE, Trigger.FATIGUE],
-        notes="Settled with more sleep and less coffee; discharged to the GP.",
     )
     clinic.add_observation_course(case, ended_on=closed_on)
     patient.is_archived = True

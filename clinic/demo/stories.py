@@ -1,19 +1,23 @@
-"""Each condition's storyline as data: codes, findings, sites and doses, scale
-answers by clinical state, drugs, MVD referral steps and therapy."""
+"""Each condition's storyline as data: how its cases present, codes, sites and
+doses, scale answers by clinical state, drugs, MVD referral steps and therapy.
+The studies' findings are in studies.py."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from patients.models import (
+    CaseStatus,
     Condition,
     FaceRegion,
     Laterality,
+    RedFlag,
     Trigger,
     Vessel,
 )
 from treatments.models import (
     AdverseEffectKind,
     BenefitRating,
+    CourseStatus,
     DoseUnit,
     DrugRoute,
     FollowUpTimepoint,
@@ -23,6 +27,26 @@ from treatments.models import (
     ReferralStatus,
     TherapyFocus,
 )
+
+ONE_SIDE = "one side"  # a Presentation's laterality: left or right, drawn from SIDES
+
+
+@dataclass(frozen=True)
+class Presentation:
+    """How a storyline's case presents, for DemoClinic.open_case. Day counts are
+    ranges drawn at random; a storyline that works a date out itself passes it
+    instead. The notes may name the affected {side}."""
+
+    onset_site: str
+    opened_days_ago: tuple[int, int] = (0, 0)
+    onset_days_before: tuple[int, int] = (0, 0)  # onset this long before opening
+    laterality: str = ONE_SIDE
+    status: str = CaseStatus.ACTIVE
+    spread: tuple[str, ...] = ()
+    triggers: tuple[str, ...] = ()
+    red_flags: tuple[str, ...] = ()
+    notes: str = ""
+
 
 # Coding: preferred leaf codes where a condition has several (patients/coding.py).
 PREFERRED_CODES = {
@@ -61,7 +85,6 @@ VESSEL_PATTERNS = (
     ((Vessel.AICA, Vessel.VEIN), 8),
     ((Vessel.NONE,), 12),
 )
-MRI_SEQUENCES = "3D T2 CISS, 3D TOF MRA, T1 post-contrast"
 
 # Toxin: mostly Botox, some Xeomin, a few Dysport (DOMAIN.md 2.1-2.4).
 PRODUCT_CYCLE = (
@@ -219,15 +242,42 @@ class MvdPlan:
     status: str
     sent_days_ago: int
     surgery_days_ago: int | None  # negative: surgery is booked in the future
+    toxin_status: str = CourseStatus.ACTIVE  # the toxin course meanwhile
+    review: tuple[int, int, str] | None = None  # next visit: days ahead and notes
+
+    @property
+    def operated(self) -> bool:
+        return self.surgery_days_ago is not None and self.surgery_days_ago > 0
+
+    @property
+    def cured(self) -> bool:
+        return self.status == ReferralStatus.OUTCOME_RECORDED
 
 
 # One hemifacial-spasm patient for each step from sent to outcome recorded.
 MVD_PLANS = (
     MvdPlan(ReferralStatus.SENT, 12, None),
     MvdPlan(ReferralStatus.ACKNOWLEDGED, 48, None),
-    MvdPlan(ReferralStatus.SURGERY_SCHEDULED, 130, -30),
-    MvdPlan(ReferralStatus.OPERATED, 190, 52),
-    MvdPlan(ReferralStatus.OUTCOME_RECORDED, 840, 720),
+    MvdPlan(ReferralStatus.SURGERY_SCHEDULED, 130, -30, CourseStatus.ON_HOLD),
+    MvdPlan(
+        ReferralStatus.OPERATED,
+        190,
+        52,
+        CourseStatus.COMPLETED,
+        review=(28, 40, "3 months after MVD"),
+    ),
+    MvdPlan(
+        ReferralStatus.OUTCOME_RECORDED,
+        840,
+        720,
+        CourseStatus.COMPLETED,
+        review=(7, 21, "2 years after MVD"),
+    ),
+)
+MVD_GOAL = "Microvascular decompression of the facial nerve."
+MVD_REFERRAL_REASON = (
+    "Typical {side} hemifacial spasm, SMC grade {grade}; MRI: {vessels} at the root "
+    "exit zone. Toxin benefit now about 8 weeks. Please consider MVD."
 )
 FOLLOW_UP_DAYS = {
     FollowUpTimepoint.WEEK_1: 7,
@@ -242,6 +292,11 @@ SPASM_AFTER_MVD = {
     FollowUpTimepoint.WEEK_1: MvdOutcome.AWAITING_DELAYED_CURE,
     FollowUpTimepoint.MONTH_1: MvdOutcome.PARTIAL,
 }
+# Reviews where a transient facial palsy and the hearing are still noted.
+EARLY_AFTER_MVD = (FollowUpTimepoint.WEEK_1, FollowUpTimepoint.MONTH_1)
+# How many regions beyond the eyelids hemifacial spasm has spread to, by SMC grade.
+HFS_SPREAD_BY_SMC_GRADE = {1: 0, 2: 2, 3: 3, 4: 4}
+HFS_JRS_VERSION = "hfs-adapted"
 THERAPY_EXERCISES = {
     TherapyFocus.FACIAL_RETRAINING: "Slow, small smiles and puckers at a mirror, "
     "keeping the eye open.",
@@ -252,3 +307,135 @@ THERAPY_EXERCISES = {
     TherapyFocus.RELAXATION: "Awareness training and a competing response "
     "(habit reversal); relaxation breathing.",
 }
+
+# How each storyline's case presents.
+HFS_ON_TOXIN = Presentation(FaceRegion.UPPER_EYELID, onset_days_before=(200, 2500))
+HFS_FOR_MVD = replace(
+    HFS_ON_TOXIN,
+    notes="Referred for microvascular decompression: toxin benefit waning to "
+    "about 8 weeks; wishes to consider a definitive treatment.",
+)
+HFS_ON_TABLETS = replace(
+    HFS_ON_TOXIN,
+    opened_days_ago=(240, 400),
+    notes="Declined botulinum toxin for now (needle phobia); prefers tablets.",
+)
+HFS_WITH_RED_FLAGS = Presentation(
+    FaceRegion.UPPER_EYELID,
+    opened_days_ago=(12, 16),
+    onset_days_before=(60, 150),
+    status=CaseStatus.ASSESSMENT,
+    red_flags=(RedFlag.FACIAL_WEAKNESS, RedFlag.CRANIAL_NERVE_SIGNS),
+    notes="Twitching with mild weakness of the same side and reduced hearing.",
+)
+HFS_IN_A_CHILD = Presentation(
+    FaceRegion.UPPER_EYELID,
+    opened_days_ago=(35, 45),
+    onset_days_before=(60, 300),
+    status=CaseStatus.ASSESSMENT,
+    red_flags=(RedFlag.CHILD_HEMIFACIAL_SPASM,),
+    notes="Child with hemifacial spasm: MRI to exclude a posterior-fossa lesion.",
+)
+NEW_REFERRALS = {
+    Condition.HEMIFACIAL_SPASM: replace(
+        HFS_ON_TOXIN, opened_days_ago=(3, 12), status=CaseStatus.ASSESSMENT
+    ),
+    Condition.BLEPHAROSPASM: Presentation(
+        FaceRegion.UPPER_EYELID,
+        opened_days_ago=(3, 12),
+        onset_days_before=(150, 700),
+        laterality=Laterality.BILATERAL,
+        status=CaseStatus.ASSESSMENT,
+        triggers=(Trigger.BRIGHT_LIGHT, Trigger.READING_SCREENS),
+        notes="GP referral: frequent forced blinking; struggles to drive.",
+    ),
+}
+BLEPHAROSPASM = Presentation(
+    FaceRegion.UPPER_EYELID,
+    onset_days_before=(300, 2000),
+    laterality=Laterality.BILATERAL,
+)
+BELLS_PALSY = Presentation(
+    FaceRegion.MOUTH,
+    spread=(FaceRegion.BROW, FaceRegion.UPPER_EYELID, FaceRegion.CHEEK),
+    notes="Woke with {side} facial weakness including the forehead; eye closes "
+    "incompletely. Hearing normal, no rash, no other signs.",
+)
+SYNKINESIS = Presentation(
+    FaceRegion.UPPER_EYELID,
+    spread=(FaceRegion.CHEEK, FaceRegion.CHIN, FaceRegion.NECK),
+    triggers=(Trigger.FACIAL_MOVEMENT, Trigger.TALKING_EATING),
+)
+SYNKINESIS_NOTES = (
+    "{side} Bell's palsy on {palsy_on:%d %b %Y} with slow recovery. Since about 4 "
+    "months the eye narrows when smiling and the chin dimples when blinking."
+)
+EYELID_MYOKYMIA = Presentation(
+    FaceRegion.LOWER_EYELID,
+    opened_days_ago=(30, 200),
+    onset_days_before=(30, 120),
+    status=CaseStatus.OBSERVATION,
+    triggers=(Trigger.FATIGUE, Trigger.CAFFEINE, Trigger.STRESS),
+    notes="Flickering of the lower eyelid only; no weakness, no spread.",
+)
+PERIORAL_MYOKYMIA = Presentation(
+    FaceRegion.MOUTH,
+    opened_days_ago=(20, 30),
+    onset_days_before=(20, 60),
+    status=CaseStatus.ASSESSMENT,
+    spread=(FaceRegion.CHEEK, FaceRegion.CHIN),
+    red_flags=(RedFlag.UNILATERAL_PERIORAL_MYOKYMIA,),
+    notes="Continuous rippling of one side of the mouth and chin.",
+)
+MYOKYMIA_IN_MS = Presentation(
+    FaceRegion.CHEEK,
+    opened_days_ago=(100, 700),
+    onset_days_before=(14, 60),
+    spread=(FaceRegion.LOWER_EYELID, FaceRegion.MOUTH),
+    notes="Relapsing-remitting MS under the MS team; continuous facial myokymia "
+    "since the last relapse.",
+)
+CRANIAL_DYSTONIA = Presentation(
+    FaceRegion.MOUTH,
+    opened_days_ago=(90, 500),
+    onset_days_before=(200, 1500),
+    laterality=Laterality.BILATERAL,
+    spread=(FaceRegion.CHIN, FaceRegion.NECK),
+    triggers=(Trigger.TALKING_EATING, Trigger.STRESS),
+    notes="Jaw and lower-face spasms when talking and eating.",
+)
+PARKINSONS_TREMOR = Presentation(
+    FaceRegion.MOUTH,
+    opened_days_ago=(60, 400),
+    onset_days_before=(100, 600),
+    status=CaseStatus.OBSERVATION,
+    spread=(FaceRegion.CHIN,),
+    notes="Parkinson's disease under the movement-disorders clinic; lip and jaw "
+    "tremor taken for twitching.",
+)
+FACIAL_TICS = Presentation(
+    FaceRegion.UPPER_EYELID,
+    opened_days_ago=(90, 400),
+    onset_days_before=(300, 1400),
+    laterality=Laterality.NOT_APPLICABLE,
+    status=CaseStatus.OBSERVATION,
+    spread=(FaceRegion.NOSE, FaceRegion.MOUTH),
+    triggers=(Trigger.STRESS, Trigger.FATIGUE, Trigger.READING_SCREENS),
+    notes="Blinking, nose-wrinkling and grimacing tics with a premonitory urge; "
+    "can suppress them briefly.",
+)
+BENIGN_TWITCH = Presentation(
+    FaceRegion.LOWER_EYELID,
+    opened_days_ago=(30, 150),
+    onset_days_before=(20, 90),
+    status=CaseStatus.OBSERVATION,
+    triggers=(Trigger.CAFFEINE, Trigger.FATIGUE, Trigger.STRESS),
+    notes="Intermittent lower-lid twitch during exams and late nights.",
+)
+BENIGN_TWITCH_SETTLED = Presentation(  # opened and closed by its storyline
+    FaceRegion.UPPER_EYELID,
+    onset_days_before=(20, 60),
+    status=CaseStatus.DISCHARGED,
+    triggers=(Trigger.CAFFEINE, Trigger.FATIGUE),
+    notes="Settled with more sleep and less coffee; discharged to the GP.",
+)

@@ -239,15 +239,17 @@ def draw_follow_up(clinic, day: date, next_day: date | None) -> dict:
 
 
 def chart(session: ToxinSession, vials, sites, *, neurologist: User) -> ToxinSession:
-    """Chart through the one write path. A session with safety warnings (a short
-    interval, a child's dose near the ceiling) is charted by the responsible
-    neurologist, who saw each warning and overrode it with the reason on the
-    session's notes, before injecting; any other is charted by its injector."""
-    warnings = charting.session_warnings(session=session, vials=vials, sites=sites)
-    if not warnings:
+    """Chart through the one write path, as the clinic does: the injector charts;
+    a session with safety warnings (a short interval, a child's dose near the
+    ceiling) is refused to them, and the responsible neurologist, who saw each
+    warning, overrides it with the reason on the session's notes before
+    injecting. Trying first spares working the warnings out twice."""
+    try:
         return charting.chart_toxin_session(
             session=session, vials=vials, sites=sites, by=session.injector
         )
+    except charting.OverrideRequired as refused:
+        warnings = refused.warnings
     return charting.chart_toxin_session(
         session=session,
         vials=vials,
@@ -281,3 +283,28 @@ def next_adverse_effect(clinic, *kinds: str) -> str:
     if clinic.toxin_course_count % 4 != 1:
         return ""
     return kinds[(clinic.toxin_course_count // 4) % len(kinds)]
+
+
+def flag_a_session_given_without_consent(clinic):
+    """One recent session charted as already given with no consent recorded:
+    its warning waits on the dashboard for a neurologist."""
+    if not clinic.recent_sessions:
+        return
+    session = clinic.recent_sessions[0]
+    session.consent_obtained = False
+    session.consent_information_version = ""
+    vials = {vial.pk: vial for vial in session.vials.all()}
+    sites = list(session.injections.all())
+    for site in sites:
+        site.vial = vials[site.vial_id]
+    warnings = charting.pending_warnings(
+        session=session, vials=list(vials.values()), sites=sites
+    )
+    charting.chart_toxin_session(
+        session=session,
+        vials=list(vials.values()),
+        sites=sites,
+        by=session.injector,
+        shown_warnings_digest=charting.warnings_digest(warnings),
+        given_already=True,
+    )

@@ -12,6 +12,7 @@ through the product's write services and settings.
 
 import time as clock
 
+from django.apps import apps
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -20,45 +21,26 @@ from clinic.demo.builder import build_demo_clinic
 from clinic.demo.people import DEMO_USERS
 from clinic.demo.plan import DEMO_MRN_PREFIX, PATIENT_PLAN
 from clinic.models import User
-from patients.models import (
-    Assessment,
-    Case,
-    DiagnosticStudy,
-    Guardian,
-    Patient,
-    StudyAmendment,
-)
-from scheduling.models import Appointment
-from treatments.models import (
-    AdverseEffect,
-    Injection,
-    MedicationOrder,
-    Referral,
-    ReferralFollowUp,
-    TherapySession,
-    ToxinSession,
-    TreatmentCourse,
-    Vial,
-)
+from patients.models import Patient
 
-# What the seed command counts when it is done.
+# What the seed command counts when it is done, as app_label.Model.
 COUNTED_MODELS = (
-    Patient,
-    Guardian,
-    Case,
-    DiagnosticStudy,
-    StudyAmendment,
-    Assessment,
-    TreatmentCourse,
-    ToxinSession,
-    Vial,
-    Injection,
-    AdverseEffect,
-    TherapySession,
-    MedicationOrder,
-    Referral,
-    ReferralFollowUp,
-    Appointment,
+    "patients.Patient",
+    "patients.Guardian",
+    "patients.Case",
+    "patients.DiagnosticStudy",
+    "patients.StudyAmendment",
+    "patients.Assessment",
+    "treatments.TreatmentCourse",
+    "treatments.ToxinSession",
+    "treatments.Vial",
+    "treatments.Injection",
+    "treatments.AdverseEffect",
+    "treatments.TherapySession",
+    "treatments.MedicationOrder",
+    "treatments.Referral",
+    "treatments.ReferralFollowUp",
+    "scheduling.Appointment",
 )
 
 
@@ -123,7 +105,8 @@ class Command(BaseCommand):
         self.stdout.flush()
         build_demo_clinic(users)
         self.stdout.write("done")
-        for model in COUNTED_MODELS:
+        for label in COUNTED_MODELS:
+            model = apps.get_model(label)
             count = model.objects.count()
             self.stdout.write(f"  {model._meta.verbose_name_plural}: {count}")
 
