@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Q, functions
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -75,10 +75,16 @@ class PatientQuerySet(models.QuerySet):
         return by_name | self.filter(mrn__startswith=term.upper())
 
     def for_list_page(self):
+        # A subquery per row shown, not a count grouped over every patient.
+        consenting = (
+            Guardian.objects.filter(patient=models.OuterRef("pk"), holds_consent=True)
+            .order_by()
+            .values("patient")
+            .annotate(count=models.Count("pk"))
+            .values("count")
+        )
         return self.select_related("responsible_neurologist").annotate(
-            consenting_guardian_count=models.Count(
-                "guardians", filter=Q(guardians__holds_consent=True)
-            )
+            consenting_guardian_count=functions.Coalesce(models.Subquery(consenting), 0)
         )
 
     def minors_on(self, day: datetime.date):

@@ -1,0 +1,41 @@
+"""On PostgreSQL, patient search by a word of the name and by an MRN prefix can
+use an index, however many patients there are (patients 0010)."""
+
+import pytest
+from django.db import connection
+
+from patients.models import Patient
+from tests.factories import PatientFactory
+
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.skipif(
+        connection.vendor != "postgresql", reason="PostgreSQL's own indexes"
+    ),
+]
+
+
+def plan(queryset) -> str:
+    """The plan PostgreSQL would choose with table scans priced out: an index in
+    it is one the query can use."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        sql, params = queryset.query.sql_with_params()
+        cursor.execute(f"EXPLAIN {sql}", params)
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+def test_a_word_anywhere_in_the_name_uses_the_trigram_index():
+    PatientFactory(given_name="Ana", family_name="Goldsmith")
+    found = Patient.objects.search("smith")
+    assert [p.family_name for p in found] == ["Goldsmith"]
+    assert "patients_patient_search_trgm" in plan(found)
+
+
+def test_an_mrn_prefix_uses_the_pattern_index():
+    PatientFactory(mrn="MRN-004711")
+    found = Patient.objects.search("mrn-0047")
+    assert [p.mrn for p in found] == ["MRN-004711"]
+    assert "patients_patient_mrn_pattern" in plan(
+        Patient.objects.filter(mrn__startswith="MRN-0047")
+    )
