@@ -163,6 +163,8 @@ class Appointment(models.Model):
             models.Index(
                 fields=["patient", "starts_at"], name="treatments_appt_patient"
             ),
+            # The calendars of every clinician at once, the dashboard's day.
+            models.Index(fields=["starts_at"], name="scheduling_appt_starts_at"),
         ]
 
     def __str__(self):
