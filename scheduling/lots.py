@@ -1,23 +1,59 @@
-"""Whom to contact after a lot recall: every patient who received a lot, with the
-patient's next booked appointment."""
+"""Whom to contact after a lot recall: every patient who received a lot, with
+the sessions that used it and the patient's next booked appointment."""
 
-from django.db.models import Prefetch
+from dataclasses import dataclass
 
+from django.db.models import (
+    Exists,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    prefetch_related_objects,
+)
+
+from patients.models import Patient
 from scheduling.models import Appointment
 from treatments import services
+from treatments.models import ToxinSession
 
 
-def sessions_with_lot_and_next_visits(lot_number: str):
-    """The sessions of `treatments.services.sessions_with_lot`, each patient's next
-    booked appointments prefetched onto `patient.upcoming_appointments`, soonest
-    first: a constant number of queries however many patients received the lot."""
+@dataclass(frozen=True)
+class LotRecipient:
+    patient: Patient
+    sessions: list[ToxinSession]
+    next_appointment: Appointment | None
+
+
+def patients_with_lot(lot_number: str) -> QuerySet:
+    """Patients with a valid session that used the lot, by name: a query to
+    count and paginate however many received it."""
+    used = services.sessions_with_lot(lot_number).filter(
+        course__case__patient=OuterRef("pk")
+    )
+    return Patient.objects.filter(Exists(used)).order_by(
+        "family_name", "given_name", "pk"
+    )
+
+
+def recipients(patients, lot_number: str) -> list[LotRecipient]:
+    """The rows for these patients (a page of patients_with_lot): their sessions
+    of the lot and next booked appointments, in two queries however many."""
+    patients = list(patients)
+    sessions: dict[int, list[ToxinSession]] = {patient.pk: [] for patient in patients}
+    for session in services.sessions_with_lot(lot_number).filter(
+        course__case__patient__in=patients
+    ):
+        sessions[session.course.case.patient_id].append(session)
     upcoming = (
         Appointment.objects.upcoming().select_related("clinician").order_by("starts_at")
     )
-    return services.sessions_with_lot(lot_number).prefetch_related(
-        Prefetch(
-            "course__case__patient__appointments",
-            queryset=upcoming,
-            to_attr="upcoming_appointments",
+    prefetch = Prefetch("appointments", queryset=upcoming, to_attr="upcoming")
+    prefetch_related_objects(patients, prefetch)
+    return [
+        LotRecipient(
+            patient=patient,
+            sessions=sessions[patient.pk],
+            next_appointment=next(iter(patient.upcoming), None),
         )
-    )
+        for patient in patients
+    ]

@@ -59,10 +59,18 @@ def _chosen_day(request: HttpRequest) -> tuple[datetime.date, str]:
     return day, ""
 
 
-def _chosen_clinician(request: HttpRequest):
-    """The clinician asked for, None for the whole clinic; an unknown one is 404."""
+WHOLE_CLINIC = "all"
+
+
+def _chosen_clinician(request: HttpRequest, *, week: bool, staff: list):
+    """The clinician asked for, None for the whole clinic; an unknown one is 404.
+
+    A week starts as one clinician's (the user's, if they see patients, else the
+    first): the whole clinic's week is many columns of seven days."""
     value = request.GET.get("clinician", "").strip()
-    if not value:
+    if week and not value:
+        return request.user if request.user in staff else next(iter(staff), None)
+    if value in ("", WHOLE_CLINIC):
         return None
     if not (value.isascii() and value.isdigit()):
         raise Http404("No such clinician.")
@@ -107,14 +115,14 @@ def _columns_shown(staff, clinician, appointments) -> list[tuple[int, str]]:
 
 def _calendar_page(request: HttpRequest, *, week: bool) -> HttpResponse:
     day, error = _chosen_day(request)
-    clinician = _chosen_clinician(request)
+    # One query: the clinical staff, for the whole-clinic columns and the chooser.
+    staff = list(get_user_model().objects.in_roles(*CLINICAL_ROLES))
+    clinician = _chosen_clinician(request, week=week, staff=staff)
     zone = timezone.get_current_timezone()
     first = calendars.week_start(day) if week else day
     last = first + datetime.timedelta(days=6) if week else day
     appointments = _appointments_shown(first, last, zone, clinician)
     bookings = [calendars.Booking.of(appointment) for appointment in appointments]
-    # One query: the clinical staff, for the whole-clinic columns and the chooser.
-    staff = list(get_user_model().objects.in_roles(*CLINICAL_ROLES))
     shown = _columns_shown(staff, clinician, appointments)
     days = calendars.shown_days(first, last, bookings, zone) if week else [day]
     columns = calendars.build_grid(
@@ -136,6 +144,7 @@ def _calendar_page(request: HttpRequest, *, week: bool) -> HttpResponse:
         "columns": columns,
         "clinician": clinician,
         "clinicians": chooser,
+        "whole_clinic": WHOLE_CLINIC,
         "error": error,
         "previous": (first - step).isoformat(),
         "next": (first + step).isoformat(),

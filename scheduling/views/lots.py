@@ -3,12 +3,16 @@ not treatments, because it shows each patient's next appointment, and treatments
 never imports scheduling."""
 
 from django.contrib.auth.decorators import permission_required
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from scheduling import lots
+from treatments import services
 from treatments.forms import LotLookupForm
+
+LOT_PAGE_SIZE = 50
 
 
 @require_GET
@@ -16,22 +20,20 @@ from treatments.forms import LotLookupForm
     ["treatments.view_toxinsession", "patients.view_patient"], raise_exception=True
 )
 def lot_lookup(request: HttpRequest) -> HttpResponse:
-    """Every patient who received a lot, to contact them (e.g. after a recall)."""
-    # Queries: the sessions with patients; their next appointments.
+    """Every patient who received a lot, to contact them (e.g. after a recall),
+    a page of patients at a time."""
+    # Queries: the patient count, the session count, the page of patients, their
+    # sessions of the lot, their next appointments.
     form = LotLookupForm(request.GET if "lot" in request.GET else None)
-    rows = []
+    context = {"form": form}
     if form.is_valid():
         lot = form.cleaned_data["lot"]
-        for session in lots.sessions_with_lot_and_next_visits(lot):
-            patient = session.course.case.patient
-            upcoming = patient.upcoming_appointments
-            rows.append((session, patient, upcoming[0] if upcoming else None))
-    return render(
-        request,
-        "scheduling/lot_lookup.html",
-        {
-            "form": form,
-            "rows": rows,
-            "patient_count": len({patient.pk for _, patient, _ in rows}),
-        },
-    )
+        patients = lots.patients_with_lot(lot)
+        page = Paginator(patients, LOT_PAGE_SIZE).get_page(request.GET.get("page"))
+        context |= {
+            "page_obj": page,
+            "rows": lots.recipients(page.object_list, lot),
+            "patient_count": page.paginator.count,
+            "session_count": services.sessions_with_lot(lot).count(),
+        }
+    return render(request, "scheduling/lot_lookup.html", context)

@@ -331,11 +331,30 @@ def test_week_view_whole_clinic_has_a_row_per_clinician(
 ):
     appointment(therapist, utc(2026, 3, 31, 13), patient__family_name="Retrain")
     client.force_login(scheduler)
-    response = client.get(week_url(MONDAY))
+    response = client.get(week_url(MONDAY) + "&clinician=all")
     names = [column.name for column in response.context["columns"]]
     assert neurologist.get_full_name() in names
     assert therapist.get_full_name() in names
     assert "RETRAIN" in text(response)
+
+
+def test_a_week_starts_as_one_clinicians(client, scheduler, neurologist, therapist):
+    appointment(therapist, utc(2026, 3, 31, 13), patient__family_name="Retrain")
+    client.force_login(therapist)
+    mine = client.get(week_url(MONDAY))
+    assert [column.name for column in mine.context["columns"]] == [
+        therapist.get_full_name()
+    ]
+    assert "RETRAIN" in text(mine)
+    # Someone who sees no patients starts with the first clinician's week.
+    client.force_login(scheduler)
+    first = client.get(week_url(MONDAY)).context["columns"]
+    assert len(first) == 1
+    # The day view still opens on the whole clinic.
+    columns = client.get(day_url(MONDAY)).context["columns"]
+    assert {neurologist.get_full_name(), therapist.get_full_name()} <= {
+        column.name for column in columns
+    }
 
 
 # The feed

@@ -75,8 +75,8 @@ class TestLotLookup:
         response = client.get(self.URL, {"lot": "c1234C3"})
         html = response.content.decode()
         rows = response.context["rows"]
-        assert [patient.family_name for _, patient, _ in rows] == ["Received"]
-        assert rows[0][2] == soonest
+        assert [row.patient.family_name for row in rows] == ["Received"]
+        assert rows[0].next_appointment == soonest
         for text in [
             "01632 960123",
             "received@example.org",
@@ -95,7 +95,7 @@ class TestLotLookup:
         )
         client.force_login(neurologist)
         response = client.get(self.URL, {"lot": "C1"})
-        assert response.context["rows"][0][2] is None
+        assert response.context["rows"][0].next_appointment is None
         assert "none booked" in response.content.decode()
 
     def test_no_match_says_so(self, client, neurologist):
@@ -118,3 +118,39 @@ class TestLotLookup:
             response = client.get(self.URL, {"lot": "C777"})
         assert len(response.context["rows"]) == 5
         assert len(grown) == len(baseline)
+
+    def test_one_row_per_patient_with_each_session_of_the_lot(
+        self, client, neurologist
+    ):
+        first = ToxinSessionFactory(
+            vial__lot_number="L5", performed_at=local("2025-11-03T10:00")
+        )
+        again = ToxinSessionFactory(
+            course=first.course,
+            vial__lot_number="L5",
+            performed_at=local("2026-02-09T10:00"),
+        )
+        ToxinSessionFactory(vial__lot_number="L5")
+        client.force_login(neurologist)
+        response = client.get(self.URL, {"lot": "L5"})
+        rows = response.context["rows"]
+        assert len(rows) == 2
+        mine = next(row for row in rows if row.patient == first.course.case.patient)
+        assert mine.sessions == [first, again]
+        assert "2 patients received lot" in response.content.decode()
+        assert "(3 sessions;" in response.content.decode()
+
+    def test_patients_come_a_page_at_a_time(self, client, neurologist, settings):
+        for number in range(52):
+            ToxinSessionFactory(
+                vial__lot_number="P1",
+                course__case__patient__family_name=f"P{number:02}",
+            )
+        client.force_login(neurologist)
+        first = client.get(self.URL, {"lot": "P1"})
+        second = client.get(self.URL, {"lot": "P1", "page": 2})
+        names = [row.patient.family_name for row in first.context["rows"]]
+        names += [row.patient.family_name for row in second.context["rows"]]
+        assert names == [f"P{number:02}" for number in range(52)]
+        assert len(first.context["rows"]) == 50
+        assert "52 patients received lot" in first.content.decode()
