@@ -137,6 +137,12 @@ class Case(models.Model):
         ]
         indexes = [
             models.Index(fields=["status"], name="patients_case_status"),
+            # The dashboard's open red flags: few cases among many, oldest first.
+            models.Index(
+                fields=["opened_on", "id"],
+                name="patients_case_red_flags",
+                condition=~Q(red_flags=[]) & Q(entered_in_error=False),
+            ),
         ]
 
     def __str__(self):
