@@ -316,12 +316,12 @@ def _recall_due(today: datetime.date) -> dict:
     return {
         "items": [
             {
-                "patient": item.patient,
-                "last_session_on": item.last_session_on,
-                "due_on": item.suggested_on,
-                "overdue": item.is_overdue,
+                "patient": course.case.patient,
+                "last_session_on": timezone.localtime(course.last_session_at).date(),
+                "due_on": course.suggested_next_on,
+                "overdue": course.suggested_next_on < today,
             }
-            for item in recall.recall_items(courses[:DASHBOARD_LIST_CAP], today=today)
+            for course in courses[:DASHBOARD_LIST_CAP]
         ],
         "count": courses.count(),
     }
