@@ -301,10 +301,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         context["appointments"] = list(todays)
         context["recall"] = _recall_due(today)
     context["worklists"] = [
-        {"worklist": worklist, "rows": list(rows[:DASHBOARD_LIST_CAP]), "count": count}
+        {"worklist": worklist, "rows": rows, "count": count}
         for worklist in worklists.for_user(user)
-        for rows in [worklist.rows(today)]
-        for count in [rows.count()]
+        for rows, count in [
+            worklists.first_rows(worklist.rows(today), DASHBOARD_LIST_CAP)
+        ]
     ]
     return render(request, "clinic/dashboard.html", context)
 
@@ -312,7 +313,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 def _recall_due(today: datetime.date) -> dict:
     """Active toxin courses due within four weeks (or overdue) with no booking,
     the recall list's rule: the first few, and how many there are."""
-    courses = recall.due_courses(today=today, horizon_days=RECALL_HORIZON_DAYS)
+    courses, count = worklists.first_rows(
+        recall.due_courses(today=today, horizon_days=RECALL_HORIZON_DAYS),
+        DASHBOARD_LIST_CAP,
+    )
     return {
         "items": [
             {
@@ -321,7 +325,7 @@ def _recall_due(today: datetime.date) -> dict:
                 "due_on": course.suggested_next_on,
                 "overdue": course.suggested_next_on < today,
             }
-            for course in courses[:DASHBOARD_LIST_CAP]
+            for course in courses
         ],
-        "count": courses.count(),
+        "count": count,
     }

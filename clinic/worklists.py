@@ -118,5 +118,14 @@ WORKLISTS = {
 }
 
 
+def first_rows(rows: QuerySet, cap: int) -> tuple[list, int]:
+    """The first `cap` rows and how many there are in all; counted only when
+    there are more than fit, so a short list costs one query."""
+    first = list(rows[: cap + 1])
+    if len(first) <= cap:
+        return first, len(first)
+    return first[:cap], rows.count()
+
+
 def for_user(user) -> list[Worklist]:
     return [w for w in WORKLISTS.values() if user.has_perm(w.permission)]
