@@ -6,7 +6,8 @@ from functools import cached_property, reduce
 from operator import or_
 
 from django.contrib import admin
-from django.contrib.admin.utils import lookup_spawns_duplicates
+from django.contrib.admin.utils import NotRelationField, get_fields_from_path
+from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Q
 from django.utils.text import smart_split, unescape_string_literal
@@ -35,7 +36,12 @@ class CappedCountPaginator(Paginator):
 
     @cached_property
     def count(self):
-        counted = self.object_list[: self.CAP + 1].count()
+        rows = self.object_list
+        if hasattr(rows, "order_by"):
+            # Unordered, the count stops at the first CAP + 1 rows it finds.
+            counted = rows.order_by()[: self.CAP + 1].count()
+        else:
+            counted = len(rows[: self.CAP + 1])
         self.capped = counted > self.CAP
         return min(counted, self.CAP)
 
@@ -50,32 +56,63 @@ class CheapChangelist:
     list_per_page = 100
 
     def get_search_results(self, request, queryset, search_term):
-        """Django's search, but a field through a many-valued relation (e.g.
-        "vials__lot_number") is asked through Exists instead of joined: the join
-        finds a row once per match, and the DISTINCT Django then adds sorts the
-        whole result before the LIMIT.
+        """Django's search (each word matches one of the fields, icontains), but a
+        field through a relation is asked as a subquery, not joined: through a
+        foreign key "course__case__patient__family_name" is course_id IN (the
+        courses whose case's patient matches), read once; through a many-valued
+        relation ("vials__lot_number") an Exists. A join would filter the whole
+        joined table before the LIMIT, and a many-valued one find a row once per
+        match (the DISTINCT Django then adds sorts the whole result).
 
-        For plain field paths (icontains) only. Each word may match a different
-        related row (a join wants one row matching every word).
+        Each word may match a different related row of a many-valued relation
+        (a join wants one row matching every word).
         """
         fields = [str(field) for field in self.get_search_fields(request)]
-        many = {f for f in fields if lookup_spawns_duplicates(self.opts, f)}
-        if not many or any(f[:1] in "^=@" for f in fields):
+        if not _plain_paths(self.model, fields) or all("__" not in f for f in fields):
             return super().get_search_results(request, queryset, search_term)
-        words = [
-            reduce(or_, (_word_match(self.model, f, word, f in many) for f in fields))
-            for word in search_words(search_term)
-        ]
+        words = [_word_match(self.model, fields, w) for w in search_words(search_term)]
         if not words:
             return queryset, False
         return queryset.filter(Q.create(words)), False
 
 
-def _word_match(model, field: str, word: str, many: bool):
-    lookup = {f"{field}__icontains": word}
-    if not many:
-        return Q(**lookup)
-    return Exists(model._default_manager.filter(pk=OuterRef("pk"), **lookup))
+def _plain_paths(model, fields: list[str]) -> bool:
+    """Whether each search field is a plain path to a field (no ^ = @ prefix, no
+    lookup): else Django's search is used."""
+    for path in fields:
+        if path[:1] in "^=@":
+            return False
+        try:
+            chain = get_fields_from_path(model, path)
+        except (FieldDoesNotExist, NotRelationField):
+            return False
+        if chain[-1].is_relation:
+            return False
+    return True
+
+
+def _word_match(model, paths: list[str], word: str) -> Q:
+    """Whether a row of model matches word in one of paths, each relation asked
+    as a subquery."""
+    by_hop: dict[str, list[str]] = {}
+    for path in paths:
+        hop, _, rest = path.partition("__")
+        by_hop.setdefault(hop if rest else "", []).append(rest or hop)
+    matches = [Q(**{f"{name}__icontains": word}) for name in by_hop.pop("", [])]
+    for hop, rests in by_hop.items():
+        relation = model._meta.get_field(hop)
+        if relation.many_to_many or relation.one_to_many:
+            inner = Q.create(
+                [(f"{hop}__{rest}__icontains", word) for rest in rests],
+                connector=Q.OR,
+            )
+            rows = model._default_manager.filter(inner, pk=OuterRef("pk"))
+            matches.append(Q(Exists(rows)))
+        else:
+            related = relation.related_model._default_manager
+            inner = _word_match(related.model, rests, word)
+            matches.append(Q(**{f"{hop}__in": related.filter(inner)}))
+    return reduce(or_, matches)
 
 
 def search_words(search_term: str) -> list[str]:
