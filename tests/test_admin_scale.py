@@ -46,6 +46,7 @@ def test_every_changelist_caps_its_count_and_has_no_year_links(model_admin):
     assert issubclass(model_admin.paginator, CappedCountPaginator)
     assert model_admin.show_full_result_count is False
     assert model_admin.list_per_page == 100
+    assert model_admin.show_facets == admin.ShowFacets.NEVER
     if type(model_admin).__name__ not in DATE_HIERARCHY_ALLOWED:
         assert model_admin.date_hierarchy is None
 

@@ -4,6 +4,7 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+    """The admin's access log, newest first with the -pk tiebreak Django adds."""
 
     dependencies = [
         ('clinic', '0007_clinic_admin_revokes_feeds'),

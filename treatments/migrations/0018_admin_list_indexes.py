@@ -5,6 +5,8 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+    """Indexes for the admin lists' default order: newest first with the -pk
+    tiebreak Django adds; injections and vials by their session id and id."""
 
     dependencies = [
         ('patients', '0009_patient_toxin_precautions'),
