@@ -83,6 +83,8 @@ class AccessLog(models.Model):
         indexes = [
             # "Who opened this chart", newest first.
             models.Index(fields=["patient", "-at"], name="clinic_accesslog_patient_at"),
+            # The admin's list: newest first, with the -pk tiebreak Django adds.
+            models.Index(fields=["-at", "-id"], name="clinic_accesslog_newest"),
         ]
         constraints = [
             models.CheckConstraint(

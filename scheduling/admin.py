@@ -21,12 +21,21 @@ class AppointmentAdmin(WrittenElsewhere, ClinicalRecordAdmin):
     earliest safe date (with a neurologist's override) are checked."""
 
     patient_path = "patient"
+    # Newest entered first, which the primary key serves: no index serves the
+    # model's date order with Django's -pk tiebreak yet (this app's migrations
+    # are not the admin's to add).
+    ordering = ("-id",)
     list_display = ("patient", "clinician", "kind", "starts_at", "ends_at", "status")
-    list_filter = ("status", "kind", ("clinician", admin.RelatedOnlyFieldListFilter))
+    # A date filter, not date_hierarchy: its year links read every row's date.
+    list_filter = (
+        ("starts_at", admin.DateFieldListFilter),
+        "status",
+        "kind",
+        ("clinician", admin.RelatedOnlyFieldListFilter),
+    )
     list_select_related = ("clinician",)
     autocomplete_fields = ("patient", "clinician", "course")
     user_roles = {"clinician": CLINICAL_ROLES}
-    date_hierarchy = "starts_at"
     fields = (
         "scheduling_page",
         "patient",
@@ -55,11 +64,18 @@ class AppointmentAdmin(WrittenElsewhere, ClinicalRecordAdmin):
 @admin.register(RecallContact)
 class RecallContactAdmin(ClinicalRecordAdmin):
     patient_path = "course__case__patient"
+    # Newest entered first, which the primary key serves: no index serves the
+    # model's date order with Django's -pk tiebreak yet (this app's migrations
+    # are not the admin's to add).
+    ordering = ("-id",)
     list_display = ("contacted_at", "patient", "method", "contacted_by")
-    list_filter = ("method",)
+    # A date filter, not date_hierarchy: its year links read every row's date.
+    list_filter = (
+        ("contacted_at", admin.DateFieldListFilter),
+        "method",
+    )
     list_select_related = ("contacted_by",)
     autocomplete_fields = ("course", "contacted_by")
-    date_hierarchy = "contacted_at"
 
 
 @admin.register(WaitlistEntry)
@@ -76,6 +92,10 @@ class ReminderAdmin(ReachesPatient, ReadOnlyAdmin):
     """Written by send_reminders; read here to see what went out and what failed."""
 
     patient_path = "appointment__patient"
+    # Newest entered first, which the primary key serves: no index serves the
+    # model's date order with Django's -pk tiebreak yet (this app's migrations
+    # are not the admin's to add).
+    ordering = ("-id",)
     list_display = ("created_at", "patient", "status", "attempts", "sent_at")
     list_filter = ("status",)
     fields = (

@@ -17,6 +17,10 @@ from treatments import services
 @admin.register(Assessment)
 class AssessmentAdmin(ClinicalRecordAdmin):
     patient_path = "case__patient"
+    # Newest entered first, which the primary key serves: no index serves the
+    # model's date order with Django's -pk tiebreak yet (this app's migrations
+    # are not the admin's to add).
+    ordering = ("-id",)
     list_display = (
         "assessed_on",
         "patient",
@@ -27,11 +31,15 @@ class AssessmentAdmin(ClinicalRecordAdmin):
         "days_since_last_toxin",
         "rater",
     )
-    list_filter = ("instrument", "entered_in_error")
+    # A date filter, not date_hierarchy: its year links read every row's date.
+    list_filter = (
+        ("assessed_on", admin.DateFieldListFilter),
+        "instrument",
+        "entered_in_error",
+    )
     list_select_related = ("rater",)
     autocomplete_fields = ("case", "rater")
     user_roles = {"rater": CLINICAL_ROLES}
-    date_hierarchy = "assessed_on"
     readonly_fields = (
         "scale_items",
         "score",

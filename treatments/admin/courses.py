@@ -47,7 +47,7 @@ class ToxinSessionSummaryInline(SummaryInline):
     total_units = total_units_column
 
     def get_queryset(self, request):
-        return super().get_queryset(request).with_total_units()
+        return super().get_queryset(request).with_row_total_units()
 
 
 class TherapySessionSummaryInline(SummaryInline):
@@ -103,12 +103,12 @@ class TreatmentCourseAdmin(ClinicalRecordAdmin):
         "responsible_clinician",
         "planned_interval_days",
     )
-    list_filter = ("kind", "status")
+    # A date filter, not date_hierarchy: its year links read every row's date.
+    list_filter = (("started_on", admin.DateFieldListFilter), "kind", "status")
     list_select_related = ("responsible_clinician",)
     search_fields = ("goal",)
     autocomplete_fields = ("case", "responsible_clinician")
     user_roles = {"responsible_clinician": CLINICAL_ROLES}
-    date_hierarchy = "started_on"
     fields = (
         "case",
         ("kind", "status"),

@@ -23,12 +23,17 @@ class MedicationOrderAdmin(ClinicalRecordAdmin):
         "stop_on",
         "prescriber",
     )
-    list_filter = ("route", "dose_unit", "entered_in_error")
+    # A date filter, not date_hierarchy: its year links read every row's date.
+    list_filter = (
+        ("start_on", admin.DateFieldListFilter),
+        "route",
+        "dose_unit",
+        "entered_in_error",
+    )
     list_select_related = ("prescriber",)
     search_fields = ("drug", "indication")
     autocomplete_fields = ("course", "prescriber")
     user_roles = {"prescriber": (Role.NEUROLOGIST,)}
-    date_hierarchy = "start_on"
     fieldsets = (
         (
             None,

@@ -27,10 +27,17 @@ class ReferralAdmin(ClinicalRecordAdmin):
         "surgery_on",
         "outcome",
     )
-    list_filter = ("specialty", "urgency", "status", "outcome", "entered_in_error")
+    # A date filter, not date_hierarchy: its year links read every row's date.
+    list_filter = (
+        ("sent_on", admin.DateFieldListFilter),
+        "specialty",
+        "urgency",
+        "status",
+        "outcome",
+        "entered_in_error",
+    )
     search_fields = ("to_name",)
     autocomplete_fields = ("course",)
-    date_hierarchy = "sent_on"
     fieldsets = (
         (
             None,
@@ -62,10 +69,10 @@ class ReferralAdmin(ClinicalRecordAdmin):
 class ReferralFollowUpAdmin(ClinicalRecordAdmin):
     patient_path = "referral__course__case__patient"
     list_display = ("timepoint", "seen_on", "spasm_status", "patient", "referral")
-    list_filter = ("timepoint", "spasm_status")
+    # A date filter, not date_hierarchy: its year links read every row's date.
+    list_filter = (("seen_on", admin.DateFieldListFilter), "timepoint", "spasm_status")
     search_fields = ("referral__to_name",)
     autocomplete_fields = ("referral",)
-    date_hierarchy = "seen_on"
 
     def write(self, obj, *, by):
         services.save_referral_follow_up(follow_up=obj, by=by)

@@ -20,11 +20,16 @@ class TherapySessionAdmin(ClinicalRecordAdmin):
         "progress",
         "therapist",
     )
-    list_filter = ("focus", "progress", "entered_in_error")
+    # A date filter, not date_hierarchy: its year links read every row's date.
+    list_filter = (
+        ("session_on", admin.DateFieldListFilter),
+        "focus",
+        "progress",
+        "entered_in_error",
+    )
     list_select_related = ("therapist",)
     autocomplete_fields = ("course", "therapist")
     user_roles = {"therapist": (Role.THERAPIST, Role.NEUROLOGIST)}
-    date_hierarchy = "session_on"
     fieldsets = (
         (
             None,

@@ -41,9 +41,11 @@ def clinician_page_link(model_admin, obj):
     )
 
 
-@admin.display(description="Total units", ordering="total_units")
+# Not sortable: sorting by a sum reads every session's injections (millions of
+# rows); the list is summed for the rows shown only.
+@admin.display(description="Total units")
 def total_units_column(model_admin, obj):
-    """A session's units, from the with_total_units() annotation."""
+    """A session's units, from the with_row_total_units() annotation."""
     return format_units(obj.total_units) if obj.total_units is not None else "-"
 
 
@@ -103,12 +105,20 @@ class ToxinSessionAdmin(ClinicalRecordAdmin):
         "injector",
         "total_units",
     )
-    list_filter = ("product", "guidance", "entered_in_error")
+    # A date filter, not date_hierarchy: the year links would read the date of
+    # every session (SELECT DISTINCT date_trunc) on each visit.
+    list_filter = (
+        ("performed_at", admin.DateFieldListFilter),
+        "product",
+        "guidance",
+        "entered_in_error",
+    )
     list_select_related = ("injector",)
+    # Asked through Exists, not joined (clinic.admin_records.CheapChangelist).
     search_fields = ("vials__lot_number",)
+    search_help_text = "Patient name or MRN, or a vial's lot number."
     autocomplete_fields = ("course", "injector", "assistant")
     user_roles = {"injector": INJECTING_ROLES, "assistant": CLINICAL_ROLES}
-    date_hierarchy = "performed_at"
     readonly_fields = (
         "clinician_page",
         "units_by_product",
@@ -188,7 +198,7 @@ class ToxinSessionAdmin(ClinicalRecordAdmin):
         return [name for name in shown if name not in editable]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).with_total_units()
+        return super().get_queryset(request).with_row_total_units()
 
     @admin.display(description="Warnings overridden")
     def overridden_warnings_list(self, obj):
@@ -241,6 +251,9 @@ class InjectionAdmin(WrittenElsewhere, ClinicalRecordAdmin):
     list_display = ("session", "patient", *INJECTED, "volume")
     list_filter = ("muscle", "side", "route")
     list_select_related = ("vial",)
+    # By its own columns, newest session first, which treatments_injection_admin
+    # serves; the default ("session") would sort by the session's date, a join.
+    ordering = ("-session_id", "-id")
     search_fields = ("vial__lot_number",)
     autocomplete_fields = ("session",)
     readonly_fields = ("volume",)
@@ -263,8 +276,11 @@ class VialAdmin(WrittenElsewhere, ClinicalRecordAdmin):
         "patient",
         "units_discarded",
     )
+    # As the injections: by its own columns, served by treatments_vial_admin.
+    ordering = ("-session_id", "-id")
     search_fields = ("lot_number",)
-    date_hierarchy = "expiry_date"
+    # A vial a session: a filter, not year links over every vial.
+    list_filter = (("expiry_date", admin.DateFieldListFilter),)
     fields = (
         "session",
         "size_units",
@@ -305,10 +321,12 @@ class AdverseEffectAdmin(WrittenElsewhere, ClinicalRecordAdmin):
         "patient",
         "session",
     )
-    list_filter = ("kind", "severity")
+    list_filter = (("onset_on", admin.DateFieldListFilter), "kind", "severity")
     search_fields = ("notes",)
     autocomplete_fields = ("session",)
-    date_hierarchy = "onset_on"
+    # Newest first, served by treatments_adverse_newest (the model's ascending
+    # order with Django's -pk tiebreak would mix directions no index serves).
+    ordering = ("-onset_on", "-id")
 
     @admin.display(description="Urgent", boolean=True)
     def urgent(self, obj):

@@ -93,6 +93,10 @@ class TreatmentCourse(models.Model):
         ]
         indexes = [
             models.Index(fields=["kind", "status"], name="treatments_course_kind"),
+            # The admin's list: newest first, with the -pk tiebreak Django adds.
+            models.Index(
+                fields=["-started_on", "-id"], name="treatments_course_newest"
+            ),
             # The recall list: active toxin courses in order of the suggested date.
             models.Index(
                 fields=["suggested_next_on", "id"],

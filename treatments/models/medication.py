@@ -57,6 +57,12 @@ class MedicationOrder(models.Model):
 
     class Meta:
         ordering = ["-start_on"]
+        # The admin's list: newest first, with the -pk tiebreak Django adds.
+        indexes = [
+            models.Index(
+                fields=["-start_on", "-id"], name="treatments_medication_newest"
+            )
+        ]
         constraints = [
             valid_choice("dose_unit", DoseUnit, "treatments_medication"),
             valid_choice("route", DrugRoute, "treatments_medication"),

@@ -93,6 +93,8 @@ class Referral(models.Model):
         indexes = [
             # Dashboard: referrals awaiting a reply.
             models.Index(fields=["status"], name="treatments_referral_status"),
+            # The admin's list: newest first, with the -pk tiebreak Django adds.
+            models.Index(fields=["-sent_on", "-id"], name="treatments_referral_newest"),
         ]
 
     def __str__(self):

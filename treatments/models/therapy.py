@@ -40,6 +40,12 @@ class TherapySession(models.Model):
 
     class Meta:
         ordering = ["-session_on"]
+        # The admin's list: newest first, with the -pk tiebreak Django adds.
+        indexes = [
+            models.Index(
+                fields=["-session_on", "-id"], name="treatments_therapy_newest"
+            )
+        ]
         constraints = [
             valid_choice("focus", TherapyFocus, "treatments_therapy"),
             valid_choice("progress", TherapyProgress, "treatments_therapy", blank=True),

@@ -54,6 +54,19 @@ class ToxinSessionQuerySet(models.QuerySet):
     def with_total_units(self):
         return self.annotate(total_units=models.Sum("injections__units"))
 
+    def with_row_total_units(self):
+        """The same total_units, summed per session by a correlated subquery: a
+        page of rows costs a page of sums, where with_total_units() joins and
+        groups every session before the LIMIT."""
+        per_session = (
+            Injection.objects.filter(session=models.OuterRef("pk"))
+            .order_by()
+            .values("session")
+            .annotate(total=models.Sum("units"))
+            .values("total")
+        )
+        return self.annotate(total_units=models.Subquery(per_session))
+
 
 class ToxinSession(models.Model):
     """One botulinum-toxin session (DOMAIN.md 2.10)."""
@@ -137,6 +150,10 @@ class ToxinSession(models.Model):
             # Last session per patient / course.
             models.Index(
                 fields=["course", "-performed_at"], name="treatments_session_course"
+            ),
+            # The admin's list: newest first, with the -pk tiebreak Django adds.
+            models.Index(
+                fields=["-performed_at", "-id"], name="treatments_session_newest"
             ),
         ]
         permissions = [
@@ -281,6 +298,8 @@ class Vial(models.Model):
         indexes = [
             # Lot look-up is case-insensitive (lot_number__iexact uses UPPER()).
             models.Index(Upper("lot_number"), name="treatments_vial_lot_upper"),
+            # The admin's list, by its own columns (not the session's date).
+            models.Index(fields=["-session", "-id"], name="treatments_vial_admin"),
         ]
 
     def __str__(self):
@@ -452,6 +471,10 @@ class Injection(models.Model):
 
     class Meta:
         ordering = ["session", "muscle", "side"]
+        indexes = [
+            # The admin's list, by its own columns (not the session's date).
+            models.Index(fields=["-session", "-id"], name="treatments_injection_admin"),
+        ]
         constraints = [
             valid_choice("muscle", Muscle, "treatments_injection"),
             valid_choice("side", Side, "treatments_injection"),
@@ -515,6 +538,10 @@ class AdverseEffect(models.Model):
 
     class Meta:
         ordering = ["onset_on"]
+        indexes = [
+            # The admin's list: newest first.
+            models.Index(fields=["-onset_on", "-id"], name="treatments_adverse_newest"),
+        ]
         constraints = [
             valid_choice("kind", AdverseEffectKind, "treatments_adverse"),
             valid_choice("severity", Severity, "treatments_adverse"),
