@@ -217,10 +217,6 @@ class GuardianAdmin(WrittenElsewhere, ClinicalRecordAdmin):
     a minor keeps a guardian who holds consent is checked with the patient."""
 
     patient_path = "patient"
-    # Newest entered first, which the primary key serves: no index serves the
-    # model's date order with Django's -pk tiebreak yet (this app's migrations
-    # are not the admin's to add).
-    ordering = ("-id",)
     list_display = ("full_name", "relationship", "patient", "phone", "holds_consent")
     list_filter = ("relationship", "holds_consent")
     search_fields = ("full_name",)
@@ -230,10 +226,6 @@ class GuardianAdmin(WrittenElsewhere, ClinicalRecordAdmin):
 @admin.register(Case)
 class CaseAdmin(ClinicalRecordAdmin):
     patient_path = "patient"
-    # Newest entered first, which the primary key serves: no index serves the
-    # model's date order with Django's -pk tiebreak yet (this app's migrations
-    # are not the admin's to add).
-    ordering = ("-id",)
     list_display = (
         "patient",
         "condition",
@@ -314,10 +306,6 @@ class DiagnosticStudyAdmin(ClinicalRecordAdmin):
     """
 
     patient_path = "case__patient"
-    # Newest entered first, which the primary key serves: no index serves the
-    # model's date order with Django's -pk tiebreak yet (this app's migrations
-    # are not the admin's to add).
-    ordering = ("-id",)
     list_display = (
         "modality",
         "status",

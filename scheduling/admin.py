@@ -21,10 +21,6 @@ class AppointmentAdmin(WrittenElsewhere, ClinicalRecordAdmin):
     earliest safe date (with a neurologist's override) are checked."""
 
     patient_path = "patient"
-    # Newest entered first, which the primary key serves: no index serves the
-    # model's date order with Django's -pk tiebreak yet (this app's migrations
-    # are not the admin's to add).
-    ordering = ("-id",)
     list_display = ("patient", "clinician", "kind", "starts_at", "ends_at", "status")
     # A date filter, not date_hierarchy: its year links read every row's date.
     list_filter = (
@@ -64,10 +60,6 @@ class AppointmentAdmin(WrittenElsewhere, ClinicalRecordAdmin):
 @admin.register(RecallContact)
 class RecallContactAdmin(ClinicalRecordAdmin):
     patient_path = "course__case__patient"
-    # Newest entered first, which the primary key serves: no index serves the
-    # model's date order with Django's -pk tiebreak yet (this app's migrations
-    # are not the admin's to add).
-    ordering = ("-id",)
     list_display = ("contacted_at", "patient", "method", "contacted_by")
     # A date filter, not date_hierarchy: its year links read every row's date.
     list_filter = (
@@ -92,10 +84,6 @@ class ReminderAdmin(ReachesPatient, ReadOnlyAdmin):
     """Written by send_reminders; read here to see what went out and what failed."""
 
     patient_path = "appointment__patient"
-    # Newest entered first, which the primary key serves: no index serves the
-    # model's date order with Django's -pk tiebreak yet (this app's migrations
-    # are not the admin's to add).
-    ordering = ("-id",)
     list_display = ("created_at", "patient", "status", "attempts", "sent_at")
     list_filter = ("status",)
     fields = (

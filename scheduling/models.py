@@ -156,6 +156,9 @@ class Appointment(models.Model):
             override_complete_constraint("treatments_appointment"),
         ]
         indexes = [
+            # The calendars of every clinician at once, the dashboard's day, and
+            # the admin's list order (by start, then Django's -pk tiebreak).
+            models.Index(fields=["starts_at", "-id"], name="scheduling_appt_order"),
             # Day and week calendars per clinician; a patient's upcoming visits.
             models.Index(
                 fields=["clinician", "starts_at"], name="treatments_appt_clinician"
@@ -163,8 +166,6 @@ class Appointment(models.Model):
             models.Index(
                 fields=["patient", "starts_at"], name="treatments_appt_patient"
             ),
-            # The calendars of every clinician at once, the dashboard's day.
-            models.Index(fields=["starts_at"], name="scheduling_appt_starts_at"),
         ]
 
     def __str__(self):
@@ -211,6 +212,10 @@ class RecallContact(models.Model):
             valid_choice("method", ContactMethod, "treatments_recallcontact"),
         ]
         indexes = [
+            # The admin's list order (newest first, then Django's -pk tiebreak).
+            models.Index(
+                fields=["-contacted_at", "-id"], name="scheduling_recall_newest"
+            ),
             # The recall list shows each course's latest attempt.
             models.Index(
                 fields=["course", "-contacted_at"], name="treatments_recall_course"
@@ -313,6 +318,10 @@ class Reminder(models.Model):
             ),
         ]
         indexes = [
+            # The admin's list order (oldest first, then Django's -pk tiebreak).
+            models.Index(
+                fields=["created_at", "-id"], name="scheduling_reminder_order"
+            ),
             models.Index(fields=["status"], name="treatments_reminder_status"),
         ]
 

@@ -71,6 +71,10 @@ class Assessment(models.Model):
             ),
         ]
         indexes = [
+            # The admin's list order (newest first, then Django's -pk tiebreak).
+            models.Index(
+                fields=["-assessed_on", "-id"], name="patients_assessment_newest"
+            ),
             # Trend charts: one instrument's scores for a case over time.
             models.Index(
                 fields=["case", "instrument", "assessed_on"],

@@ -136,6 +136,8 @@ class Case(models.Model):
             ),
         ]
         indexes = [
+            # The admin's list order (newest first, then Django's -pk tiebreak).
+            models.Index(fields=["-opened_on", "-id"], name="patients_case_newest"),
             models.Index(fields=["status"], name="patients_case_status"),
             # The dashboard's open red flags: few cases among many, oldest first.
             models.Index(

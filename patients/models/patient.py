@@ -275,6 +275,10 @@ class Guardian(models.Model):
         constraints = [
             valid_choice("relationship", GuardianRelationship, "patients_guardian"),
         ]
+        indexes = [
+            # The admin's list order (by name, then Django's -pk tiebreak).
+            models.Index(fields=["full_name", "-id"], name="patients_guardian_order"),
+        ]
 
     def __str__(self):
         return f"{self.full_name} ({self.get_relationship_display().lower()})"

@@ -269,6 +269,8 @@ class DiagnosticStudy(models.Model):
             ),
         ]
         indexes = [
+            # The admin's list order (newest first, then Django's -pk tiebreak).
+            models.Index(fields=["-ordered_on", "-id"], name="patients_study_newest"),
             # Dashboard: results awaiting review.
             models.Index(fields=["status"], name="patients_study_status"),
         ]

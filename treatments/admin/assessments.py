@@ -17,10 +17,6 @@ from treatments import services
 @admin.register(Assessment)
 class AssessmentAdmin(ClinicalRecordAdmin):
     patient_path = "case__patient"
-    # Newest entered first, which the primary key serves: no index serves the
-    # model's date order with Django's -pk tiebreak yet (this app's migrations
-    # are not the admin's to add).
-    ordering = ("-id",)
     list_display = (
         "assessed_on",
         "patient",
