@@ -36,7 +36,7 @@ SIZE ?= 1000 100000
 BENCH_URL := $${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres}
 bench: venv
 	@case "$(BENCH_URL)" in postgres*) ;; *) echo "make bench needs PostgreSQL: set DATABASE_URL=postgres://user@host:5432/any"; exit 2;; esac
-	@pg_isready -q -d "$(BENCH_URL)" 2>/dev/null || { echo "make bench needs PostgreSQL, which is not reachable at $(BENCH_URL) (start it, or set DATABASE_URL)."; exit 2; }
+	@pg_isready -q -d "$(BENCH_URL)" 2>/dev/null || { echo "make bench needs PostgreSQL, which is not reachable at the server DATABASE_URL names (default: 127.0.0.1:5432); start it, or set DATABASE_URL."; exit 2; }
 	DATABASE_URL="$(BENCH_URL)" $(BIN)/python -m bench --sizes $(SIZE) $(BENCH_ARGS)
 
 clean:
