@@ -1,0 +1,2 @@
+"""The data generator and page benchmark (not part of the test suite): see
+README.md, "Benchmark", and `python -m bench --help`."""
