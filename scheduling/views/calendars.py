@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_not_required, permission_required
+from django.core.paginator import Paginator
 from django.db import IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -60,6 +61,9 @@ def _chosen_day(request: HttpRequest) -> tuple[datetime.date, str]:
 
 
 WHOLE_CLINIC = "all"
+# The whole clinic's calendar shows this many clinicians at a time: a tablet
+# holds about six columns, and the page costs the same however large the staff.
+COLUMNS_PER_PAGE = 6
 
 
 def _chosen_clinician(request: HttpRequest, *, week: bool, staff: list):
@@ -123,14 +127,22 @@ def _calendar_page(request: HttpRequest, *, week: bool) -> HttpResponse:
     last = first + datetime.timedelta(days=6) if week else day
     appointments = _appointments_shown(first, last, zone, clinician)
     bookings = [calendars.Booking.of(appointment) for appointment in appointments]
-    shown = _columns_shown(staff, clinician, appointments)
+    all_columns = _columns_shown(staff, clinician, appointments)
+    columns_page = Paginator(all_columns, COLUMNS_PER_PAGE).get_page(
+        request.GET.get("columns")
+    )
+    shown = list(columns_page.object_list)
+    on_page = {pk for pk, _ in shown}
+    bookings = [b for b in bookings if b.clinician_id in on_page]
     days = calendars.shown_days(first, last, bookings, zone) if week else [day]
     columns = calendars.build_grid(
         days=days, clinicians=shown, bookings=bookings, zone=zone
     )
     step = datetime.timedelta(days=7 if week else 1)
     # The chooser offers the whole-clinic columns, and keeps the one chosen.
-    chooser = [(user.pk, user.display_name) for user in staff] if clinician else shown
+    chooser = (
+        [(user.pk, user.display_name) for user in staff] if clinician else all_columns
+    )
     if clinician is not None and clinician not in staff:
         chooser.append((clinician.pk, clinician.display_name))
     context = {
@@ -145,6 +157,7 @@ def _calendar_page(request: HttpRequest, *, week: bool) -> HttpResponse:
         "clinician": clinician,
         "clinicians": chooser,
         "whole_clinic": WHOLE_CLINIC,
+        "columns_page": columns_page,
         "error": error,
         "previous": (first - step).isoformat(),
         "next": (first + step).isoformat(),

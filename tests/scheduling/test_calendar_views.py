@@ -630,3 +630,23 @@ def test_no_ics_for_a_cancelled_appointment(client, scheduler):
     client.force_login(scheduler)
     url = reverse("scheduling:appointment_ics", args=[cancelled.pk])
     assert client.get(url).status_code == 404
+
+
+def test_the_whole_clinic_shows_six_clinicians_at_a_time(client, scheduler):
+    clinicians = [
+        UserFactory(roles=["Neurologist"], last_name=f"Col{number:02}")
+        for number in range(8)
+    ]
+    appointment(clinicians[7], utc(2026, 3, 31, 13), patient__family_name="Late")
+    client.force_login(scheduler)
+    first = client.get(day_url(MONDAY + datetime.timedelta(days=1)) + "&clinician=all")
+    assert len(first.context["columns"]) == 6
+    assert "Clinicians 1–6 of" in first.content.decode()
+    second = client.get(
+        day_url(MONDAY + datetime.timedelta(days=1)) + "&clinician=all&columns=2"
+    )
+    names = [c.name for c in first.context["columns"] + second.context["columns"]]
+    assert set(names) >= {clinician.get_full_name() for clinician in clinicians}
+    assert "LATE" in text(second) and "LATE" not in text(first)
+    # The chooser still offers every clinician.
+    assert len(first.context["clinicians"]) >= 8
