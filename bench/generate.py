@@ -246,8 +246,9 @@ def generate(name: str, size: int, report=print) -> dict:
     spool = write_rows(size, staff, report)
     report(f"  rows generated ({time.monotonic() - started:.0f} s)")
     counts = load(spool, report)
-    # The stored recall facts, worked out by the product's own rule.
+    # What the product stores derived from the rows, by its own rules.
     call_command("refresh_recall_facts", stdout=io.StringIO())
+    Patient.objects.store_consenting_guardian()
     report(f"  recall facts stored ({time.monotonic() - started:.0f} s)")
     with connection.cursor() as cursor:
         # As a long-lived database would be: statistics gathered, and the

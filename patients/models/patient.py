@@ -92,9 +92,14 @@ class PatientQuerySet(models.QuerySet):
         return self.filter(date_of_birth__gt=adult_birth_cutoff(day))
 
     def without_consenting_guardian(self):
-        """Nobody on record may consent to treatment for these patients."""
-        return self.exclude(
-            models.Exists(
+        """Nobody on record may consent to treatment for these patients (the flag
+        Guardian.save keeps, so that a partial index finds the few children)."""
+        return self.filter(has_consenting_guardian=False)
+
+    def store_consenting_guardian(self) -> int:
+        """Set the flag from the guardians in one statement (after a bulk load)."""
+        return self.update(
+            has_consenting_guardian=models.Exists(
                 Guardian.objects.filter(
                     patient=models.OuterRef("pk"), holds_consent=True
                 )
@@ -157,9 +162,11 @@ class Patient(models.Model):
     is_archived = models.BooleanField(
         default=False, help_text="Archived patients are kept, never deleted."
     )
+    # Derived from the guardians (Guardian.save), so not part of the history.
+    has_consenting_guardian = models.BooleanField(default=False, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["has_consenting_guardian"])
 
     objects = PatientQuerySet.as_manager()
 
@@ -208,6 +215,12 @@ class Patient(models.Model):
                 fields=["family_name", "given_name"], name="patients_patient_name"
             ),
             models.Index(fields=["date_of_birth"], name="patients_patient_dob"),
+            # The dashboard's minors with nobody to consent: few, found by age.
+            models.Index(
+                fields=["date_of_birth"],
+                name="patients_patient_no_guardian",
+                condition=Q(has_consenting_guardian=False, is_archived=False),
+            ),
         ]
 
     def __str__(self):
@@ -221,6 +234,8 @@ class Patient(models.Model):
         if update_fields is not None:
             kwargs["update_fields"] = {*update_fields, "search_name"}
         super().save(*args, **kwargs)
+        # A patient saved from a stale copy must not undo the guardians' flag.
+        Patient.objects.filter(pk=self.pk).store_consenting_guardian()
 
     def get_absolute_url(self):
         return reverse("patient_chart", args=[self.pk])
@@ -282,3 +297,9 @@ class Guardian(models.Model):
 
     def __str__(self):
         return f"{self.full_name} ({self.get_relationship_display().lower()})"
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        # Every door that writes a guardian (the patient page, the admin's
+        # inline) keeps the patient's flag current.
+        Patient.objects.filter(pk=self.patient_id).store_consenting_guardian()

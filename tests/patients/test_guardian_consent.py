@@ -290,3 +290,32 @@ class TestDashboard:
         with django_assert_num_queries(len(baseline)):
             response = client.get(reverse("home"))
         assert len(rows(response, "minors-without-guardian")) == 14
+
+
+class TestConsentingGuardianFlag:
+    """The flag the dashboard's partial index finds children by follows the
+    guardians through every save, and survives a save of a stale patient."""
+
+    def stored(self, patient) -> bool:
+        return Patient.objects.values_list("has_consenting_guardian", flat=True).get(
+            pk=patient.pk
+        )
+
+    def test_it_follows_the_guardians(self, db):
+        child = PatientFactory(date_of_birth=CHILD_BORN)
+        stale = Patient.objects.get(pk=child.pk)
+        assert self.stored(child) is False
+        guardian = GuardianFactory(patient=child, holds_consent=False)
+        assert self.stored(child) is False
+        guardian.holds_consent = True
+        guardian.save()
+        assert self.stored(child) is True
+        stale.save()  # loaded before the guardian consented
+        assert self.stored(child) is True
+
+    def test_the_bulk_form_agrees(self, db):
+        with_one = GuardianFactory(holds_consent=True).patient
+        without = PatientFactory(date_of_birth=CHILD_BORN)
+        Patient.objects.update(has_consenting_guardian=False)
+        Patient.objects.store_consenting_guardian()
+        assert (self.stored(with_one), self.stored(without)) == (True, False)
