@@ -248,7 +248,7 @@ def generate(name: str, size: int, report=print) -> dict:
     counts = load(spool, report)
     # What the product stores derived from the rows, by its own rules.
     call_command("refresh_recall_facts", stdout=io.StringIO())
-    Patient.objects.store_consenting_guardian()
+    Patient.objects.store_minor_without_guardian()
     report(f"  recall facts stored ({time.monotonic() - started:.0f} s)")
     with connection.cursor() as cursor:
         # As a long-lived database would be: statistics gathered, and the

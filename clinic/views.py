@@ -285,6 +285,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "show_all": show_all,
         "today": today,
         "dashboard_list_cap": DASHBOARD_LIST_CAP,
+        "count_cap": worklists.COUNT_CAP,
     }
     if user.has_perm("scheduling.view_appointment"):
         start = now.replace(hour=0, minute=0, second=0, microsecond=0)

@@ -31,8 +31,7 @@ class Worklist:
 def _minors_without_guardian(today: datetime.date) -> QuerySet:
     return (
         Patient.objects.active()
-        .minors_on(today)
-        .without_consenting_guardian()
+        .minors_without_guardian(today)
         .order_by("family_name", "given_name", "pk")
     )
 
@@ -118,13 +117,19 @@ WORKLISTS = {
 }
 
 
+# The dashboard counts a long list up to this many and says "more than" past it:
+# the count then costs the same however large the clinic.
+COUNT_CAP = 500
+
+
 def first_rows(rows: QuerySet, cap: int) -> tuple[list, int]:
-    """The first `cap` rows and how many there are in all; counted only when
-    there are more than fit, so a short list costs one query."""
+    """The first `cap` rows and how many there are, up to COUNT_CAP + 1 (more
+    than COUNT_CAP when it says so); counted only when there are more than fit,
+    so a short list costs one query."""
     first = list(rows[: cap + 1])
     if len(first) <= cap:
         return first, len(first)
-    return first[:cap], rows.count()
+    return first[:cap], rows.order_by()[: COUNT_CAP + 1].count()
 
 
 def for_user(user) -> list[Worklist]:

@@ -91,18 +91,22 @@ class PatientQuerySet(models.QuerySet):
         """Patients under the adult age on `day` (born after the adult-birth cutoff)."""
         return self.filter(date_of_birth__gt=adult_birth_cutoff(day))
 
-    def without_consenting_guardian(self):
-        """Nobody on record may consent to treatment for these patients (the flag
-        Guardian.save keeps, so that a partial index finds the few children)."""
-        return self.filter(has_consenting_guardian=False)
+    def minors_without_guardian(self, day: datetime.date):
+        """Minors on `day` whom nobody on record may consent for: the flag Patient
+        and Guardian saves keep, and the age checked again, since the flag may
+        still be set on a patient who has grown up since."""
+        return self.minors_on(day).filter(is_minor_without_guardian=True)
 
-    def store_consenting_guardian(self) -> int:
-        """Set the flag from the guardians in one statement (after a bulk load)."""
+    def store_minor_without_guardian(self) -> int:
+        """Set the flag from the age today and the guardians, in one statement."""
+        consenting = Guardian.objects.filter(
+            patient=models.OuterRef("pk"), holds_consent=True
+        )
+        minor = Q(date_of_birth__gt=adult_birth_cutoff(timezone.localdate()))
         return self.update(
-            has_consenting_guardian=models.Exists(
-                Guardian.objects.filter(
-                    patient=models.OuterRef("pk"), holds_consent=True
-                )
+            is_minor_without_guardian=models.ExpressionWrapper(
+                minor & ~models.Exists(consenting),
+                output_field=models.BooleanField(),
             )
         )
 
@@ -162,11 +166,12 @@ class Patient(models.Model):
     is_archived = models.BooleanField(
         default=False, help_text="Archived patients are kept, never deleted."
     )
-    # Derived from the guardians (Guardian.save), so not part of the history.
-    has_consenting_guardian = models.BooleanField(default=False, editable=False)
+    # A minor, when last saved, with no guardian who holds consent (kept by
+    # Patient and Guardian saves): derived, so not part of the history.
+    is_minor_without_guardian = models.BooleanField(default=False, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords(excluded_fields=["has_consenting_guardian"])
+    history = HistoricalRecords(excluded_fields=["is_minor_without_guardian"])
 
     objects = PatientQuerySet.as_manager()
 
@@ -215,11 +220,11 @@ class Patient(models.Model):
                 fields=["family_name", "given_name"], name="patients_patient_name"
             ),
             models.Index(fields=["date_of_birth"], name="patients_patient_dob"),
-            # The dashboard's minors with nobody to consent: few, found by age.
+            # The dashboard's minors with nobody to consent: few, in name order.
             models.Index(
-                fields=["date_of_birth"],
+                fields=["family_name", "given_name", "id"],
                 name="patients_patient_no_guardian",
-                condition=Q(has_consenting_guardian=False, is_archived=False),
+                condition=Q(is_minor_without_guardian=True, is_archived=False),
             ),
         ]
 
@@ -234,8 +239,8 @@ class Patient(models.Model):
         if update_fields is not None:
             kwargs["update_fields"] = {*update_fields, "search_name"}
         super().save(*args, **kwargs)
-        # A patient saved from a stale copy must not undo the guardians' flag.
-        Patient.objects.filter(pk=self.pk).store_consenting_guardian()
+        # From the age and guardians as stored: a stale copy cannot undo it.
+        Patient.objects.filter(pk=self.pk).store_minor_without_guardian()
 
     def get_absolute_url(self):
         return reverse("patient_chart", args=[self.pk])
@@ -302,4 +307,4 @@ class Guardian(models.Model):
         super().save(*args, **kwargs)
         # Every door that writes a guardian (the patient page, the admin's
         # inline) keeps the patient's flag current.
-        Patient.objects.filter(pk=self.patient_id).store_consenting_guardian()
+        Patient.objects.filter(pk=self.patient_id).store_minor_without_guardian()

@@ -338,3 +338,15 @@ class TestWorklists:
         client.force_login(scheduler)
         url = reverse("worklist", args=["red-flag-cases"])
         assert client.get(url).status_code == 403
+
+
+def test_a_long_worklist_is_counted_up_to_the_cap(client, neurologist, monkeypatch):
+    from clinic import worklists
+
+    monkeypatch.setattr(worklists, "COUNT_CAP", 26)
+    for _ in range(28):
+        ResultedStudyFactory()
+    client.force_login(neurologist)
+    page = client.get(reverse("home"))
+    assert panel(page, "awaiting-review")["count"] == 27
+    assert "The first 25 of more than 26" in page.content.decode()

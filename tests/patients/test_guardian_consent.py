@@ -292,30 +292,37 @@ class TestDashboard:
         assert len(rows(response, "minors-without-guardian")) == 14
 
 
-class TestConsentingGuardianFlag:
-    """The flag the dashboard's partial index finds children by follows the
-    guardians through every save, and survives a save of a stale patient."""
+class TestMinorWithoutGuardianFlag:
+    """The flag the dashboard's partial index holds follows the guardians
+    through every save, and survives a save of a stale patient."""
 
     def stored(self, patient) -> bool:
-        return Patient.objects.values_list("has_consenting_guardian", flat=True).get(
+        return Patient.objects.values_list("is_minor_without_guardian", flat=True).get(
             pk=patient.pk
         )
 
     def test_it_follows_the_guardians(self, db):
         child = PatientFactory(date_of_birth=CHILD_BORN)
         stale = Patient.objects.get(pk=child.pk)
-        assert self.stored(child) is False
+        assert self.stored(child) is True
         guardian = GuardianFactory(patient=child, holds_consent=False)
-        assert self.stored(child) is False
+        assert self.stored(child) is True
         guardian.holds_consent = True
         guardian.save()
-        assert self.stored(child) is True
+        assert self.stored(child) is False
         stale.save()  # loaded before the guardian consented
-        assert self.stored(child) is True
+        assert self.stored(child) is False
 
-    def test_the_bulk_form_agrees(self, db):
-        with_one = GuardianFactory(holds_consent=True).patient
-        without = PatientFactory(date_of_birth=CHILD_BORN)
-        Patient.objects.update(has_consenting_guardian=False)
-        Patient.objects.store_consenting_guardian()
-        assert (self.stored(with_one), self.stored(without)) == (True, False)
+    def test_an_adult_needs_none_and_the_bulk_form_agrees(self, db):
+        adult = PatientFactory()
+        cared_for = GuardianFactory(
+            patient__date_of_birth=CHILD_BORN, holds_consent=True
+        ).patient
+        alone = PatientFactory(date_of_birth=CHILD_BORN)
+        Patient.objects.update(is_minor_without_guardian=False)
+        Patient.objects.store_minor_without_guardian()
+        assert [self.stored(p) for p in (adult, cared_for, alone)] == [
+            False,
+            False,
+            True,
+        ]

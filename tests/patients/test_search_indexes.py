@@ -49,3 +49,11 @@ def test_an_mrn_prefix_uses_the_pattern_index():
     assert "patients_patient_mrn_" in plan(
         Patient.objects.filter(mrn__startswith="MRN-0047").order_by()
     )
+
+
+@pytest.mark.parametrize("field", ["mrn", "family_name", "given_name"])
+def test_the_admins_search_anywhere_uses_a_trigram_index(field):
+    PatientFactory(family_name="Goldsmith", given_name="Ana", mrn="MRN-SMITH1")
+    found = Patient.objects.filter(**{f"{field}__icontains": "smith"})
+    assert found.exists() == (field != "given_name")
+    assert f"patients_patient_{field}_trgm" in plan(found.order_by())
