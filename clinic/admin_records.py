@@ -38,8 +38,10 @@ class CappedCountPaginator(Paginator):
     def count(self):
         rows = self.object_list
         if hasattr(rows, "order_by"):
-            # Unordered, the count stops at the first CAP + 1 rows it finds.
-            counted = rows.order_by()[: self.CAP + 1].count()
+            # Unordered and without the page's annotations (a per-row total
+            # would be computed for every row counted), the count stops at the
+            # first CAP + 1 rows it finds.
+            counted = rows.order_by().values("pk")[: self.CAP + 1].count()
         else:
             counted = len(rows[: self.CAP + 1])
         self.capped = counted > self.CAP
