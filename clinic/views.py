@@ -43,7 +43,7 @@ SCALE_AXES = {
     "bsdi": (Decimal(0), Decimal(4)),
 }
 RECALL_HORIZON_DAYS = 28
-DASHBOARD_LIST_CAP = 25
+DASHBOARD_LIST_CAP = 10  # a glance: each panel links to its full list
 WORKLIST_PAGE_SIZE = 50
 
 

@@ -4,7 +4,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -15,6 +14,7 @@ from django.views.decorators.http import (
     require_POST,
 )
 
+from clinic.admin_records import CappedCountPaginator
 from clinic.submissions import (
     create_from_post,
     record_page,
@@ -56,7 +56,10 @@ def patient_list(request: HttpRequest) -> HttpResponse:
     else:
         patients = patients.none()
     patients = patients.order_by("family_name", "given_name", "pk")
-    page = Paginator(patients, PATIENTS_PER_PAGE).get_page(request.GET.get("page"))
+    # Counted up to a cap: nobody pages through a whole clinic; they search.
+    page = CappedCountPaginator(patients, PATIENTS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
     rows = [
         (patient, patient.needs_guardian(patient.consenting_guardian_count))
         for patient in page

@@ -306,10 +306,10 @@ class TestWorklists:
             ResultedStudyFactory()
         client.force_login(neurologist)
         page = client.get(reverse("home"))
-        assert len(rows(page, "awaiting-review")) == 25
+        assert len(rows(page, "awaiting-review")) == 10
         assert panel(page, "awaiting-review")["count"] == 27
         content = page.content.decode()
-        assert "The first 25 of 27" in content
+        assert "The first 10 of 27" in content
         assert reverse("worklist", args=["awaiting-review"]) in content
 
     def test_the_worklist_page_has_every_row_a_page_at_a_time(
@@ -349,4 +349,4 @@ def test_a_long_worklist_is_counted_up_to_the_cap(client, neurologist, monkeypat
     client.force_login(neurologist)
     page = client.get(reverse("home"))
     assert panel(page, "awaiting-review")["count"] == 27
-    assert "The first 25 of more than 26" in page.content.decode()
+    assert "The first 10 of more than 26" in page.content.decode()

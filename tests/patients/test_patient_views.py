@@ -204,3 +204,14 @@ class TestAccounts:
         assert "New patient" not in client.get(LIST).content.decode()
         client.force_login(scheduler)
         assert "New patient" in client.get(LIST).content.decode()
+
+
+def test_a_long_list_is_counted_up_to_a_cap(client, scheduler, monkeypatch):
+    from clinic.admin_records import CappedCountPaginator
+
+    monkeypatch.setattr(CappedCountPaginator, "CAP", 30)
+    PatientFactory.create_batch(31, responsible_neurologist=None)
+    client.force_login(scheduler)
+    response = client.get(LIST)
+    assert response.context["page_obj"].paginator.count == 30
+    assert "Page 1 of more than" in response.content.decode()

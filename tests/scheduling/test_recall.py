@@ -484,15 +484,18 @@ class TestQueryCount:
     def test_the_dashboard_uses_a_constant_number_too(
         self, client, scheduler, django_assert_num_queries
     ):
-        _course_with_history(0)
-        client.force_login(scheduler)
-        with CaptureQueriesContext(connection) as one:
-            client.get(reverse("home"))
-        for index in range(1, 12):
+        # More than the panel shows, so the count is asked: then 20 more.
+        for index in range(11):
             _course_with_history(index)
-        with django_assert_num_queries(len(one)):
+        client.force_login(scheduler)
+        with CaptureQueriesContext(connection) as eleven:
+            client.get(reverse("home"))
+        for index in range(11, 31):
+            _course_with_history(index)
+        with django_assert_num_queries(len(eleven)):
             response = client.get(reverse("home"))
-        assert len(response.context["recall"]["items"]) == 12
+        assert len(response.context["recall"]["items"]) == 10
+        assert response.context["recall"]["count"] == 31
 
 
 class TestContactAttempt:
