@@ -81,38 +81,39 @@ def _chosen_clinician(request: HttpRequest, *, week: bool, staff: list):
     return get_object_or_404(get_user_model(), pk=int(value))
 
 
-def _appointments_shown(first, last, zone, clinician) -> list[Appointment]:
-    """The appointments on the days shown, of one clinician or of all."""
+def _in_window(first, last, zone):
+    """The appointments on the days shown, every status: the grid shows cancelled
+    visits too. The lower bound on the start lets the query use its index."""
     window_starts, _ = calendars.local_day_bounds(first, zone)
     _, window_ends = calendars.local_day_bounds(last, zone)
-    # Every status: the grid shows cancelled visits too. The lower bound on the
-    # start lets the query use the start-time index.
-    appointments = Appointment.objects.overlapping(window_starts, window_ends).filter(
+    return Appointment.objects.overlapping(window_starts, window_ends).filter(
         starts_at__gt=window_starts - calendars.LONGEST_VISIT
     )
-    if clinician is not None:
-        appointments = appointments.filter(clinician=clinician)
+
+
+def _appointments_shown(window, clinician_ids) -> list[Appointment]:
+    """The window's appointments of the clinicians in the columns shown only."""
     return list(
-        appointments.select_related("patient", "clinician")
+        window.filter(clinician__in=clinician_ids)
+        .select_related("patient", "clinician")
         .only(*CALENDAR_FIELDS)
         .order_by("starts_at", "pk")
     )
 
 
-def _columns_shown(staff, clinician, appointments) -> list[tuple[int, str]]:
+def _columns_shown(staff, clinician, window) -> list[tuple[int, str]]:
     """One column for the chosen clinician, else one per clinical staff member and
-    one per other clinician with an appointment shown."""
+    one per other clinician with an appointment in the window."""
     if clinician is not None:
         return [(clinician.pk, clinician.display_name)]
     shown = [(user.pk, user.display_name) for user in staff]
-    listed = {user.pk for user in staff}
-    booked = {
-        a.clinician_id: a.clinician
-        for a in appointments
-        if a.clinician_id not in listed
-    }
+    others = (
+        get_user_model()
+        .objects.filter(pk__in=window.values("clinician_id"))
+        .exclude(pk__in=[user.pk for user in staff])
+    )
     return shown + sorted(
-        ((pk, user.display_name) for pk, user in booked.items()),
+        ((user.pk, user.display_name) for user in others),
         key=lambda column: column[1].lower(),
     )
 
@@ -125,15 +126,16 @@ def _calendar_page(request: HttpRequest, *, week: bool) -> HttpResponse:
     zone = timezone.get_current_timezone()
     first = calendars.week_start(day) if week else day
     last = first + datetime.timedelta(days=6) if week else day
-    appointments = _appointments_shown(first, last, zone, clinician)
-    bookings = [calendars.Booking.of(appointment) for appointment in appointments]
-    all_columns = _columns_shown(staff, clinician, appointments)
+    window = _in_window(first, last, zone)
+    all_columns = _columns_shown(staff, clinician, window)
     columns_page = Paginator(all_columns, COLUMNS_PER_PAGE).get_page(
         request.GET.get("columns")
     )
     shown = list(columns_page.object_list)
-    on_page = {pk for pk, _ in shown}
-    bookings = [b for b in bookings if b.clinician_id in on_page]
+    bookings = [
+        calendars.Booking.of(appointment)
+        for appointment in _appointments_shown(window, [pk for pk, _ in shown])
+    ]
     days = calendars.shown_days(first, last, bookings, zone) if week else [day]
     columns = calendars.build_grid(
         days=days, clinicians=shown, bookings=bookings, zone=zone

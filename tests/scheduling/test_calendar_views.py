@@ -255,9 +255,10 @@ def test_day_view_query_count_is_fixed(
 ):
     appointment(neurologist, utc(2026, 3, 30, 9))
     client.force_login(scheduler)
-    # session, user, user permissions, group permissions, appointments with their
-    # patients and clinicians, clinical staff
-    with django_assert_num_queries(6):
+    # session, user, user permissions, group permissions, clinical staff, other
+    # clinicians booked that day, the shown columns' appointments with their
+    # patients and clinicians
+    with django_assert_num_queries(7):
         client.get(day_url(MONDAY))
 
 
