@@ -3,6 +3,9 @@
 Plain data, so that the generator's functions stay about what a record holds.
 """
 
+from clinic.demo.people import REFERRERS as REFERRERS  # the same as the demo's
+from clinic.demo.people import STREETS as STREETS
+from clinic.demo.people import TOWNS as DEMO_TOWNS
 from patients.models import Condition, Laterality
 from treatments.models import Muscle, Product
 
@@ -34,15 +37,8 @@ FAMILY_NAMES = (
     "Hartigan", "Ibrahim", "Jankowski", "Kaur", "Lindqvist", "Moreau", "Nakamura",
     "Oyelaran", "Pemberton", "Quintero", "Rasmussen", "Szabó", "Takahashi",
 )  # fmt: skip
-STREETS = ("Mill Lane", "Church Road", "Station Road", "Orchard Close", "Meadow Way")
-TOWNS = ("Eastbrook", "Westmere", "Little Fenning", "Northcote St Mary", "Ashby")
-REFERRERS = (
-    "Dr A. Pemberton, GP",
-    "Dr S. Okonjo, GP",
-    "Dr L. Hartigan, ophthalmology",
-    "Dr M. Quill, GP",
-    "Dr R. Castellano, ENT",
-)
+# The demo clinic's streets and referrers; one town more for a larger clinic.
+TOWNS = (*DEMO_TOWNS, "Ashby")
 CHILD_WEIGHT_KG = {
     6: 21, 7: 23, 8: 26, 9: 29, 10: 32, 11: 36, 12: 40, 13: 45, 14: 50, 15: 55,
     16: 58, 17: 61,
