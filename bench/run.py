@@ -78,6 +78,10 @@ def run(sizes, names, args) -> int:
     targets[0].activate()
     page_list = pages.product_pages() + pages.admin_pages()
     print(f"Measuring {len(page_list)} pages, {args.rounds} rounds")
+    # As the served application does at start-up (clinic/wsgi.py).
+    from clinic.wsgi import freeze_startup_heap
+
+    freeze_startup_heap()
     results = measure.measure(targets, page_list, args.rounds)
     seconds = time.monotonic() - started
     lot = ", ".join(

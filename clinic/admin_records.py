@@ -34,10 +34,18 @@ class CappedCountPaginator(Paginator):
     CAP = 10_000
     capped = False
 
+    def __init__(self, object_list, per_page, *args, counted=None, **kwargs):
+        """`counted`: the rows already counted up to CAP + 1 by the caller (a
+        page that counts several things in one query), so none is counted here."""
+        super().__init__(object_list, per_page, *args, **kwargs)
+        self.counted = counted
+
     @cached_property
     def count(self):
         rows = self.object_list
-        if hasattr(rows, "order_by"):
+        if self.counted is not None:
+            counted = self.counted
+        elif hasattr(rows, "order_by"):
             # Unordered and without the page's annotations (a per-row total
             # would be computed for every row counted), the count stops at the
             # first CAP + 1 rows it finds.

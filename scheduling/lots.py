@@ -4,6 +4,7 @@ the sessions that used it and the patient's next booked appointment."""
 from dataclasses import dataclass
 
 from django.db.models import (
+    Count,
     Exists,
     OuterRef,
     Prefetch,
@@ -32,6 +33,14 @@ def patients_with_lot(lot_number: str) -> QuerySet:
     )
     return Patient.objects.filter(Exists(used)).order_by(
         "family_name", "given_name", "pk"
+    )
+
+
+def lot_counts(lot_number: str) -> dict[str, int]:
+    """How many valid sessions used the lot and how many patients had them, in
+    one query."""
+    return services.sessions_with_lot(lot_number).aggregate(
+        sessions=Count("pk"), patients=Count("course__case__patient", distinct=True)
     )
 
 

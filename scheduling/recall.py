@@ -26,6 +26,10 @@ from treatments import intervals
 from treatments.models import Product, TreatmentCourse
 
 DEFAULT_HORIZON_WEEKS = 4
+# The recall list counts the due courses up to this many: at 100,000 patients
+# thousands may be due, and counting them all costs more than the page; past it
+# the page says "more than", and the filters narrow the list.
+COUNT_CAP = 500
 
 
 @dataclass(frozen=True)
@@ -130,6 +134,44 @@ def due_courses(
     if product:
         courses = courses.filter(last_session_product=product)
     return courses
+
+
+@dataclass(frozen=True)
+class DueCounts:
+    """How many courses are due and overdue, each at most COUNT_CAP."""
+
+    # Each up to COUNT_CAP + 1: more than COUNT_CAP when it says so.
+    counted: int
+    overdue_counted: int
+
+    @property
+    def capped(self) -> bool:
+        return self.counted > COUNT_CAP
+
+    @property
+    def total(self) -> int:
+        return min(self.counted, COUNT_CAP)
+
+    @property
+    def overdue_capped(self) -> bool:
+        return self.overdue_counted > COUNT_CAP
+
+    @property
+    def overdue(self) -> int:
+        return min(self.overdue_counted, COUNT_CAP)
+
+
+def due_counts(courses: QuerySet, *, today: datetime.date) -> DueCounts:
+    """Both counts of due_courses in one query over the first COUNT_CAP + 1 by
+    suggested date: the overdue ones come first, so they are counted exactly
+    unless more than COUNT_CAP are overdue."""
+    dates = list(
+        courses.order_by("suggested_next_on").values_list(
+            "suggested_next_on", flat=True
+        )[: COUNT_CAP + 1]
+    )
+    overdue = sum(1 for suggested in dates if suggested < today)
+    return DueCounts(counted=len(dates), overdue_counted=overdue)
 
 
 def recall_items(courses, *, today: datetime.date) -> list[RecallItem]:

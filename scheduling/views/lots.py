@@ -3,16 +3,22 @@ not treatments, because it shows each patient's next appointment, and treatments
 never imports scheduling."""
 
 from django.contrib.auth.decorators import permission_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from clinic.admin_records import CappedCountPaginator
 from scheduling import lots
-from treatments import services
 from treatments.forms import LotLookupForm
 
 LOT_PAGE_SIZE = 50
+
+
+class LotPaginator(CappedCountPaginator):
+    """Pages of a count made with the session count (one query): every
+    recipient of a lot must be reachable, so the cap is never met in practice."""
+
+    CAP = 1_000_000
 
 
 @require_GET
@@ -22,18 +28,21 @@ LOT_PAGE_SIZE = 50
 def lot_lookup(request: HttpRequest) -> HttpResponse:
     """Every patient who received a lot, to contact them (e.g. after a recall),
     a page of patients at a time."""
-    # Queries: the patient count, the session count, the page of patients, their
+    # Queries: the patient and session counts (one), the page of patients, their
     # sessions of the lot, their next appointments.
     form = LotLookupForm(request.GET if "lot" in request.GET else None)
     context = {"form": form}
     if form.is_valid():
         lot = form.cleaned_data["lot"]
-        patients = lots.patients_with_lot(lot)
-        page = Paginator(patients, LOT_PAGE_SIZE).get_page(request.GET.get("page"))
+        counts = lots.lot_counts(lot)
+        paginator = LotPaginator(
+            lots.patients_with_lot(lot), LOT_PAGE_SIZE, counted=counts["patients"]
+        )
+        page = paginator.get_page(request.GET.get("page"))
         context |= {
             "page_obj": page,
             "rows": lots.recipients(page.object_list, lot),
-            "patient_count": page.paginator.count,
-            "session_count": services.sessions_with_lot(lot).count(),
+            "patient_count": counts["patients"],
+            "session_count": counts["sessions"],
         }
     return render(request, "scheduling/lot_lookup.html", context)

@@ -6,7 +6,6 @@ product and dates, never clinical findings (scores, doses, notes).
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -14,12 +13,17 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods
 
+from clinic.admin_records import CappedCountPaginator
 from scheduling import recall
 from scheduling.forms import RecallContactForm, RecallFilterForm
 from scheduling.models import ContactMethod, RecallContact
 from treatments.models import CourseKind, TreatmentCourse
 
 RECALL_PAGE_SIZE = 50
+
+
+class RecallPaginator(CappedCountPaginator):
+    CAP = recall.COUNT_CAP
 
 
 def _next_url(request: HttpRequest) -> str:
@@ -37,9 +41,9 @@ def _next_url(request: HttpRequest) -> str:
 @permission_required("treatments.view_recall", raise_exception=True)
 def recall_list(request: HttpRequest) -> HttpResponse:
     # Queries: session, user, permissions; the clinician choices (plus one to
-    # check a chosen clinician); the count, the overdue count and the page of
-    # courses; the page's latest contact attempts and guardians. None of them
-    # grows with the rows.
+    # check a chosen clinician); the counts (capped) and the page of courses;
+    # the page's latest contact attempts and guardians. None of them grows with
+    # the rows.
     today = timezone.localdate()
     data = request.GET.copy()
     data.setdefault("weeks", str(recall.DEFAULT_HORIZON_WEEKS))
@@ -54,7 +58,9 @@ def recall_list(request: HttpRequest) -> HttpResponse:
         clinician=form.cleaned_data.get("clinician"),
         product=form.cleaned_data.get("product") or "",
     )
-    page = Paginator(courses, RECALL_PAGE_SIZE).get_page(request.GET.get("page"))
+    counts = recall.due_counts(courses, today=today)
+    paginator = RecallPaginator(courses, RECALL_PAGE_SIZE, counted=counts.counted)
+    page = paginator.get_page(request.GET.get("page"))
     return render(
         request,
         "scheduling/recall_list.html",
@@ -64,8 +70,7 @@ def recall_list(request: HttpRequest) -> HttpResponse:
             "today": today,
             "page_obj": page,
             "items": recall.recall_items(page.object_list, today=today),
-            "total": page.paginator.count,
-            "overdue_count": courses.filter(suggested_next_on__lt=today).count(),
+            "counts": counts,
             "contact_methods": ContactMethod.choices,
         },
     )

@@ -476,10 +476,67 @@ class TestQueryCount:
             _course_with_history(index)
         client.force_login(scheduler)
         # 1 session, 2 user, 3-4 permissions (user's, groups'), 5 clinician choices,
-        # 6 count, 7 overdue count, 8 the page of courses, 9 their latest
-        # contacts, 10 their guardians.
-        with django_assert_num_queries(10):
+        # 6 both counts, 7 the page of courses, 8 their latest contacts, 9 their
+        # guardians.
+        with django_assert_num_queries(9):
             client.get(LIST_URL)
+
+
+class TestCounts:
+    """The list counts what is due and overdue exactly up to COUNT_CAP, and
+    says "more than" past it (thousands may be due in a large clinic)."""
+
+    @pytest.fixture
+    def cap_of_three(self, monkeypatch):
+        from scheduling.views.recall import RecallPaginator
+
+        monkeypatch.setattr(recall, "COUNT_CAP", 3)
+        monkeypatch.setattr(RecallPaginator, "CAP", 3)
+
+    def test_under_the_cap_both_are_exact(self, client, scheduler, cap_of_three):
+        course_last_seen(120)  # overdue
+        course_last_seen(80)  # due in 11 days
+        client.force_login(scheduler)
+        response = client.get(LIST_URL)
+        counts = response.context["counts"]
+        assert (counts.total, counts.overdue, counts.capped) == (2, 1, False)
+        assert "2 patients to recall, 1 overdue." in response.content.decode()
+
+    def test_past_the_cap_it_says_more_than(self, client, scheduler, cap_of_three):
+        for days in (120, 110, 100, 95):
+            course_last_seen(days)  # overdue
+        course_last_seen(80)
+        client.force_login(scheduler)
+        response = client.get(LIST_URL)
+        counts = response.context["counts"]
+        assert (counts.total, counts.overdue, counts.capped) == (3, 3, True)
+        content = response.content.decode()
+        assert "More than 3 patients to recall, more than 3 overdue" in content
+        # The soonest three are the rows; the others are past the cap.
+        assert len(response.context["items"]) == 3
+        assert response.context["page_obj"].paginator.capped is True
+
+    def test_exactly_cap_overdue_is_not_more_than(
+        self, client, scheduler, cap_of_three
+    ):
+        for days in (120, 110, 100, 80):
+            course_last_seen(days)
+        client.force_login(scheduler)
+        response = client.get(LIST_URL)
+        counts = response.context["counts"]
+        assert (counts.total, counts.overdue, counts.capped) == (3, 3, True)
+        assert counts.overdue_capped is False
+        assert "More than 3 patients to recall, 3 overdue" in response.content.decode()
+
+    def test_overdue_is_exact_when_the_cap_falls_after_them(
+        self, client, scheduler, cap_of_three
+    ):
+        course_last_seen(120)
+        for days in (85, 82, 80):
+            course_last_seen(days)
+        client.force_login(scheduler)
+        counts = client.get(LIST_URL).context["counts"]
+        assert (counts.total, counts.overdue, counts.capped) == (3, 1, True)
 
     def test_the_dashboard_uses_a_constant_number_too(
         self, client, scheduler, django_assert_num_queries

@@ -105,6 +105,14 @@ class TreatmentCourse(models.Model):
                     kind=CourseKind.BOTULINUM_TOXIN, status=CourseStatus.ACTIVE
                 ),
             ),
+            # The recall list's clinician choices: who has an active toxin course.
+            models.Index(
+                fields=["responsible_clinician"],
+                name="treatments_course_toxin_by",
+                condition=Q(
+                    kind=CourseKind.BOTULINUM_TOXIN, status=CourseStatus.ACTIVE
+                ),
+            ),
         ]
 
     def __str__(self):
