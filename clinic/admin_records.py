@@ -7,6 +7,7 @@ from operator import or_
 
 from django.contrib import admin
 from django.contrib.admin.utils import NotRelationField, get_fields_from_path
+from django.contrib.admin.views.main import SEARCH_VAR
 from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Q
@@ -56,10 +57,20 @@ class CappedCountPaginator(Paginator):
         return min(counted, self.CAP)
 
 
+class SearchCountPaginator(CappedCountPaginator):
+    """A search's results, counted up to 1,000: a name shared by thousands of
+    patients matches tens of thousands of sessions, and counting them all costs
+    what the page does many times over; past it the page says "more than
+    1,000 results", and a longer search narrows them."""
+
+    CAP = 1000
+
+
 class CheapChangelist:
     """A changelist that costs the same at a hundred rows and a million: the
-    count is capped, the unfiltered total and the facets are not counted, a page
-    is 100 rows, and a search through a relation joins nothing."""
+    count is capped (lower for a search), the unfiltered total and the facets
+    are not counted, a page is 100 rows, and a search through a relation joins
+    nothing."""
 
     paginator = CappedCountPaginator
     show_full_result_count = False
@@ -67,14 +78,21 @@ class CheapChangelist:
     # Facets count every filter's choices over the whole result.
     show_facets = admin.ShowFacets.NEVER
 
+    def get_paginator(self, request, queryset, per_page, *args, **kwargs):
+        if request.GET.get(SEARCH_VAR, "").strip():
+            return SearchCountPaginator(queryset, per_page, *args, **kwargs)
+        return super().get_paginator(request, queryset, per_page, *args, **kwargs)
+
     def get_search_results(self, request, queryset, search_term):
         """Django's search (each word matches one of the fields, icontains), but a
         field through a relation is asked as a subquery, not joined: through a
         foreign key "course__case__patient__family_name" is course_id IN (the
-        courses whose case's patient matches), read once; through a many-valued
-        relation ("vials__lot_number") an Exists. A join would filter the whole
-        joined table before the LIMIT, and a many-valued one find a row once per
-        match (the DISTINCT Django then adds sorts the whole result).
+        courses whose case's patient matches), read once; through a reverse
+        foreign key ("vials__lot_number") id IN (the vials' session ids), also
+        read once (an Exists would probe the vials once per row scanned). A
+        join would filter the whole joined table before the LIMIT, and a
+        many-valued one find a row once per match (the DISTINCT Django then adds
+        sorts the whole result).
 
         Each word may match a different related row of a many-valued relation
         (a join wants one row matching every word).
@@ -113,7 +131,13 @@ def _word_match(model, paths: list[str], word: str) -> Q:
     matches = [Q(**{f"{name}__icontains": word}) for name in by_hop.pop("", [])]
     for hop, rests in by_hop.items():
         relation = model._meta.get_field(hop)
-        if relation.many_to_many or relation.one_to_many:
+        if relation.one_to_many:
+            related = relation.related_model._default_manager
+            inner = _word_match(related.model, rests, word)
+            matches.append(
+                Q(pk__in=related.filter(inner).values(relation.field.attname))
+            )
+        elif relation.many_to_many:
             inner = Q.create(
                 [(f"{hop}__{rest}__icontains", word) for rest in rests],
                 connector=Q.OR,
@@ -125,6 +149,7 @@ def _word_match(model, paths: list[str], word: str) -> Q:
             inner = _word_match(related.model, rests, word)
             matches.append(Q(**{f"{hop}__in": related.filter(inner)}))
     return reduce(or_, matches)
+
 
 
 def search_words(search_term: str) -> list[str]:

@@ -9,7 +9,11 @@ from django.contrib import admin
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from clinic.admin_records import CappedCountPaginator, search_words
+from clinic.admin_records import (
+    CappedCountPaginator,
+    SearchCountPaginator,
+    search_words,
+)
 from clinic.models import AccessLog
 from patients.models import Assessment
 from tests.clinic.test_admin import make_access_log
@@ -63,6 +67,22 @@ def test_capped_count_says_more_than_the_cap(client, clinic_admin, monkeypatch):
     assert cl.paginator.capped
     assert cl.result_count == 3
     assert "more than 3 toxin sessions" in response.content.decode()
+
+
+def test_a_search_counts_to_its_own_lower_cap(client, clinic_admin, monkeypatch):
+    monkeypatch.setattr(SearchCountPaginator, "CAP", 2)
+    monkeypatch.setattr(CappedCountPaginator, "CAP", 10)
+    for _ in range(3):
+        make_session(family_name="Smith")
+    make_session(family_name="Jones")
+    client.force_login(clinic_admin)
+    url = admin_url(ToxinSession, "changelist")
+
+    searched = client.get(url + "?q=smith").context["cl"]
+    listed = client.get(url).context["cl"]
+
+    assert (searched.paginator.capped, searched.result_count) == (True, 2)
+    assert (listed.paginator.capped, listed.result_count) == (False, 4)
 
 
 def test_count_below_the_cap_is_the_real_count(client, clinic_admin, monkeypatch):
