@@ -151,7 +151,6 @@ def _word_match(model, paths: list[str], word: str) -> Q:
     return reduce(or_, matches)
 
 
-
 def search_words(search_term: str) -> list[str]:
     """The words of a search as Django's admin splits them: on spaces, but a
     quoted phrase is one word."""
