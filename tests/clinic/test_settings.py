@@ -7,15 +7,20 @@ from django.conf import settings
 from clinic.settings import BASE_DIR
 
 
-def load_settings(**env):
-    """Import the settings in a fresh interpreter with only these variables set."""
+def run_python(script: str, **env):
+    """Run a script in a fresh interpreter with only these variables set."""
     return subprocess.run(
-        [sys.executable, "-c", "import clinic.settings as s; print(s.DATABASES)"],
+        [sys.executable, "-c", script],
         cwd=BASE_DIR,
         env={"PATH": "/usr/bin:/bin", **env},
         capture_output=True,
         text=True,
     )
+
+
+def load_settings(**env):
+    """Import the settings in a fresh interpreter with only these variables set."""
+    return run_python("import clinic.settings as s; print(s.DATABASES)", **env)
 
 
 def test_defaults_to_a_sqlite_file_in_the_project():
@@ -77,13 +82,7 @@ def test_the_served_application_freezes_its_start_up_heap():
         "import gc, sys; import clinic.wsgi; "
         "print(gc.get_freeze_count(), 'patients.views' in sys.modules)"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", script],
-        cwd=BASE_DIR,
-        env={"PATH": "/usr/bin:/bin", "DJANGO_DEBUG": "1"},
-        capture_output=True,
-        text=True,
-    )
+    result = run_python(script, DJANGO_DEBUG="1")
     assert result.returncode == 0, result.stderr
     frozen, views_imported = result.stdout.split()
     assert int(frozen) > 10_000
