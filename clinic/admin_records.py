@@ -134,9 +134,10 @@ def _word_match(model, paths: list[str], word: str) -> Q:
         if relation.one_to_many:
             related = relation.related_model._default_manager
             inner = _word_match(related.model, rests, word)
-            matches.append(
-                Q(pk__in=related.filter(inner).values(relation.field.attname))
-            )
+            # The column the related rows point at: the primary key, or a to_field.
+            target = relation.field.target_field.attname
+            ids = related.filter(inner).values(relation.field.attname)
+            matches.append(Q(**{f"{target}__in": ids}))
         elif relation.many_to_many:
             inner = Q.create(
                 [(f"{hop}__{rest}__icontains", word) for rest in rests],
