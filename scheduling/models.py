@@ -166,6 +166,16 @@ class Appointment(models.Model):
             models.Index(
                 fields=["patient", "starts_at"], name="treatments_appt_patient"
             ),
+            # The recall list and dashboard: is a toxin session booked for the
+            # patient? (Probed once per due course.)
+            models.Index(
+                fields=["patient", "starts_at"],
+                condition=Q(
+                    kind=AppointmentKind.TOXIN_SESSION,
+                    status__in=OPEN_APPOINTMENT_STATUSES,
+                ),
+                name="scheduling_appt_open_toxin",
+            ),
         ]
 
     def __str__(self):
@@ -261,6 +271,12 @@ class WaitlistEntry(models.Model):
         db_table = "treatments_waitlistentry"
         verbose_name_plural = "waitlist entries"
         ordering = ["created_at"]
+        indexes = [
+            # The admin's list order (then Django's -pk tiebreak).
+            models.Index(
+                fields=["created_at", "-id"], name="scheduling_waitlist_order"
+            ),
+        ]
         constraints = [
             valid_choice("kind", AppointmentKind, "treatments_waitlist"),
             models.CheckConstraint(

@@ -271,8 +271,12 @@ class DiagnosticStudy(models.Model):
         indexes = [
             # The admin's list order (newest first, then Django's -pk tiebreak).
             models.Index(fields=["-ordered_on", "-id"], name="patients_study_newest"),
-            # Dashboard: results awaiting review.
-            models.Index(fields=["status"], name="patients_study_status"),
+            # Dashboard: results awaiting review, oldest first (its order).
+            models.Index(
+                fields=["resulted_on", "id"],
+                condition=Q(status=StudyStatus.RESULTED, entered_in_error=False),
+                name="patients_study_awaiting_review",
+            ),
         ]
 
     def __str__(self):
@@ -393,6 +397,10 @@ class StudyAmendment(models.Model):
 
     class Meta:
         ordering = ["amended_at", "pk"]
+        # The admin's list order.
+        indexes = [
+            models.Index(fields=["amended_at", "id"], name="patients_amendment_order")
+        ]
         # Nobody is granted add, change or delete: amend_study checks the sign-off
         # permission, and an amendment is never changed.
         default_permissions = ("view",)

@@ -91,8 +91,12 @@ class Referral(models.Model):
             form_token_unique("treatments_referral"),
         ]
         indexes = [
-            # Dashboard: referrals awaiting a reply.
-            models.Index(fields=["status"], name="treatments_referral_status"),
+            # Dashboard: referrals awaiting a reply, oldest first (its order).
+            models.Index(
+                fields=["sent_on", "id"],
+                condition=Q(status__in=AWAITING_REPLY_STATUSES, entered_in_error=False),
+                name="treatments_referral_awaiting",
+            ),
             # The admin's list: newest first, with the -pk tiebreak Django adds.
             models.Index(fields=["-sent_on", "-id"], name="treatments_referral_newest"),
         ]
@@ -140,6 +144,10 @@ class ReferralFollowUp(models.Model):
 
     class Meta:
         ordering = ["seen_on"]
+        indexes = [
+            # The admin's list order (then Django's -pk tiebreak).
+            models.Index(fields=["seen_on", "-id"], name="treatments_followup_order"),
+        ]
         constraints = [
             valid_choice("timepoint", FollowUpTimepoint, "treatments_followup"),
             valid_choice("spasm_status", MvdOutcome, "treatments_followup"),

@@ -434,12 +434,14 @@ class SafetyFlag(models.Model):
             ),
         ]
         indexes = [
-            # Dashboard: flags still to acknowledge, oldest first.
+            # Dashboard: flags still to acknowledge, oldest first (its order).
             models.Index(
-                fields=["raised_at"],
+                fields=["raised_at", "id"],
                 condition=Q(acknowledged_at__isnull=True),
                 name="treatments_flag_open",
             ),
+            # The admin's list order, every flag.
+            models.Index(fields=["raised_at", "id"], name="treatments_flag_order"),
         ]
         permissions = [
             ("acknowledge_safetyflag", "Can acknowledge safety flags of sessions"),
