@@ -59,6 +59,9 @@ class Target:
 @dataclass
 class Result:
     queries: dict = field(default_factory=dict)  # size -> count
+    # size -> bytes of HTML: a page that shows more rows at the larger size
+    # (a short list filled, a larger result) costs more for that alone.
+    sizes: dict = field(default_factory=dict)
     times: dict = field(default_factory=dict)  # size -> [seconds]
     failed: str = ""
 
@@ -81,6 +84,7 @@ def check(target: Target, page: pages.Page, result: Result) -> float:
         response = client.get(page.address(target.facts))
     seconds = time.perf_counter() - started
     result.queries[target.size] = len(queries)
+    result.sizes[target.size] = len(response.content)
     problem = page.problem(response, target.facts)
     if problem and not result.failed:
         result.failed = f"{problem} at {target.size:,}"
@@ -145,7 +149,7 @@ def size_label(size: int) -> str:
 
 def table(results: dict, sizes: list[int]) -> str:
     """The Markdown table: time per size, ratio largest/smallest, ratio to the
-    floor at the largest size, and query counts."""
+    floor at the largest size, query counts, and the page's size in KB."""
     large = sizes[-1]
     floor_ms = median_ms(results[pages.FLOOR], large)
     labels = [size_label(size) for size in sizes]
@@ -154,6 +158,7 @@ def table(results: dict, sizes: list[int]) -> str:
         + [f"{label} ms" for label in labels]
         + [f"ratio {labels[-1]}/{labels[0]}", f"{labels[-1]}/floor"]
         + [f"queries {label}" for label in labels]
+        + [f"KB {label}" for label in labels]
     )
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     for page, result in results.items():
@@ -166,5 +171,9 @@ def table(results: dict, sizes: list[int]) -> str:
             cells.append(f"{ms[-1] / ms[0]:.1f}" if ms[0] else "")
             cells.append(f"{ms[-1] / floor_ms:.1f}" if floor_ms else "")
         cells += [str(result.queries.get(size, "")) for size in sizes]
+        cells += [
+            f"{result.sizes[size] / 1024:.0f}" if size in result.sizes else ""
+            for size in sizes
+        ]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
