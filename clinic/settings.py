@@ -168,6 +168,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "clinic.request_ids.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -234,11 +235,23 @@ CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = not DEBUG and env_bool("DJANGO_SECURE_COOKIES", True)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
-# Logs name records by id only; patient data never goes into a log line.
+# Logs name records by id only; patient data never goes into a log line. Each line
+# carries the id of the request it was written for (clinic/request_ids.py).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "with_request_id": {
+            "format": "%(asctime)s %(levelname)s %(name)s "
+            "request_id=%(request_id)s %(message)s",
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "with_request_id",
+        }
+    },
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
 

@@ -2,14 +2,19 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from clinic import views
+from clinic import health, views
 
 admin.site.site_header = "Facial twitching clinic"
 admin.site.site_title = "Clinic admin"
 admin.site.index_title = "Records"
 
+# The database away answers 503 with the request id; any other fault 500, with it.
+handler500 = "clinic.request_ids.handle_server_error"
+
 urlpatterns = [
     path("", views.dashboard, name="home"),
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("worklists/<slug:slug>/", views.worklist, name="worklist"),
     path("patients/<int:pk>/", views.patient_chart, name="patient_chart"),
     path(

@@ -172,8 +172,9 @@ POST_ONLY = {
 # must answer anonymous users.
 SKIPPED_NAMESPACES = {"admin"}
 # The calendar feed answers its secret token, not a login (tests/treatments/
-# test_calendar_views.py).
-PUBLIC = {"login", "logout", "scheduling:calendar_feed"}
+# test_calendar_views.py); the health checks answer a load balancer
+# (tests/clinic/test_faults.py).
+PUBLIC = {"login", "logout", "scheduling:calendar_feed", "healthz", "readyz"}
 
 
 def url_names(patterns=None, namespace=""):
