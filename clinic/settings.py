@@ -170,6 +170,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "clinic.request_ids.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Before everything else that may answer: a static file needs no session or login.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -223,7 +225,22 @@ USE_TZ = True
 FORMAT_MODULE_PATH = ["clinic.formats"]
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Where collectstatic writes, and where WhiteNoise serves from when debug is off.
+STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT") or BASE_DIR / "staticfiles")
+# With debug off, pages link the collected copies, whose names carry a hash of their
+# content (so WhiteNoise can let browsers keep them for a year) and which have gzip
+# copies beside them. That needs collectstatic first (`make serve` runs it): a page
+# naming a file that was not collected fails instead of linking a stale one. With
+# debug on, files come straight from the apps. The tests run with debug off and never
+# collect, so tests/conftest.py puts the plain storage back for each test.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
 MEDIA_URL = "media/"  # never served directly: reports go through a permission check
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT") or BASE_DIR / "media")
 

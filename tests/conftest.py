@@ -16,6 +16,19 @@ from tests.factories import UserFactory
 def _fast_and_isolated(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"
+    # Debug is off under tests, which would make {% static %} look names up in the
+    # manifest collectstatic writes; the tests never collect, so they link the apps'
+    # files by plain name (tests/clinic/test_serving.py checks the manifest storage).
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {
+            "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        },
+    }
+    # An empty, existing root: WhiteNoise warns about a missing one, and no test
+    # should serve whatever an earlier collectstatic left in the project.
+    settings.STATIC_ROOT = tmp_path / "static"
+    settings.STATIC_ROOT.mkdir()
 
 
 @pytest.fixture

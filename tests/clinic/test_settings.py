@@ -87,3 +87,17 @@ def test_the_served_application_freezes_its_start_up_heap():
     frozen, views_imported = result.stdout.split()
     assert int(frozen) > 10_000
     assert views_imported == "True"
+
+
+@pytest.mark.parametrize(
+    ("debug", "storage"),
+    [
+        ("1", "django.contrib.staticfiles.storage.StaticFilesStorage"),
+        ("0", "whitenoise.storage.CompressedManifestStaticFilesStorage"),
+    ],
+)
+def test_only_debug_links_static_files_without_collecting_them(debug, storage):
+    script = "import clinic.settings as s; print(s.STORAGES['staticfiles']['BACKEND'])"
+    result = run_python(script, DJANGO_DEBUG=debug, DJANGO_SECRET_KEY="x")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == storage
