@@ -1,3 +1,4 @@
+from axes import models as axes_models
 from django.apps import apps
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
@@ -248,4 +249,42 @@ class AccessLogAdmin(ReadOnlyAdmin):
         "user__last_name",
     )
     fields = ("at", "user", "patient", "action")
+    readonly_fields = fields
+
+
+SIGNIN_FIELDS = ("attempt_time", "username", "ip_address", "user_agent", "path_info")
+
+
+@admin.register(axes_models.AccessAttempt)
+class SignInAttemptAdmin(ReadOnlyAdmin):
+    """Recent failed sign-ins per username and address (django-axes): what a
+    lockout counts. Deleting a row lifts its pause: a superuser's to do."""
+
+    list_display = ("attempt_time", "username", "ip_address", "failures_since_start")
+    search_fields = ("=username", "=ip_address")
+    fields = (*SIGNIN_FIELDS, "failures_since_start")
+    readonly_fields = fields
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+
+@admin.register(axes_models.AccessFailureLog)
+class SignInFailureAdmin(ReadOnlyAdmin):
+    """Every failed sign-in, and whether it was refused as locked out."""
+
+    list_display = ("attempt_time", "username", "ip_address", "locked_out")
+    list_filter = ("locked_out",)
+    search_fields = ("=username", "=ip_address")
+    fields = (*SIGNIN_FIELDS, "locked_out")
+    readonly_fields = fields
+
+
+@admin.register(axes_models.AccessLog)
+class SignInAdmin(ReadOnlyAdmin):
+    """Every successful sign-in, and when it was signed out."""
+
+    list_display = ("attempt_time", "username", "ip_address", "logout_time")
+    search_fields = ("=username", "=ip_address")
+    fields = (*SIGNIN_FIELDS, "logout_time")
     readonly_fields = fields

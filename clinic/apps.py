@@ -6,6 +6,9 @@ class ClinicConfig(AppConfig):
     verbose_name = "Clinic"
 
     def ready(self):
-        from clinic.request_ids import install_log_record_factory
+        from django.core.signals import request_finished
+
+        from clinic.request_ids import forget_request_id, install_log_record_factory
 
         install_log_record_factory()
+        request_finished.connect(forget_request_id, dispatch_uid="forget_request_id")

@@ -33,7 +33,9 @@ def new_request_id(proposed: str = "") -> str:
 
 
 class RequestIdMiddleware:
-    """First in the chain: the id exists before anything can fail or log."""
+    """First in the chain: the id exists before anything can fail or log. It
+    stays current until the response is closed (`forget_request_id`), since
+    Django logs a 4xx or 5xx answer after the last middleware has returned."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -41,13 +43,15 @@ class RequestIdMiddleware:
     def __call__(self, request):
         request_id = new_request_id(request.headers.get(HEADER, ""))
         request.request_id = request_id
-        token = current_request_id.set(request_id)
-        try:
-            response = self.get_response(request)
-        finally:
-            current_request_id.reset(token)
+        current_request_id.set(request_id)
+        response = self.get_response(request)
         response[HEADER] = request_id
         return response
+
+
+def forget_request_id(**kwargs) -> None:
+    """On request_finished: what is logged later belongs to no request."""
+    current_request_id.set(NO_REQUEST)
 
 
 def install_log_record_factory() -> None:

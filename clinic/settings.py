@@ -5,6 +5,7 @@ allowed only with DJANGO_DEBUG). Production sets DATABASE_URL, DJANGO_SECRET_KEY
 DJANGO_ALLOWED_HOSTS.
 """
 
+import datetime
 import os
 import zoneinfo
 from decimal import Decimal
@@ -165,6 +166,8 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "simple_history",
     "pgtrigger",
+    "csp",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -172,6 +175,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Before everything else that may answer: a static file needs no session or login.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "clinic.responses.PrivateResponsesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -180,6 +185,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last: turns a sign-in refused for too many failures into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "clinic.urls"
@@ -203,6 +210,28 @@ TEMPLATES = [
 DATABASES = {"default": database_from_env()}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "clinic.User"
+# Locked-out sign-ins are refused before any password is checked (clinic/signin.py).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "clinic.signin.UsernameLockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# A username at one address is locked after 5 failures, for 15 minutes from the
+# last one (a try while locked counts as one); a username from any address after
+# 20 (clinic/signin.py). A success clears that address's count. Every attempt,
+# success and lockout is recorded (axes' tables, read in the admin) and logged,
+# the password never.
+AXES_FAILURE_LIMIT = env_int("CLINIC_SIGNIN_FAILURE_LIMIT", 5)
+CLINIC_USERNAME_FAILURE_LIMIT = env_int("CLINIC_USERNAME_FAILURE_LIMIT", 20)
+AXES_COOLOFF_TIME = datetime.timedelta(
+    minutes=env_int("CLINIC_SIGNIN_COOLOFF_MINUTES", 15)
+)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_CLIENT_IP_CALLABLE = "clinic.signin.client_ip"
+AXES_LOCKOUT_CALLABLE = "clinic.signin.locked_out"
+AXES_ENABLE_ADMIN = False  # read through clinic/admin.py's read-only pages
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -251,6 +280,40 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = not DEBUG and env_bool("DJANGO_SECURE_COOKIES", True)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+# HTTPS: production serves behind a TLS proxy (README, "Serve in production") and
+# turns these on; a first run over plain HTTP leaves them off.
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT")
+# A load balancer asks over plain HTTP inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS")
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD")
+# Set only behind a proxy that always sets the header (and strips a client's own):
+# then a request that came in over HTTPS is known as one.
+if env_bool("DJANGO_BEHIND_TLS_PROXY"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy (django-csp): every script and style comes from our own
+# static files (no inline ones, no other origin); Bootstrap's icons are data: URIs
+# in its CSS. No page may be framed, and forms post to this site only.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 # Logs name records by id only; patient data never goes into a log line. Each line
 # carries the id of the request it was written for (clinic/request_ids.py).

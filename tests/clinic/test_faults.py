@@ -79,6 +79,13 @@ def test_any_other_fault_answers_500_with_the_request_id(signed_in, monkeypatch)
     assert b"a bug" not in response.content
 
 
+def test_the_log_line_of_a_page_not_found_has_its_request_id(signed_in, caplog):
+    response = signed_in.get("/no-such-page/")
+    assert response.status_code == 404
+    [logged] = [r for r in caplog.records if r.name == "django.request"]
+    assert logged.request_id == response["X-Request-ID"]
+
+
 def test_log_lines_outside_a_request_say_so(caplog):
     with caplog.at_level(logging.INFO, logger="clinic.test"):
         logging.getLogger("clinic.test").info("started")
