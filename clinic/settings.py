@@ -263,13 +263,20 @@ STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT") or BASE_DIR / "staticfil
 # debug on, files come straight from the apps. The tests run with debug off and never
 # collect, so tests/conftest.py puts the plain storage back for each test.
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Uploaded reports: written whole or not at all (clinic/storage.py).
+    "default": {"BACKEND": "clinic.storage.WholeFileSystemStorage"},
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+# An upload over the report limit is counted as it streams, never written whole.
+FILE_UPLOAD_HANDLERS = [
+    "clinic.uploads.SizeLimitUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 MEDIA_URL = "media/"  # never served directly: reports go through a permission check
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT") or BASE_DIR / "media")
 

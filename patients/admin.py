@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.db import transaction
+from django.http import HttpResponseRedirect
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -23,7 +24,7 @@ from patients.models import (
     StudyAmendment,
 )
 from patients.search import parse_search_date
-from patients.services import save_case, save_study
+from patients.services import ReportNotStored, save_case, save_study
 
 PATIENT_SEARCH_FIELDS = ("mrn", "family_name", "given_name")
 
@@ -403,11 +404,20 @@ class DiagnosticStudyAdmin(ClinicalRecordAdmin):
     def save_model(self, request, obj, form, change):
         save_study(form=form, by=request.user)
 
+    def changeform_view(self, request, *args, **kwargs):
+        # The storage refusing the report fails the whole save (the admin's
+        # transaction rolls back); the page says so instead of a server error.
+        try:
+            return super().changeform_view(request, *args, **kwargs)
+        except ReportNotStored as error:
+            messages.error(request, error.message)
+            return HttpResponseRedirect(request.get_full_path())
+
     @admin.display(description="Report on file")
     def report_link(self, obj):
         if obj is None or obj.pk is None or not obj.report:
             return "-"
-        return format_html('<a href="{}">Open the report</a>', obj.get_report_url())
+        return format_html('<a href="{}">Download the report</a>', obj.get_report_url())
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "report":

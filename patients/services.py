@@ -29,8 +29,43 @@ def _locked(study: DiagnosticStudy) -> DiagnosticStudy:
     return DiagnosticStudy.objects.select_for_update(of=("self",)).get(pk=study.pk)
 
 
-@transaction.atomic
+REPORT_NOT_STORED = (
+    "The report could not be stored: the server's storage refused it (it may be "
+    "full). Nothing was saved; try again, or tell the clinic administrator."
+)
+
+
+class ReportNotStored(Exception):
+    """The report's file could not be written: nothing of the save was kept."""
+
+    message = REPORT_NOT_STORED
+
+
 def save_study(*, form: ModelForm, by) -> DiagnosticStudy:
+    """Order a study or enter its result (see _save_study), the report's file and
+    the row together: a file written for a save that then fails is removed (an
+    earlier report stays: the history names it), and a file that cannot be
+    written fails the save."""
+    stored = DiagnosticStudy.objects.filter(pk=form.instance.pk)
+    before = stored.values_list("report", flat=True).first() or ""
+    try:
+        return _save_study(form=form, by=by)
+    except OSError as error:
+        _remove_unsaved_report(form.instance, before)
+        raise ReportNotStored from error
+    except BaseException:
+        _remove_unsaved_report(form.instance, before)
+        raise
+
+
+def _remove_unsaved_report(study: DiagnosticStudy, before: str) -> None:
+    report = study.report
+    if report.name and report.name != before and report.storage.exists(report.name):
+        report.storage.delete(report.name)
+
+
+@transaction.atomic
+def _save_study(*, form: ModelForm, by) -> DiagnosticStudy:
     """Order a study or enter its result, from a form that has validated it.
 
     A signed-off study keeps its result: only what a sign-off does not lock (such

@@ -39,7 +39,13 @@ from patients.models import (
     StudyAmendment,
 )
 from patients.reports import detect_report_type
-from patients.services import amend_study, save_case, save_study, sign_off_study
+from patients.services import (
+    ReportNotStored,
+    amend_study,
+    save_case,
+    save_study,
+    sign_off_study,
+)
 
 PATIENTS_PER_PAGE = 25
 
@@ -127,8 +133,11 @@ def study_report(request: HttpRequest, pk: int) -> FileResponse:
         report.close()
         raise Http404("The stored report is not a readable file.")
     content_type, extension = detected
+    # A download, never shown in the application's own origin: a file is what
+    # its uploader made it, and opened inline it could run in our pages' name.
     response = FileResponse(
         report,
+        as_attachment=True,
         content_type=content_type,
         filename=f"study-{study.pk}-report{extension}",
     )
@@ -235,8 +244,11 @@ def study_update(request: HttpRequest, pk: int) -> HttpResponse:
             except SignedStudyError as error:  # signed off since the page was read
                 messages.error(request, " ".join(error.messages))
                 return redirect(study)
-            messages.success(request, "Study saved.")
-            return redirect(patient)
+            except ReportNotStored as error:
+                form.add_error("report", error.message)
+            else:
+                messages.success(request, "Study saved.")
+                return redirect(patient)
     else:
         form = StudyResultForm(instance=study)
     return render(

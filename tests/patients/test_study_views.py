@@ -321,7 +321,7 @@ class TestStudyResult:
         )
         content = response.content.decode()
         assert '<small class="text-body-secondary">Ordered</small>' in content
-        assert "Open the report" not in content
+        assert "Download the report" not in content
         assert review_url(study) not in content
 
     def test_a_signed_off_study_is_not_changed_here(self, client, neurologist):
