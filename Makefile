@@ -4,7 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 # The development server runs with debug on and a development-only key; production
 # sets DJANGO_SECRET_KEY and leaves DJANGO_DEBUG off.
-RUN_ENV := DJANGO_DEBUG=$${DJANGO_DEBUG:-1}
+# The demo asks for the second factor as production does (CLINIC_REQUIRE_2FA=0 to skip).
+RUN_ENV := DJANGO_DEBUG=$${DJANGO_DEBUG:-1} CLINIC_REQUIRE_2FA=$${CLINIC_REQUIRE_2FA:-1}
 TEST_ENV := DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-tests-only-not-secret}
 
 .PHONY: run test lint venv clean bench serve serve-needs-secret-key

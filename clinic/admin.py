@@ -1,11 +1,13 @@
 from axes import models as axes_models
 from django.apps import apps
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from clinic import accounts
 from clinic.admin_records import CheapChangelist, NeverDeleted, ReadOnlyAdmin
@@ -31,9 +33,41 @@ def is_autocomplete_for_own_form(request) -> bool:
     )
 
 
+# django-otp's own device pages show secrets and would let a device be edited;
+# a lost device is reset with UserAdmin's action instead.
+for device_model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(device_model):
+        admin.site.unregister(device_model)
+
+
+@admin.action(description="Reset the second factor (a lost or new phone)")
+def reset_second_factor(modeladmin, request, queryset):
+    """The users' authenticators and recovery codes removed: each sets up a new
+    authenticator at the next sign-in. A superuser's action only."""
+    if not request.user.is_superuser:
+        raise PermissionDenied
+    users = list(queryset)
+    for device_model in (TOTPDevice, StaticDevice):
+        device_model.objects.filter(user__in=users).delete()
+    modeladmin.message_user(
+        request,
+        f"Second factor reset for {len(users)} user(s): each sets up a new "
+        "authenticator at the next sign-in.",
+        messages.SUCCESS,
+    )
+
+
 @admin.register(User)
 class UserAdmin(CheapChangelist, NeverDeleted, BaseUserAdmin):
     """Users sign clinical records: they are deactivated, never deleted."""
+
+    actions = [reset_second_factor]
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not request.user.is_superuser:
+            actions.pop("reset_second_factor", None)
+        return actions
 
     fieldsets = (
         (None, {"fields": ("username", "password")}),

@@ -150,6 +150,10 @@ ALLOWED_HOSTS = [
 ]
 
 INSTALLED_APPS = [
+    # Before clinic: clinic/admin.py replaces their admin pages.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "clinic",
     "patients",
     "treatments",
@@ -181,7 +185,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "clinic.second_factor.RequireSecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -410,6 +416,10 @@ CLINIC_APPOINTMENT_MINUTES = {
     "study": env_int("CLINIC_MINUTES_STUDY", 30),
 }
 CLINIC_NAME = os.environ.get("CLINIC_NAME", "the clinic")
+# The second factor (clinic/second_factor.py): required whenever debug is off.
+CLINIC_REQUIRE_2FA = env_bool("CLINIC_REQUIRE_2FA", not DEBUG)
+# How authenticator apps name the account.
+OTP_TOTP_ISSUER = os.environ.get("CLINIC_NAME", "Twitch clinic")
 CLINIC_PHONE = os.environ.get("CLINIC_PHONE", "")
 EMAIL_BACKEND = os.environ.get(
     "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"

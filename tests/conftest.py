@@ -10,6 +10,14 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 from tests.factories import UserFactory
+from tests.signin import SignedInClient
+
+
+@pytest.fixture
+def client():
+    """pytest-django's client, but force_login passes the second factor as well
+    (tests/signin.py): the requirement stays on under test."""
+    return SignedInClient()
 
 
 @pytest.fixture(autouse=True)

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.signin import authenticator_for, current_code
+
 CHROMIUM = Path(os.environ.get("CLINIC_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
     "--headless",
@@ -53,13 +55,18 @@ def page(live_server):
 
 @pytest.fixture
 def log_in(page):
-    """Sign in through the login page, as a person would."""
+    """Sign in through the login page and the second step, as a person would,
+    with the code their authenticator shows (tests/signin.py)."""
 
     def log_in_as(user):
+        device = authenticator_for(user)
         page.goto("/accounts/login/")
         page.fill("input[name=username]", user.username)
         page.fill("input[name=password]", PASSWORD)
         page.click("button[type=submit]")
-        page.wait_for_url(lambda url: "/login/" not in url)
+        page.wait_for_url("**/accounts/second-factor/**")
+        page.fill("input[name=code]", current_code(device))
+        page.get_by_role("button", name="Continue").click()
+        page.wait_for_url(lambda url: "/accounts/" not in url)
 
     return log_in_as

@@ -173,8 +173,17 @@ POST_ONLY = {
 SKIPPED_NAMESPACES = {"admin"}
 # The calendar feed answers its secret token, not a login (tests/treatments/
 # test_calendar_views.py); the health checks answer a load balancer
-# (tests/clinic/test_faults.py).
-PUBLIC = {"login", "logout", "scheduling:calendar_feed", "healthz", "readyz"}
+# (tests/clinic/test_faults.py); the second step of signing in comes before any
+# role applies (tests/clinic/test_second_factor.py).
+PUBLIC = {
+    "login",
+    "logout",
+    "scheduling:calendar_feed",
+    "healthz",
+    "readyz",
+    "second_factor",
+    "second_factor_enrol",
+}
 
 
 def url_names(patterns=None, namespace=""):

@@ -7,11 +7,11 @@ import re
 
 import pytest
 from django.db import OperationalError, connection
-from django.test import Client
 from django.urls import reverse
 
 from clinic import health
 from clinic.request_ids import RETRY_AFTER_SECONDS, new_request_id
+from tests.signin import SignedInClient
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +25,7 @@ def database_away(execute, sql, params, many, context):
 @pytest.fixture
 def signed_in(neurologist):
     """A signed-in client that gets error pages (not the exception)."""
-    client = Client(raise_request_exception=False)
+    client = SignedInClient(raise_request_exception=False)
     client.force_login(neurologist)
     return client
 

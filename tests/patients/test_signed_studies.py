@@ -543,7 +543,8 @@ class TestAmendments:
         StudyAmendmentFactory.create_batch(3, study=signed)
         client.force_login(neurologist)
         client.get(detail_url(signed))
-        # Session, user, the user's own and group permissions, the study with its
-        # case, patient and users, its amendments with their authors.
-        with django_assert_num_queries(6):
+        # Session, user, the second-factor device, the user's own and group
+        # permissions, the study with its case, patient and users, its amendments
+        # with their authors.
+        with django_assert_num_queries(7):
             client.get(detail_url(signed))

@@ -255,10 +255,10 @@ def test_day_view_query_count_is_fixed(
 ):
     appointment(neurologist, utc(2026, 3, 30, 9))
     client.force_login(scheduler)
-    # session, user, user permissions, group permissions, clinical staff, other
-    # clinicians booked that day, the shown columns' appointments with their
-    # patients and clinicians
-    with django_assert_num_queries(7):
+    # session, user, the second-factor device, user permissions, group
+    # permissions, clinical staff, other clinicians booked that day, the shown
+    # columns' appointments with their patients and clinicians
+    with django_assert_num_queries(8):
         client.get(day_url(MONDAY))
 
 

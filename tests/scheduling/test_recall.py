@@ -475,10 +475,10 @@ class TestQueryCount:
         for index in range(3):
             _course_with_history(index)
         client.force_login(scheduler)
-        # 1 session, 2 user, 3-4 permissions (user's, groups'), 5 clinician choices,
-        # 6 both counts, 7 the page of courses, 8 their latest contacts, 9 their
-        # guardians.
-        with django_assert_num_queries(9):
+        # 1 session, 2 user, 3 the second-factor device, 4-5 permissions (user's,
+        # groups'), 6 clinician choices, 7 both counts, 8 the page of courses,
+        # 9 their latest contacts, 10 their guardians.
+        with django_assert_num_queries(10):
             client.get(LIST_URL)
 
 

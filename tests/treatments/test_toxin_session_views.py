@@ -702,11 +702,12 @@ class TestDetail:
     ):
         InjectionFactory(session=session)
         client.force_login(neurologist)
-        # Queries: the login session; the user; the user's own and group
-        # permissions (two, for the view's permission check); the session with its
-        # course, case, patient and people; its vials; its injections; its adverse
-        # effects; its safety flags; the days since the patient's previous session.
-        with django_assert_num_queries(10):
+        # Queries: the login session; the user; the second-factor device; the
+        # user's own and group permissions (two, for the view's permission check);
+        # the session with its course, case, patient and people; its vials; its
+        # injections; its adverse effects; its safety flags; the days since the
+        # patient's previous session.
+        with django_assert_num_queries(11):
             client.get(self.url(session))
 
 

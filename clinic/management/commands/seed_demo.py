@@ -44,6 +44,15 @@ COUNTED_MODELS = (
 )
 
 
+SECOND_FACTOR_HOW_TO = (
+    "Signing in takes a second step: the first time, each account sets up an "
+    "authenticator app on a phone (Google Authenticator, Microsoft "
+    "Authenticator, FreeOTP...): scan the QR code the page shows, enter the "
+    "6-digit code, and keep the ten recovery codes shown once. Later sign-ins "
+    "ask for the app's current code. (CLINIC_REQUIRE_2FA=0 make run skips it.)"
+)
+
+
 class Command(BaseCommand):
     help = (
         "Create a demo clinic: about 60 fictional patients with their records, and "
@@ -122,3 +131,4 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"  {demo.role:<13} {demo.username} / {demo.password}{missing}"
             )
+        self.stdout.write(SECOND_FACTOR_HOW_TO)
