@@ -13,6 +13,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from clinic.records import MultipleChoiceField, valid_choice
+from clinic.text import NameField, NoteField
 from patients.models.choices import (
     GuardianRelationship,
     ReminderChannel,
@@ -116,7 +117,7 @@ class PatientQuerySet(models.QuerySet):
 
 
 class Patient(models.Model):
-    mrn = models.CharField(
+    mrn = NameField(
         "MRN",
         max_length=20,
         validators=[
@@ -127,13 +128,13 @@ class Patient(models.Model):
         ],
         help_text="Medical record number, unique in the clinic.",
     )
-    given_name = models.CharField(max_length=100)
-    family_name = models.CharField(max_length=100)
+    given_name = NameField(max_length=100)
+    family_name = NameField(max_length=100)
     date_of_birth = models.DateField()
     sex = models.CharField(max_length=10, choices=Sex, default=Sex.UNKNOWN)
     email = models.EmailField(blank=True)
     phone = models.CharField(max_length=30, blank=True)
-    address = models.TextField(blank=True)
+    address = NoteField(blank=True)
     reminder_consent = models.BooleanField(
         default=False, help_text="The patient (or guardian) agreed to reminders."
     )
@@ -154,7 +155,7 @@ class Patient(models.Model):
         options=ToxinPrecaution.choices,
         help_text="Checked before every toxin session against the product's label.",
     )
-    referring_clinician = models.CharField(max_length=200, blank=True)
+    referring_clinician = NameField(max_length=200, blank=True)
     responsible_neurologist = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         models.PROTECT,
@@ -285,7 +286,7 @@ class Patient(models.Model):
 
 class Guardian(models.Model):
     patient = models.ForeignKey(Patient, models.PROTECT, related_name="guardians")
-    full_name = models.CharField(max_length=200)
+    full_name = NameField(max_length=200)
     relationship = models.CharField(max_length=20, choices=GuardianRelationship)
     phone = models.CharField(max_length=30, blank=True)
     email = models.EmailField(blank=True)
