@@ -35,6 +35,17 @@ def adult_birth_cutoff(day: datetime.date) -> datetime.date:
         return day.replace(year=day.year - years, day=28)
 
 
+MAX_AGE_YEARS = 120
+
+
+def oldest_birth_date(day: datetime.date) -> datetime.date:
+    """The earliest date of birth taken on `day`: MAX_AGE_YEARS back."""
+    try:
+        return day.replace(year=day.year - MAX_AGE_YEARS)
+    except ValueError:  # 29 February, and that year is not a leap year
+        return day.replace(year=day.year - MAX_AGE_YEARS, day=28)
+
+
 def refuse_before_birth(patient, **moments) -> None:
     """Refuse, next to its field, any clinical date or time before the patient's
     birth: such a record cannot be true, and no override makes it so."""
@@ -254,9 +265,19 @@ class Patient(models.Model):
         return self._meta.get_field("toxin_precautions").labels(self.toxin_precautions)
 
     def clean(self):
-        if self.date_of_birth and self.date_of_birth > timezone.localdate():
+        born, today = self.date_of_birth, timezone.localdate()
+        if born and born > today:
             raise ValidationError(
                 {"date_of_birth": "The date of birth cannot be in the future."}
+            )
+        # Nobody alive was born earlier: such a date is a typing slip (1850 for
+        # 1950), and a CheckConstraint cannot know today's date.
+        if born and born < oldest_birth_date(today):
+            raise ValidationError(
+                {
+                    "date_of_birth": f"The date of birth is more than "
+                    f"{MAX_AGE_YEARS} years ago: check the year."
+                }
             )
 
     @property
