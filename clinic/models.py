@@ -2,6 +2,8 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 
+from clinic.text import NameField
+
 
 class Role(models.TextChoices):
     """The role groups (clinic/migrations/0003_roles.py); a group's name is its
@@ -38,7 +40,10 @@ class ClinicUserManager(UserManager.from_queryset(UserQuerySet)):
 
 
 class User(AbstractUser):
-    credentials = models.CharField(
+    # The names as AbstractUser has them, checked like every other person's name.
+    first_name = NameField("first name", max_length=150, blank=True)
+    last_name = NameField("last name", max_length=150, blank=True)
+    credentials = NameField(
         max_length=40,
         blank=True,
         help_text="Professional credentials shown on charted records, e.g. MD, RN.",

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET
 from clinic import timeline, worklists
 from clinic.charts import line_chart
 from clinic.models import AccessAction, AccessLog
+from clinic.query_params import allow_query_params
 from patients.models import (
     Assessment,
     Case,
@@ -54,6 +55,7 @@ def _can_see_clinical(user) -> bool:
 
 @require_GET
 @permission_required("patients.view_patient", raise_exception=True)
+@allow_query_params("kind")
 def patient_chart(request: HttpRequest, pk: int) -> HttpResponse:
     patient = get_object_or_404(
         Patient.objects.select_related("responsible_neurologist").prefetch_related(
@@ -71,6 +73,7 @@ def patient_chart(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @permission_required("patients.view_patient", raise_exception=True)
+@allow_query_params("kind")
 def patient_chart_print(request: HttpRequest, pk: int) -> HttpResponse:
     """The whole chart laid out for paper; printing is logged like opening."""
     patient = get_object_or_404(
@@ -260,6 +263,7 @@ def _units_charts(sessions) -> list:
 
 
 @require_GET
+@allow_query_params("page")
 def worklist(request: HttpRequest, slug: str) -> HttpResponse:
     """Every row of one of the dashboard's worklists, a page at a time."""
     chosen = worklists.WORKLISTS.get(slug)
@@ -275,6 +279,7 @@ def worklist(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_GET
+@allow_query_params(appointments=frozenset({"all"}))
 def dashboard(request: HttpRequest) -> HttpResponse:
     """What needs doing today, limited to what the user's role may see."""
     user = request.user

@@ -15,6 +15,7 @@ from django.views.decorators.http import (
 )
 
 from clinic.admin_records import CappedCountPaginator
+from clinic.query_params import allow_query_params
 from clinic.submissions import (
     create_from_post,
     record_page,
@@ -52,6 +53,7 @@ PATIENTS_PER_PAGE = 25
 
 @require_GET
 @permission_required("patients.view_patient", raise_exception=True)
+@allow_query_params("q", "archived", "page")
 def patient_list(request: HttpRequest) -> HttpResponse:
     form = PatientSearchForm(request.GET)
     patients = Patient.objects.for_list_page()

@@ -17,6 +17,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from clinic.records import override_complete_constraint, valid_choice
+from clinic.text import NoteField
 from patients.models import Patient, refuse_before_birth
 from treatments.models import TreatmentCourse
 
@@ -118,7 +119,7 @@ class Appointment(models.Model):
         help_text="Shared by the appointments of a series booked in one step.",
     )
     # Booking before the earliest safe date needs a neurologist's override.
-    override_reason = models.TextField(blank=True)
+    override_reason = NoteField(blank=True)
     overridden_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         models.PROTECT,

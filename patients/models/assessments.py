@@ -9,6 +9,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from clinic.records import entered_in_error_constraint, form_token_field, valid_choice
+from clinic.text import NoteField
 from patients import scales
 from patients.models.cases import Case
 from patients.models.choices import Laterality
@@ -46,9 +47,9 @@ class Assessment(models.Model):
         editable=False,
         help_text="Days since the patient's last toxin session at the time of rating.",
     )
-    notes = models.TextField(blank=True)
+    notes = NoteField(blank=True)
     entered_in_error = models.BooleanField(default=False)
-    entered_in_error_reason = models.TextField(blank=True)
+    entered_in_error_reason = NoteField(blank=True)
     form_token = form_token_field(
         "The one-time token of the form that recorded the score: a double "
         "submit of that form finds this assessment instead of saving a second one."

@@ -13,6 +13,7 @@ from clinic.records import (
     form_token_field,
     valid_choice,
 )
+from clinic.text import NoteField
 from patients import coding
 from patients.models.choices import (
     CLOSED_CASE_STATUSES,
@@ -81,9 +82,9 @@ class Case(models.Model):
         blank=True,
         related_name="neurology_cases",
     )
-    notes = models.TextField(blank=True)
+    notes = NoteField(blank=True)
     entered_in_error = models.BooleanField(default=False)
-    entered_in_error_reason = models.TextField(blank=True)
+    entered_in_error_reason = NoteField(blank=True)
     form_token = form_token_field(
         "The one-time token of the form that created the case: a double "
         "submit of that form finds this case instead of saving a second one."

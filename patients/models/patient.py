@@ -13,6 +13,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from clinic.records import MultipleChoiceField, valid_choice
+from clinic.text import NameField, NoteField
 from patients.models.choices import (
     GuardianRelationship,
     ReminderChannel,
@@ -32,6 +33,17 @@ def adult_birth_cutoff(day: datetime.date) -> datetime.date:
         return day.replace(year=day.year - years)
     except ValueError:  # 29 February, and the cutoff year is not a leap year
         return day.replace(year=day.year - years, day=28)
+
+
+MAX_AGE_YEARS = 120
+
+
+def oldest_birth_date(day: datetime.date) -> datetime.date:
+    """The earliest date of birth taken on `day`: MAX_AGE_YEARS back."""
+    try:
+        return day.replace(year=day.year - MAX_AGE_YEARS)
+    except ValueError:  # 29 February, and that year is not a leap year
+        return day.replace(year=day.year - MAX_AGE_YEARS, day=28)
 
 
 def refuse_before_birth(patient, **moments) -> None:
@@ -116,7 +128,7 @@ class PatientQuerySet(models.QuerySet):
 
 
 class Patient(models.Model):
-    mrn = models.CharField(
+    mrn = NameField(
         "MRN",
         max_length=20,
         validators=[
@@ -127,13 +139,13 @@ class Patient(models.Model):
         ],
         help_text="Medical record number, unique in the clinic.",
     )
-    given_name = models.CharField(max_length=100)
-    family_name = models.CharField(max_length=100)
+    given_name = NameField(max_length=100)
+    family_name = NameField(max_length=100)
     date_of_birth = models.DateField()
     sex = models.CharField(max_length=10, choices=Sex, default=Sex.UNKNOWN)
     email = models.EmailField(blank=True)
     phone = models.CharField(max_length=30, blank=True)
-    address = models.TextField(blank=True)
+    address = NoteField(blank=True)
     reminder_consent = models.BooleanField(
         default=False, help_text="The patient (or guardian) agreed to reminders."
     )
@@ -154,7 +166,7 @@ class Patient(models.Model):
         options=ToxinPrecaution.choices,
         help_text="Checked before every toxin session against the product's label.",
     )
-    referring_clinician = models.CharField(max_length=200, blank=True)
+    referring_clinician = NameField(max_length=200, blank=True)
     responsible_neurologist = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         models.PROTECT,
@@ -253,9 +265,19 @@ class Patient(models.Model):
         return self._meta.get_field("toxin_precautions").labels(self.toxin_precautions)
 
     def clean(self):
-        if self.date_of_birth and self.date_of_birth > timezone.localdate():
+        born, today = self.date_of_birth, timezone.localdate()
+        if born and born > today:
             raise ValidationError(
                 {"date_of_birth": "The date of birth cannot be in the future."}
+            )
+        # Nobody alive was born earlier: such a date is a typing slip (1850 for
+        # 1950), and a CheckConstraint cannot know today's date.
+        if born and born < oldest_birth_date(today):
+            raise ValidationError(
+                {
+                    "date_of_birth": f"The date of birth is more than "
+                    f"{MAX_AGE_YEARS} years ago: check the year."
+                }
             )
 
     @property
@@ -285,7 +307,7 @@ class Patient(models.Model):
 
 class Guardian(models.Model):
     patient = models.ForeignKey(Patient, models.PROTECT, related_name="guardians")
-    full_name = models.CharField(max_length=200)
+    full_name = NameField(max_length=200)
     relationship = models.CharField(max_length=20, choices=GuardianRelationship)
     phone = models.CharField(max_length=30, blank=True)
     email = models.EmailField(blank=True)

@@ -18,6 +18,7 @@ from clinic.records import (
     form_token_field,
     valid_choice,
 )
+from clinic.text import NoteField
 from patients.models.cases import Case
 from patients.models.choices import (
     FieldStrength,
@@ -155,7 +156,7 @@ class DiagnosticStudy(models.Model):
         "offending vessels", options=Vessel.choices
     )
     mri_lesion_found = models.BooleanField("lesion found", null=True, blank=True)
-    mri_lesion_description = models.TextField("lesion", blank=True)
+    mri_lesion_description = NoteField("lesion", blank=True)
 
     emg_lateral_spread_response = models.BooleanField(
         "lateral spread response", null=True, blank=True
@@ -184,7 +185,7 @@ class DiagnosticStudy(models.Model):
     )
     eeg_ictal_correlate = models.BooleanField("ictal correlate", null=True, blank=True)
 
-    impression = models.TextField(blank=True)
+    impression = NoteField(blank=True)
     report = models.FileField(
         upload_to=report_upload_path,
         blank=True,
@@ -192,7 +193,7 @@ class DiagnosticStudy(models.Model):
         help_text="PDF, PNG or JPEG.",
     )
     entered_in_error = models.BooleanField(default=False)
-    entered_in_error_reason = models.TextField(blank=True)
+    entered_in_error_reason = NoteField(blank=True)
     form_token = form_token_field(
         "The one-time token of the form that ordered the study: a double "
         "submit of that form finds this study instead of saving a second one."
@@ -387,8 +388,8 @@ class StudyAmendment(models.Model):
     study = models.ForeignKey(
         DiagnosticStudy, models.PROTECT, related_name="amendments"
     )
-    text = models.TextField(help_text="The corrected or added finding or impression.")
-    reason = models.TextField(help_text="Why the signed result needed correcting.")
+    text = NoteField(help_text="The corrected or added finding or impression.")
+    reason = NoteField(help_text="Why the signed result needed correcting.")
     amended_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.PROTECT, related_name="+"
     )

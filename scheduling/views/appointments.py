@@ -21,6 +21,7 @@ from django.views.decorators.http import (
     require_POST,
 )
 
+from clinic.query_params import allow_query_params
 from patients.forms import PatientSearchForm
 from patients.models import Patient
 from scheduling import booking, booking_checks
@@ -564,6 +565,7 @@ def waitlist_create(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @permission_required("scheduling.view_waitlistentry", raise_exception=True)
+@allow_query_params("page")
 def waitlist_list(request: HttpRequest) -> HttpResponse:
     # Queries: the count of active entries; one page of them with their patients,
     # preferred clinicians and courses.

@@ -21,6 +21,7 @@ from django.views.decorators.http import (
 )
 
 from clinic.models import CLINICAL_ROLES
+from clinic.query_params import allow_query_params
 from scheduling import calendars
 from scheduling.models import Appointment, CalendarFeed
 
@@ -175,6 +176,7 @@ def _calendar_page(request: HttpRequest, *, week: bool) -> HttpResponse:
 
 @require_GET
 @permission_required(VIEW_PERMISSION, raise_exception=True)
+@allow_query_params("date", "clinician", "columns")
 def calendar_day(request: HttpRequest) -> HttpResponse:
     """One day for one clinician or the whole clinic, with the free gaps."""
     return _calendar_page(request, week=False)
@@ -182,6 +184,7 @@ def calendar_day(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @permission_required(VIEW_PERMISSION, raise_exception=True)
+@allow_query_params("date", "clinician", "columns")
 def calendar_week(request: HttpRequest) -> HttpResponse:
     """Monday to Friday (and a weekend day with a booking), with the free gaps."""
     return _calendar_page(request, week=True)

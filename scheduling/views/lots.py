@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from clinic.admin_records import CappedCountPaginator
+from clinic.query_params import allow_query_params
 from scheduling import lots
 from treatments.forms import LotLookupForm
 
@@ -25,6 +26,7 @@ class LotPaginator(CappedCountPaginator):
 @permission_required(
     ["treatments.view_toxinsession", "patients.view_patient"], raise_exception=True
 )
+@allow_query_params("lot", "page")
 def lot_lookup(request: HttpRequest) -> HttpResponse:
     """Every patient who received a lot, to contact them (e.g. after a recall),
     a page of patients at a time."""

@@ -14,6 +14,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods
 
 from clinic.admin_records import CappedCountPaginator
+from clinic.query_params import allow_query_params
 from scheduling import recall
 from scheduling.forms import RecallContactForm, RecallFilterForm
 from scheduling.models import ContactMethod, RecallContact
@@ -39,6 +40,7 @@ def _next_url(request: HttpRequest) -> str:
 
 @require_GET
 @permission_required("treatments.view_recall", raise_exception=True)
+@allow_query_params("weeks", "clinician", "product", "page")
 def recall_list(request: HttpRequest) -> HttpResponse:
     # Queries: session, user, permissions; the clinician choices (plus one to
     # check a chosen clinician); the counts (capped) and the page of courses;

@@ -9,6 +9,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from clinic.records import form_token_field, form_token_unique, valid_choice
+from clinic.text import NoteField
 from patients.models import Case, refuse_before_birth
 from treatments import intervals
 from treatments.models.choices import CourseKind, CourseStatus, Product
@@ -42,7 +43,7 @@ class TreatmentCourse(models.Model):
     )
     started_on = models.DateField(default=timezone.localdate)
     ended_on = models.DateField(null=True, blank=True)
-    goal = models.TextField(blank=True)
+    goal = NoteField(blank=True)
     responsible_clinician = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.PROTECT, related_name="+"
     )
@@ -51,7 +52,7 @@ class TreatmentCourse(models.Model):
         blank=True,
         help_text="Toxin courses: planned days between sessions (at least 84 is safe).",
     )
-    stop_reason = models.TextField(blank=True)
+    stop_reason = NoteField(blank=True)
     form_token = form_token_field()
     # The recall facts (refresh_recall_facts): derived from the sessions, so not
     # part of the course's history.

@@ -19,6 +19,7 @@ from clinic.records import (
     form_token_unique,
     valid_choice,
 )
+from clinic.text import NoteField
 from patients.models import Condition, refuse_before_birth
 from treatments.models.choices import CourseKind, DoseUnit, DrugRoute
 from treatments.models.courses import TreatmentCourse
@@ -51,7 +52,7 @@ class MedicationOrder(models.Model):
     indication = models.CharField(max_length=200, blank=True)
     stop_reason = models.CharField(max_length=200, blank=True)
     entered_in_error = models.BooleanField(default=False)
-    entered_in_error_reason = models.TextField(blank=True)
+    entered_in_error_reason = NoteField(blank=True)
     form_token = form_token_field()
     history = HistoricalRecords()
 

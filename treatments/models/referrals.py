@@ -14,6 +14,7 @@ from clinic.records import (
     form_token_unique,
     valid_choice,
 )
+from clinic.text import NoteField
 from patients.models import refuse_before_birth
 from treatments.models.choices import (
     AWAITING_REPLY_STATUSES,
@@ -40,7 +41,7 @@ class Referral(models.Model):
     )
     to_name = models.CharField("referred to", max_length=200)
     specialty = models.CharField(max_length=20, choices=Specialty)
-    reason = models.TextField()
+    reason = NoteField()
     urgency = models.CharField(max_length=10, choices=Urgency, default=Urgency.ROUTINE)
     status = models.CharField(
         max_length=20, choices=ReferralStatus, default=ReferralStatus.SENT
@@ -50,9 +51,9 @@ class Referral(models.Model):
     surgery_on = models.DateField(null=True, blank=True)
     outcome = models.CharField(max_length=25, choices=MvdOutcome, blank=True)
     complications = MultipleChoiceField(options=MvdComplication.choices)
-    notes = models.TextField(blank=True)
+    notes = NoteField(blank=True)
     entered_in_error = models.BooleanField(default=False)
-    entered_in_error_reason = models.TextField(blank=True)
+    entered_in_error_reason = NoteField(blank=True)
     form_token = form_token_field()
     history = HistoricalRecords()
 
@@ -138,7 +139,7 @@ class ReferralFollowUp(models.Model):
     seen_on = models.DateField()
     spasm_status = models.CharField(max_length=25, choices=MvdOutcome)
     complications = MultipleChoiceField(options=MvdComplication.choices)
-    notes = models.TextField(blank=True)
+    notes = NoteField(blank=True)
     form_token = form_token_field()
     history = HistoricalRecords()
 

@@ -14,6 +14,7 @@ from clinic.records import (
     form_token_unique,
     valid_choice,
 )
+from clinic.text import NoteField
 from patients.models import refuse_before_birth
 from treatments.models.choices import CourseKind, TherapyFocus, TherapyProgress
 from treatments.models.courses import TreatmentCourse
@@ -29,12 +30,12 @@ class TherapySession(models.Model):
     session_on = models.DateField(default=timezone.localdate)
     duration_minutes = models.PositiveSmallIntegerField(default=45)
     focus = models.CharField(max_length=20, choices=TherapyFocus)
-    exercises = models.TextField(blank=True)
-    home_programme = models.TextField(blank=True)
+    exercises = NoteField(blank=True)
+    home_programme = NoteField(blank=True)
     progress = models.CharField(max_length=10, choices=TherapyProgress, blank=True)
-    notes = models.TextField(blank=True)
+    notes = NoteField(blank=True)
     entered_in_error = models.BooleanField(default=False)
-    entered_in_error_reason = models.TextField(blank=True)
+    entered_in_error_reason = NoteField(blank=True)
     form_token = form_token_field()
     history = HistoricalRecords()
 

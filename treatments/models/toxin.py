@@ -20,6 +20,7 @@ from clinic.records import (
     override_complete_constraint,
     valid_choice,
 )
+from clinic.text import LotNumberField, NoteField
 from patients.models import Patient, refuse_before_birth
 from treatments import dosing
 from treatments.dosing import format_units, product_name
@@ -101,9 +102,9 @@ class ToxinSession(models.Model):
     )
     wore_off_on = models.DateField("wore off on", null=True, blank=True)
     benefit = models.CharField(max_length=10, choices=BenefitRating, blank=True)
-    notes = models.TextField(blank=True)
+    notes = NoteField(blank=True)
     entered_in_error = models.BooleanField(default=False)
-    entered_in_error_reason = models.TextField(blank=True)
+    entered_in_error_reason = NoteField(blank=True)
     # A one-time token from the charting form: a second POST of the same form
     # finds this session instead of charting it twice.
     form_token = models.UUIDField(null=True, blank=True, editable=False)
@@ -115,7 +116,7 @@ class ToxinSession(models.Model):
         editable=False,
         help_text="The safety warnings shown when the session was saved.",
     )
-    override_reason = models.TextField(blank=True, editable=False)
+    override_reason = NoteField(blank=True, editable=False)
     overridden_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         models.PROTECT,
@@ -237,7 +238,7 @@ class Vial(models.Model):
 
     session = models.ForeignKey(ToxinSession, models.PROTECT, related_name="vials")
     size_units = models.PositiveIntegerField("vial size (U)")
-    lot_number = models.CharField(max_length=40)
+    lot_number = LotNumberField(max_length=40)
     expiry_date = models.DateField()
     diluent = models.CharField(max_length=60, blank=True, default=DEFAULT_DILUENT)
     # Empty for a ready-made solution, which is not reconstituted.
@@ -397,7 +398,7 @@ class SafetyFlag(models.Model):
         ToxinSession, models.PROTECT, related_name="safety_flags"
     )
     code = models.CharField(max_length=40)
-    message = models.TextField()
+    message = NoteField()
     raised_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.PROTECT, related_name="+"
     )
@@ -410,7 +411,7 @@ class SafetyFlag(models.Model):
         related_name="+",
     )
     acknowledged_at = models.DateTimeField(null=True, blank=True)
-    acknowledgement_note = models.TextField(blank=True)
+    acknowledgement_note = NoteField(blank=True)
     history = HistoricalRecords()
 
     objects = SafetyFlagQuerySet.as_manager()
@@ -535,7 +536,7 @@ class AdverseEffect(models.Model):
     onset_on = models.DateField()
     severity = models.CharField(max_length=10, choices=Severity)
     resolved_on = models.DateField(null=True, blank=True)
-    notes = models.TextField(blank=True)
+    notes = NoteField(blank=True)
     history = HistoricalRecords()
 
     class Meta:
