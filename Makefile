@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 RUN_ENV := DJANGO_DEBUG=$${DJANGO_DEBUG:-1} CLINIC_REQUIRE_2FA=$${CLINIC_REQUIRE_2FA:-1}
 TEST_ENV := DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-tests-only-not-secret}
 
-.PHONY: run test lint venv clean bench serve serve-needs-secret-key
+.PHONY: run test lint venv clean bench serve serve-needs-secret-key backup restore-check
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -58,6 +58,17 @@ bench: venv
 	@case "$(BENCH_URL)" in postgres*) ;; *) echo "make bench needs PostgreSQL: set DATABASE_URL=postgres://user@host:5432/any"; exit 2;; esac
 	@pg_isready -q -d "$(BENCH_URL)" 2>/dev/null || { echo "make bench needs PostgreSQL, which is not reachable at the server DATABASE_URL names (default: 127.0.0.1:5432); start it, or set DATABASE_URL."; exit 2; }
 	DATABASE_URL="$(BENCH_URL)" $(BIN)/python -m bench --sizes $(SIZE) $(BENCH_ARGS)
+
+# Backups (PostgreSQL only): a pg_dump with a same-snapshot fingerprint of the
+# clinical tables, and a check that restores the latest one into a scratch
+# database (dropped before and after) and compares it with that fingerprint.
+BACKUP_DIR ?= backups
+RESTORE_CHECK_DB ?= clinic_restore_check
+backup: venv
+	@$(BIN)/python manage.py backup --dir "$(BACKUP_DIR)"
+
+restore-check: venv
+	@$(BIN)/python manage.py restore_check --dir "$(BACKUP_DIR)" --database-name "$(RESTORE_CHECK_DB)"
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
