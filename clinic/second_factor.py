@@ -37,7 +37,8 @@ class CodeForm(forms.Form):
     code = forms.CharField(
         label="Code",
         max_length=16,
-        help_text="The 6 digits your authenticator app shows, or a recovery code.",
+        help_text="The 6 digits your authenticator app shows (or, signing in, a "
+        "recovery code).",
         widget=forms.TextInput(
             attrs={"autocomplete": "one-time-code", "inputmode": "text"}
         ),
