@@ -100,7 +100,8 @@ def libpq_environment(parameters: dict) -> dict:
 
 
 def run_client(command: list[str], parameters: dict) -> None:
-    finished = subprocess.run(
+    # The programs and their arguments are ours (pg_dump, pg_restore); no shell.
+    finished = subprocess.run(  # noqa: S603
         command, env=libpq_environment(parameters), capture_output=True, text=True
     )
     if finished.returncode != 0:
@@ -232,7 +233,7 @@ def migrate_check(parameters: dict) -> tuple[bool, str]:
     the database, and libpq takes the rest from the environment."""
     environment = libpq_environment(parameters)
     environment["DATABASE_URL"] = f"postgres:///{parameters['dbname']}"
-    finished = subprocess.run(
+    finished = subprocess.run(  # noqa: S603 (this interpreter, our manage.py)
         [sys.executable, str(settings.BASE_DIR / "manage.py"), "migrate", "--check"],
         env=environment,
         capture_output=True,

@@ -9,8 +9,9 @@ from django.db import models
 from django.db.models import Q
 
 ENTERED_IN_ERROR_MESSAGE = "Say why the record was entered in error."
+# Help text, not a secret (ruff's S105 reads "TOKEN" as one).
 FORM_TOKEN_HELP = (
-    "The one-time token of the form that created the record: a double submit of "
+    "The one-time token of the form that created the record: a double submit of "  # noqa: S105
     "that form finds this record instead of saving a second one."
 )
 

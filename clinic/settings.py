@@ -142,7 +142,7 @@ if not SECRET_KEY:
         raise ImproperlyConfigured(
             "DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off."
         )
-    SECRET_KEY = "django-insecure-development-only"
+    SECRET_KEY = "django-insecure-development-only"  # noqa: S105 (debug only)
 ALLOWED_HOSTS = [
     host.strip()
     for host in os.environ.get("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1").split(",")
@@ -189,6 +189,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "clinic.second_factor.RequireSecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After the messages: a session ended for inactivity says so on the sign-in page.
+    "clinic.session_limits.SessionLimitsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last: turns a sign-in refused for too many failures into the lockout page.
@@ -208,6 +210,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "clinic.session_limits.kept_form",
             ],
         },
     },
@@ -290,9 +293,19 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 SESSION_COOKIE_HTTPONLY = True
+# A signed-in session ends after this long without a request, and this long after
+# signing in (clinic/session_limits.py); the cookie lasts no longer.
+CLINIC_IDLE_MINUTES = env_int("CLINIC_IDLE_MINUTES", 15)
+CLINIC_SESSION_MAX_HOURS = env_int("CLINIC_SESSION_MAX_HOURS", 12)
+SESSION_COOKIE_AGE = CLINIC_SESSION_MAX_HOURS * 3600
 CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = not DEBUG and env_bool("DJANGO_SECURE_COOKIES", True)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+if SESSION_COOKIE_SECURE:
+    # Sent over HTTPS only, to this host only, for every path: no subdomain or
+    # plain-HTTP page can set or shadow them.
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
 
 # HTTPS: production serves behind a TLS proxy (README, "Serve in production") and
 # turns these on; a first run over plain HTTP leaves them off.

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from clinic import health, second_factor, views
+from clinic import health, second_factor, session_limits, views
 
 admin.site.site_header = "Facial twitching clinic"
 admin.site.site_title = "Clinic admin"
@@ -30,6 +30,7 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/second-factor/", second_factor.second_factor, name="second_factor"),
+    path("accounts/keep-alive/", session_limits.keep_alive, name="keep_alive"),
     path(
         "accounts/second-factor/enrol/",
         second_factor.second_factor_enrol,

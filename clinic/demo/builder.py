@@ -88,8 +88,9 @@ class DemoClinic:
     """
 
     def __init__(self, users: dict[str, User]):
-        self.rng = random.Random(SEED)
-        self.booking_rng = random.Random(SEED + 1)
+        # Seeded, so the demo clinic is the same every time: not for secrets.
+        self.rng = random.Random(SEED)  # noqa: S311
+        self.booking_rng = random.Random(SEED + 1)  # noqa: S311
         self.today = timezone.localdate()
         self.neurologists = [users["neurologist"], users["neurologist2"]]
         self.injector = users["injector"]

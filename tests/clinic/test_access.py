@@ -183,6 +183,8 @@ PUBLIC = {
     "readyz",
     "second_factor",
     "second_factor_enrol",
+    # Any signed-in user's session (tests/clinic/test_session_limits.py).
+    "keep_alive",
 }
 
 
