@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -31,6 +32,30 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/second-factor/", second_factor.second_factor, name="second_factor"),
     path("accounts/keep-alive/", session_limits.keep_alive, name="keep_alive"),
+    # A forgotten password: a link by e-mail to the account's own address. The
+    # link's host is the request's, which ALLOWED_HOSTS has checked.
+    path(
+        "accounts/password-reset/",
+        auth_views.PasswordResetView.as_view(
+            from_email=settings.CLINIC_REMINDER_FROM_EMAIL
+        ),
+        name="password_reset",
+    ),
+    path(
+        "accounts/password-reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "accounts/password-reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "accounts/password-reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
     path(
         "accounts/second-factor/enrol/",
         second_factor.second_factor_enrol,

@@ -185,6 +185,11 @@ PUBLIC = {
     "second_factor_enrol",
     # Any signed-in user's session (tests/clinic/test_session_limits.py).
     "keep_alive",
+    # A forgotten password (tests/clinic/test_password_reset.py).
+    "password_reset",
+    "password_reset_done",
+    "password_reset_confirm",
+    "password_reset_complete",
 }
 
 
