@@ -1,15 +1,19 @@
 from axes import models as axes_models
 from django.apps import apps
 from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseBadRequest, HttpResponseNotAllowed
+from django.urls import path
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from clinic import accounts
+from clinic.access_export import EXPORT_PERMISSION, access_log_csv
 from clinic.admin_records import CheapChangelist, NeverDeleted, ReadOnlyAdmin
 from clinic.models import AccessLog, RoleChange, User
 
@@ -266,9 +270,10 @@ class RoleChangeAdmin(ReadOnlyAdmin):
 
 @admin.register(AccessLog)
 class AccessLogAdmin(ReadOnlyAdmin):
-    """Append-only: the log is written by the application and only read here."""
+    """Append-only: the log is written by the application (clinic.access) and
+    only read here; a clinic administrator exports what the list shows."""
 
-    list_display = ("at", "user", "patient", "action")
+    list_display = ("at", "user", "patient", "action", "record", "address")
     # A date filter, not date_hierarchy: its year links read every row's date.
     list_filter = (
         ("at", admin.DateFieldListFilter),
@@ -282,8 +287,51 @@ class AccessLogAdmin(ReadOnlyAdmin):
         "user__username",
         "user__last_name",
     )
-    fields = ("at", "user", "patient", "action")
+    search_help_text = "A patient's MRN or name, or a user's username or last name."
+    fields = (
+        "at",
+        "user",
+        "patient",
+        "action",
+        "record",
+        "record_type",
+        "record_id",
+        "address",
+        "request_id",
+    )
     readonly_fields = fields
+
+    @admin.display(description="What")
+    def record(self, obj):
+        return obj.record_label
+
+    def get_urls(self):
+        export = path(
+            "export/",
+            self.admin_site.admin_view(self.export_view),
+            name="clinic_accesslog_export",
+        )
+        return [export, *super().get_urls()]
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "may_export": request.user.has_perm(EXPORT_PERMISSION),
+        }
+        return super().changelist_view(request, extra_context)
+
+    def export_view(self, request):
+        """The rows the list shows with the same search and filters, all of
+        them, as CSV."""
+        if request.method != "GET":
+            return HttpResponseNotAllowed(["GET"])
+        if not request.user.has_perm(EXPORT_PERMISSION):
+            raise PermissionDenied
+        try:
+            changelist = self.get_changelist_instance(request)
+        except IncorrectLookupParameters:
+            return HttpResponseBadRequest("Unknown filter in the export's address.")
+        return access_log_csv(request, changelist.get_queryset(request))
 
 
 SIGNIN_FIELDS = ("attempt_time", "username", "ip_address", "user_agent", "path_info")

@@ -1,3 +1,4 @@
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
@@ -66,13 +67,16 @@ class User(AbstractUser):
 
 
 class AccessAction(models.TextChoices):
-    VIEW = "view", "Opened the chart"
+    VIEW = "view", "Opened"
     PRINT = "print", "Printed"
     EXPORT = "export", "Exported"
+    DOWNLOAD = "download", "Downloaded"
 
 
 class AccessLog(models.Model):
-    """Who opened, printed or exported which patient's record: append-only."""
+    """Who opened, printed, downloaded or exported which patient's record, what
+    record it was, when and from where: append-only, written by
+    clinic.access.record_access only."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.PROTECT, related_name="access_logs"
@@ -81,10 +85,22 @@ class AccessLog(models.Model):
         "patients.Patient", models.PROTECT, related_name="access_logs"
     )
     action = models.CharField(max_length=10, choices=AccessAction)
+    # The record shown, by model label ("treatments.toxinsession") and id; no id
+    # for a page of a record not yet saved (a blank form under the patient).
+    # Blank: the patient's chart.
+    record_type = models.CharField(max_length=100, blank=True)
+    record_id = models.PositiveBigIntegerField(null=True, blank=True)
+    address = models.GenericIPAddressField(
+        null=True, blank=True, help_text="The address the request came from."
+    )
+    request_id = models.CharField(
+        max_length=64, blank=True, help_text="The request's id in the server's log."
+    )
     at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-at"]
+        permissions = [("export_accesslog", "Can export the access log")]
         indexes = [
             # "Who opened this chart", newest first.
             models.Index(fields=["patient", "-at"], name="clinic_accesslog_patient_at"),
@@ -99,7 +115,25 @@ class AccessLog(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.user} {self.get_action_display().lower()} #{self.patient_id}"
+        return (
+            f"{self.user} {self.get_action_display().lower()} {self.record_label} "
+            f"of patient #{self.patient_id}"
+        )
+
+    @property
+    def record_label(self) -> str:
+        """What was shown, in words: "toxin session #12", "the chart"."""
+        if not self.record_type:
+            return "the chart"
+        if self.record_type == self._meta.label_lower:
+            return "the access log"
+        try:
+            name = apps.get_model(self.record_type)._meta.verbose_name
+        except (LookupError, ValueError):
+            name = self.record_type
+        if self.record_id is None:
+            return f"a new {name}"
+        return f"{name} #{self.record_id}"
 
 
 class RoleChangeKind(models.TextChoices):

@@ -15,6 +15,8 @@ from django.db import IntegrityError, models, transaction
 from django.http import HttpResponse
 from django.shortcuts import render
 
+from clinic.access import record_access
+
 
 class FormTokenField(forms.UUIDField):
     """A one-time token for a create form, new on every blank form.
@@ -118,7 +120,8 @@ def record_page(
     A new `instance` makes a create page (create_from_post; `queryset` finds what
     an earlier submit of the form saved), a saved one an edit page, whose form
     fills a copy so that the page shows the record as saved while the form has
-    errors (update_from_post). The page is `template` with `context` and the form.
+    errors (update_from_post). The page is `template` with `context` and the form;
+    opening it is logged against `context["patient"]`.
     """
     kwargs = form_kwargs or {}
 
@@ -126,6 +129,7 @@ def record_page(
         return render(request, template, {"form": form, **context})
 
     if request.method != "POST":
+        record_access(request, context["patient"], instance)
         return page(form_class(instance=instance, **kwargs))
     answer_with = {"request": request, "write": write, "noun": noun, "then": then}
     if instance.pk is None:

@@ -33,9 +33,6 @@ KINDS = {
     "appointment": "Appointments",
 }
 
-# The kinds a scheduler may see: demographics and appointments, no clinical findings.
-NON_CLINICAL_KINDS = {"appointment"}
-
 
 def _start_of(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))

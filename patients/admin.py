@@ -5,6 +5,7 @@ from django.http import HttpResponseRedirect
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
+from clinic.access import record_access
 from clinic.admin_records import (
     ENTERED_IN_ERROR,
     CheapChangelist,
@@ -74,6 +75,33 @@ class ReachesPatient:
         if not self.patient_path:
             return fields
         return (*fields, *_patient_search_fields(self.patient_path))
+
+    # Opening a record's page, or its history, is in the access log, as on the
+    # clinician pages (clinic.access); the lists are not, as there.
+    def render_change_form(self, request, context, add=False, change=False, **kw):
+        obj = kw.get("obj")
+        if change and obj is not None:
+            record_access(request, self._patient_id(obj.pk), obj)
+        return super().render_change_form(request, context, add, change, **kw)
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._record_history_access(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        self._record_history_access(request, object_id)
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def _record_history_access(self, request, object_id) -> None:
+        obj = self.get_object(request, object_id)
+        if obj is not None and self.has_view_or_change_permission(request, obj):
+            record_access(request, self._patient_id(obj.pk), obj)
+
+    def _patient_id(self, pk) -> int:
+        if not self.patient_path:  # the patient's own page
+            return pk
+        rows = self.model._default_manager.filter(pk=pk)
+        return rows.values_list(self.patient_path, flat=True).get()
 
 
 class ClinicalRecordAdmin(

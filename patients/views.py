@@ -14,7 +14,9 @@ from django.views.decorators.http import (
     require_POST,
 )
 
+from clinic.access import record_access
 from clinic.admin_records import CappedCountPaginator
+from clinic.models import AccessAction
 from clinic.query_params import allow_query_params
 from clinic.submissions import (
     create_from_post,
@@ -98,6 +100,8 @@ def _save_patient(request: HttpRequest, patient: Patient | None) -> HttpResponse
     else:
         form = PatientForm(instance=patient, clinical=clinical)
         guardians = GuardianFormSet(instance=patient or Patient())
+        if patient is not None:
+            record_access(request, patient, patient)
     return render(
         request,
         "patients/patient_form.html",
@@ -126,7 +130,7 @@ def patient_update(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("patients.view_diagnosticstudy", raise_exception=True)
 def study_report(request: HttpRequest, pk: int) -> FileResponse:
     """Serve a study's report file to a user allowed to see studies, never publicly."""
-    study = get_object_or_404(DiagnosticStudy, pk=pk)
+    study = get_object_or_404(DiagnosticStudy.objects.select_related("case"), pk=pk)
     if not study.report:
         raise Http404("This study has no report.")
     report = study.report.open("rb")
@@ -135,6 +139,7 @@ def study_report(request: HttpRequest, pk: int) -> FileResponse:
         report.close()
         raise Http404("The stored report is not a readable file.")
     content_type, extension = detected
+    record_access(request, study.case.patient_id, study, action=AccessAction.DOWNLOAD)
     # A download, never shown in the application's own origin: a file is what
     # its uploader made it, and opened inline it could run in our pages' name.
     response = FileResponse(
@@ -212,6 +217,7 @@ def study_create(request: HttpRequest, case_pk: int) -> HttpResponse:
             return answer
     else:
         form = StudyOrderForm()
+        record_access(request, case.patient, DiagnosticStudy(case=case))
     return render(
         request,
         "patients/study_form.html",
@@ -253,6 +259,7 @@ def study_update(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect(patient)
     else:
         form = StudyResultForm(instance=study)
+        record_access(request, patient, study)
     return render(
         request,
         "patients/study_form.html",
@@ -304,6 +311,7 @@ def _study_page(
     )
     if may_amend and amendment_form is None:
         amendment_form = StudyAmendmentForm()
+    record_access(request, study.case.patient, study)
     return render(
         request,
         "patients/study_detail.html",

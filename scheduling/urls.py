@@ -4,7 +4,7 @@ that clinicians subscribed to in their calendar apps keep working."""
 
 from django.urls import path
 
-from scheduling.views import appointments, calendars, lots
+from scheduling.views import appointments, calendars, lots, waitlist
 from scheduling.views import recall as recall_views
 
 app_name = "scheduling"
@@ -45,8 +45,8 @@ urlpatterns = [
         appointments.appointment_status,
         name="appointment_status",
     ),
-    path("waitlist/", appointments.waitlist_list, name="waitlist_list"),
-    path("waitlist/new/", appointments.waitlist_create, name="waitlist_create"),
+    path("waitlist/", waitlist.waitlist_list, name="waitlist_list"),
+    path("waitlist/new/", waitlist.waitlist_create, name="waitlist_create"),
     # Calendars and feeds
     path("calendar/day/", calendars.calendar_day, name="calendar_day"),
     path("calendar/week/", calendars.calendar_week, name="calendar_week"),

@@ -1,6 +1,7 @@
 """Booking screens for scheduling staff: book, see, move, cancel and mark
-appointments, and the waitlist. They show demographics and appointments, never
-clinical findings. Every write goes through scheduling.booking."""
+appointments (the waitlist's pages are in scheduling.views.waitlist). They show
+demographics and appointments, never clinical findings. Every write goes through
+scheduling.booking."""
 
 import datetime
 
@@ -8,8 +9,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,6 +20,7 @@ from django.views.decorators.http import (
     require_POST,
 )
 
+from clinic.access import record_access
 from clinic.query_params import allow_query_params
 from patients.forms import PatientSearchForm
 from patients.models import Patient
@@ -30,7 +30,6 @@ from scheduling.forms import (
     AppointmentCancelForm,
     AppointmentRescheduleForm,
     BookingOverrideForm,
-    WaitlistEntryForm,
 )
 from scheduling.models import (
     UPCOMING_STATUSES,
@@ -42,7 +41,6 @@ from scheduling.models import (
 from treatments.models import TreatmentCourse
 
 FOUND_PATIENTS_LIMIT = 25
-WAITLIST_PER_PAGE = 50
 # What the status buttons may set; the service decides what is allowed when.
 STATUS_ACTIONS = {
     AppointmentStatus.CONFIRMED: "Confirmed",
@@ -115,7 +113,7 @@ def _warnings_context(override_form: BookingOverrideForm | None) -> dict:
     }
 
 
-def _patient_from(request: HttpRequest) -> Patient | None:
+def patient_from_query(request: HttpRequest) -> Patient | None:
     """The patient named by ?patient=, if any; a wrong one is 404."""
     value = request.GET.get("patient", "")
     if not value:
@@ -125,7 +123,9 @@ def _patient_from(request: HttpRequest) -> Patient | None:
     return get_object_or_404(Patient.objects.active(), pk=value)
 
 
-def _find_patient(request: HttpRequest, url_name: str, heading: str) -> HttpResponse:
+def find_patient_page(
+    request: HttpRequest, url_name: str, heading: str
+) -> HttpResponse:
     """Choose the patient first: search by name, MRN or date of birth."""
     form = PatientSearchForm(request.GET)
     found = []
@@ -148,7 +148,7 @@ def _find_patient(request: HttpRequest, url_name: str, heading: str) -> HttpResp
     )
 
 
-def _book_url(**params) -> str:
+def book_url(**params) -> str:
     query = urlencode({key: value for key, value in params.items() if value})
     return f"{reverse('scheduling:appointment_book')}?{query}"
 
@@ -278,10 +278,23 @@ def _book(
 
 @require_http_methods(["GET", "POST"])
 @permission_required("scheduling.add_appointment", raise_exception=True)
+# Choosing the patient (q, archived), then the form as the link asks (_book_initial).
+@allow_query_params(
+    "patient",
+    "q",
+    "archived",
+    "waitlist",
+    "course",
+    "kind",
+    "clinician",
+    "start",
+    "date",
+    "minutes",
+)
 def appointment_book(request: HttpRequest) -> HttpResponse:
-    patient = _patient_from(request)
+    patient = patient_from_query(request)
     if patient is None:
-        return _find_patient(
+        return find_patient_page(
             request, "scheduling:appointment_book", "Book an appointment"
         )
     override_form = None
@@ -295,6 +308,7 @@ def appointment_book(request: HttpRequest) -> HttpResponse:
         form = AppointmentBookForm(
             initial=_book_initial(request, patient), patient=patient
         )
+        record_access(request, patient, Appointment(patient=patient))
     return render(
         request,
         "scheduling/appointment_form.html",
@@ -334,7 +348,7 @@ def _waitlist_suggestions(request: HttpRequest, appointment: Appointment) -> dic
     rows = [
         (
             entry,
-            _book_url(
+            book_url(
                 patient=entry.patient_id,
                 course=entry.course_id,
                 kind=appointment.kind,
@@ -358,6 +372,7 @@ def appointment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     # the rest of its series; for a freed slot, whether it was booked again and
     # the waitlist entries that fit it.
     appointment = _appointment(pk)
+    record_access(request, appointment.patient, appointment)
     series = []
     if appointment.series:
         series = list(
@@ -447,6 +462,7 @@ def appointment_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
             },
             following=following,
         )
+        record_access(request, appointment.patient, appointment)
     return render(
         request,
         "scheduling/appointment_reschedule.html",
@@ -492,6 +508,7 @@ def appointment_cancel(request: HttpRequest, pk: int) -> HttpResponse:
                 return _detail(appointment)
     else:
         form = AppointmentCancelForm(following=following)
+        record_access(request, appointment.patient, appointment)
     return render(
         request,
         "scheduling/appointment_cancel.html",
@@ -515,86 +532,3 @@ def appointment_status(request: HttpRequest, pk: int) -> HttpResponse:
         label = STATUS_ACTIONS[status].lower()
         messages.success(request, f"Marked {label}.")
     return _detail(appointment)
-
-
-# The waitlist.
-
-
-@require_http_methods(["GET", "POST"])
-@permission_required("scheduling.add_waitlistentry", raise_exception=True)
-def waitlist_create(request: HttpRequest) -> HttpResponse:
-    patient = _patient_from(request)
-    if patient is None:
-        return _find_patient(
-            request, "scheduling:waitlist_create", "Add a patient to the waitlist"
-        )
-    if request.method == "POST":
-        form = WaitlistEntryForm(request.POST, instance=WaitlistEntry(patient=patient))
-        if form.is_valid():
-            data = form.cleaned_data
-            # A second submit of the same form finds the entry the first one made.
-            already = WaitlistEntry.objects.filter(
-                patient=patient,
-                is_active=True,
-                kind=data["kind"],
-                course=data["course"],
-                clinician=data["clinician"],
-                wanted_from=data["wanted_from"],
-                wanted_until=data["wanted_until"],
-            ).exists()
-            if already:
-                messages.info(request, "The patient is already on the waitlist.")
-            else:
-                with transaction.atomic():
-                    form.save()
-                messages.success(request, "Added to the waitlist.")
-            return redirect("scheduling:waitlist_list")
-    else:
-        initial = {}
-        if request.GET.get("course", "").isdigit():
-            initial["course"] = request.GET["course"]
-        form = WaitlistEntryForm(
-            instance=WaitlistEntry(patient=patient), initial=initial
-        )
-    return render(
-        request,
-        "scheduling/waitlistentry_form.html",
-        {"form": form, "patient": patient},
-    )
-
-
-@require_GET
-@permission_required("scheduling.view_waitlistentry", raise_exception=True)
-@allow_query_params("page")
-def waitlist_list(request: HttpRequest) -> HttpResponse:
-    # Queries: the count of active entries; one page of them with their patients,
-    # preferred clinicians and courses.
-    entries = (
-        WaitlistEntry.objects.filter(is_active=True)
-        .select_related("patient", "clinician", "course")
-        .order_by("created_at", "pk")
-    )
-    page = Paginator(entries, WAITLIST_PER_PAGE).get_page(request.GET.get("page"))
-    may_book = request.user.has_perm("scheduling.add_appointment")
-    today = timezone.localdate()
-    rows = [
-        (
-            entry,
-            _book_url(
-                patient=entry.patient_id,
-                course=entry.course_id,
-                kind=entry.kind,
-                clinician=entry.clinician_id,
-                date=max(entry.wanted_from, today).isoformat(),
-                waitlist=entry.pk,
-            )
-            if may_book
-            else "",
-        )
-        for entry in page
-    ]
-    return render(
-        request,
-        "scheduling/waitlistentry_list.html",
-        {"page_obj": page, "rows": rows},
-    )

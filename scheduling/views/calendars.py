@@ -20,7 +20,8 @@ from django.views.decorators.http import (
     require_safe,
 )
 
-from clinic.models import CLINICAL_ROLES
+from clinic.access import record_access
+from clinic.models import CLINICAL_ROLES, AccessAction
 from clinic.query_params import allow_query_params
 from scheduling import calendars
 from scheduling.models import Appointment, CalendarFeed
@@ -313,8 +314,13 @@ def appointment_ics(request: HttpRequest, pk: int) -> HttpResponse:
     """One booked appointment as a file for the patient's calendar. A cancelled or
     missed one has no file: 404."""
     appointment = get_object_or_404(
-        Appointment.objects.active().only("kind", "starts_at", "ends_at", "status"),
+        Appointment.objects.active().only(
+            "kind", "starts_at", "ends_at", "status", "patient"
+        ),
         pk=pk,
+    )
+    record_access(
+        request, appointment.patient_id, appointment, action=AccessAction.EXPORT
     )
     body = calendars.patient_calendar(
         pk=appointment.pk,

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods
 
+from clinic.access import record_access
 from clinic.admin_records import CappedCountPaginator
 from clinic.query_params import allow_query_params
 from scheduling import recall
@@ -105,6 +106,7 @@ def recall_contact_create(request: HttpRequest, course_pk: int) -> HttpResponse:
             return redirect(_next_url(request))
     else:
         form = RecallContactForm(instance=contact)
+        record_access(request, course.case.patient, contact)
     attempts = course.recall_contacts.select_related("contacted_by")
     if item is not None:
         attempts = attempts.filter(contacted_at__gte=item.last_session_at)

@@ -4,26 +4,9 @@ A new URL fails `test_every_url_is_in_the_table` until it is added here, so no p
 can ship without its access rules being stated and checked.
 """
 
-import datetime
-
 import pytest
 from django.apps import apps
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
-from django.utils import timezone
-
-from tests.factories import (
-    AppointmentFactory,
-    AssessmentFactory,
-    CaseFactory,
-    DiagnosticStudyFactory,
-    MedicationOrderFactory,
-    ReferralFactory,
-    TherapySessionFactory,
-    ToxinSessionFactory,
-    UserFactory,
-)
-from treatments.models import SafetyFlag
 
 pytestmark = pytest.mark.django_db
 
@@ -207,65 +190,6 @@ def url_names(patterns=None, namespace=""):
 
 def test_every_url_is_in_the_table():
     assert set(url_names()) - PUBLIC == set(TABLE)
-
-
-@pytest.fixture
-def records():
-    case = CaseFactory(red_flags=["facial_weakness"])
-    session = ToxinSessionFactory(course__case=case)
-    study = DiagnosticStudyFactory(
-        case=case,
-        status="resulted",
-        performed_on=datetime.date(2025, 6, 10),
-        resulted_on=datetime.date(2025, 6, 12),
-        impression="AICA loop at the root exit zone.",
-        report=SimpleUploadedFile("r.pdf", b"%PDF-1.7 report"),
-    )
-    therapy = TherapySessionFactory(course__case=case)
-    medication = MedicationOrderFactory(course__case=case)
-    referral = ReferralFactory(course__case=case)
-    return {
-        "patient": case.patient,
-        "case": case,
-        "study": study,
-        "course": session.course,
-        "session": session,
-        "flag": SafetyFlag.objects.create(
-            session=session,
-            code="consent_missing",
-            message="Consent.",
-            raised_by=session.injector,
-        ),
-        "assessment": AssessmentFactory(case=case),
-        "therapy_course": therapy.course,
-        "therapy": therapy,
-        "medication_course": medication.course,
-        "medication": medication,
-        "referral_course": referral.course,
-        "referral": referral,
-        "worklist": "awaiting-review",
-        "calendar_appointment": AppointmentFactory(patient=case.patient),
-        "appointment": AppointmentFactory(
-            patient=case.patient,
-            course=session.course,
-            kind="toxin_session",
-            # A week after the calendar's appointment of the same patient.
-            starts_at=timezone.now() + datetime.timedelta(days=14),
-        ),
-    }
-
-
-@pytest.fixture
-def users(db):
-    return {
-        "anonymous": None,
-        "no_role": UserFactory(),
-        "neurologist": UserFactory(roles=["Neurologist"]),
-        "injector": UserFactory(roles=["Injector"]),
-        "therapist": UserFactory(roles=["Therapist"]),
-        "scheduler": UserFactory(roles=["Scheduler"]),
-        "admin": UserFactory(roles=["Clinic admin"]),
-    }
 
 
 @pytest.mark.parametrize("role", ROLES)

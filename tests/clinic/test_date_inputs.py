@@ -12,12 +12,7 @@ from html.parser import HTMLParser
 import pytest
 from django.urls import reverse
 
-from tests.clinic.test_access import (  # noqa: F401 (records, users: fixtures)
-    TABLE,
-    records,
-    table_url,
-    users,
-)
+from tests.clinic.test_access import TABLE, table_url
 from tests.factories import PatientFactory
 from tests.patients.test_admin import admin_url, make_patient
 from tests.test_admin_pages import MODELS

@@ -71,3 +71,82 @@ def test_a_role_without_access_is_still_refused_first(client, outsider):
 def test_a_signed_out_visitor_is_still_sent_to_sign_in(client):
     response = client.get(reverse("patients:patient_list"), {"sort": "name"})
     assert response.status_code == 302
+
+
+@pytest.fixture
+def prefill_pages(records):
+    """Each page that a link fills in, with every parameter the links send."""
+    patient, course = records["patient"], records["course"]
+    return {
+        "booking": (
+            reverse("scheduling:appointment_book"),
+            {
+                "patient": patient.pk,
+                "course": course.pk,
+                "kind": "toxin_session",
+                "clinician": course.responsible_clinician_id,
+                "start": "2026-03-02T09:00",
+                "date": "2026-03-02",
+                "minutes": "30",
+                "waitlist": "1",
+            },
+        ),
+        "booking, finding the patient": (
+            reverse("scheduling:appointment_book"),
+            {"q": patient.family_name, "course": course.pk},
+        ),
+        "waitlist": (
+            reverse("scheduling:waitlist_create"),
+            {"patient": patient.pk, "course": course.pk},
+        ),
+        "waitlist, finding the patient": (
+            reverse("scheduling:waitlist_create"),
+            {"q": patient.family_name, "archived": "on"},
+        ),
+        "assessment": (
+            reverse("treatments:assessment_create", args=[records["case"].pk]),
+            {"instrument": "jrs", "version": "hfs-adapted"},
+        ),
+        "toxin charting": (
+            reverse("treatments:toxinsession_create", args=[course.pk]),
+            {"repeat": "1"},
+        ),
+    }
+
+
+PREFILL = [
+    "booking",
+    "booking, finding the patient",
+    "waitlist",
+    "waitlist, finding the patient",
+    "assessment",
+    "toxin charting",
+]
+
+
+@pytest.mark.parametrize("name", PREFILL)
+def test_a_prefilled_page_takes_what_its_links_send(
+    client, superuser, prefill_pages, name
+):
+    url, params = prefill_pages[name]
+    client.force_login(superuser)
+    assert client.get(url, params).status_code == 200
+
+
+@pytest.mark.parametrize("name", PREFILL)
+def test_a_prefilled_page_answers_400_to_an_unknown_parameter(
+    client, superuser, prefill_pages, name
+):
+    url, params = prefill_pages[name]
+    client.force_login(superuser)
+    response = client.get(url, {**params, "pateint": "1"})
+    assert response.status_code == 400
+    assert NOT_UNDERSTOOD in response.content.decode()
+
+
+def test_charting_repeats_only_when_asked_as_its_links_ask(
+    client, superuser, prefill_pages
+):
+    url, _ = prefill_pages["toxin charting"]
+    client.force_login(superuser)
+    assert client.get(url, {"repeat": "yes"}).status_code == 400

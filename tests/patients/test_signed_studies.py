@@ -544,7 +544,7 @@ class TestAmendments:
         client.force_login(neurologist)
         client.get(detail_url(signed))
         # Session, user, the second-factor device, the user's own and group
-        # permissions, the study with its case, patient and users, its amendments
-        # with their authors.
-        with django_assert_num_queries(7):
+        # permissions, the study with its case, patient and users, the access-log
+        # row, its amendments with their authors.
+        with django_assert_num_queries(8):
             client.get(detail_url(signed))

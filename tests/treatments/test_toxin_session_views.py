@@ -704,10 +704,10 @@ class TestDetail:
         client.force_login(neurologist)
         # Queries: the login session; the user; the second-factor device; the
         # user's own and group permissions (two, for the view's permission check);
-        # the session with its course, case, patient and people; its vials; its
-        # injections; its adverse effects; its safety flags; the days since the
-        # patient's previous session.
-        with django_assert_num_queries(11):
+        # the session with its course, case, patient and people; the access-log
+        # row; its vials; its injections; its adverse effects; its safety flags;
+        # the days since the patient's previous session.
+        with django_assert_num_queries(12):
             client.get(self.url(session))
 
 

@@ -10,6 +10,8 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods
 
+from clinic.access import record_access
+from clinic.query_params import allow_query_params
 from clinic.submissions import record_page
 from patients import scales
 from patients.models import Assessment, Case, Laterality
@@ -111,11 +113,13 @@ def _assessment_page(request, assessment: Assessment) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @permission_required("patients.add_assessment", raise_exception=True)
+@allow_query_params("instrument", "version")
 def assessment_create(request: HttpRequest, case_pk: int) -> HttpResponse:
     case = get_object_or_404(Case.objects.select_related("patient"), pk=case_pk)
     definition = _chosen_scale(request.GET)
     if definition is None:
         # Without script: first choose the scale, then its items are shown.
+        record_access(request, case.patient, Assessment(case=case))
         return render(
             request,
             "treatments/assessment_choose.html",

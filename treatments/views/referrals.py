@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
+from clinic.access import record_access
 from clinic.submissions import create_from_post, record_page
 from treatments import services
 from treatments.models import (
@@ -128,6 +129,7 @@ def referral_followup_create(request: HttpRequest, referral_pk: int) -> HttpResp
         form = ReferralFollowUpForm(
             instance=ReferralFollowUp(referral=referral, timepoint=next_timepoint)
         )
+        record_access(request, patient, form.instance)
     return render(
         request,
         "treatments/referralfollowup_form.html",

@@ -12,6 +12,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
+from clinic.access import record_access
+from clinic.query_params import allow_query_params
 from clinic.submissions import saved_by_token
 from treatments import charting, dosing, face_map, services
 from treatments.dosing import format_units, product_name
@@ -307,6 +309,7 @@ def _chart_session(
             initial=injection_rows,
             vials=vials,
         )
+        record_access(request, patient, session)
     return render(
         request,
         "treatments/toxinsession_form.html",
@@ -326,6 +329,7 @@ def _chart_session(
 
 @require_http_methods(["GET", "POST"])
 @permission_required("treatments.add_toxinsession", raise_exception=True)
+@allow_query_params(repeat=frozenset({"1"}))
 def toxinsession_create(request: HttpRequest, course_pk: int) -> HttpResponse:
     course = _toxin_course(course_pk)
     if request.method == "POST":

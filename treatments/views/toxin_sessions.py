@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from clinic.access import record_access
 from treatments import billing, charting, dosing, face_map, labels, services
 from treatments.dosing import format_units, product_name
 from treatments.forms import AdverseEffectFormSet, ToxinFollowUpForm
@@ -87,6 +88,7 @@ def toxinsession_detail(request: HttpRequest, pk: int) -> HttpResponse:
         pk=pk,
     )
     patient = session.course.case.patient
+    record_access(request, patient, session)
     vials = list(session.vials.all())
     injections = list(session.injections.all())
     sites = [(i.muscle, i.side, i.units) for i in injections]
@@ -177,6 +179,7 @@ def toxinsession_followup(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         form = ToxinFollowUpForm(instance=session)
         effects = AdverseEffectFormSet(instance=session, prefix=EFFECTS_PREFIX)
+        record_access(request, session.course.case.patient, session)
     return render(
         request,
         "treatments/toxinsession_followup.html",

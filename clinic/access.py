@@ -1,0 +1,54 @@
+"""The access log's one writer: who was shown which patient's record, what record,
+when, and from where.
+
+Every page that shows one patient's data calls `record_access` when it is opened
+(a GET); a form sent back with its errors, or refreshed while it is open, was
+opened already and is not logged again. Lists of many patients (search results,
+worklists, calendars, the recall list) are not logged per patient: opening any
+record from them is. tests/clinic/test_access_log_coverage.py fails for a page of
+one patient that writes no row.
+"""
+
+import ipaddress
+
+from django.db import models
+
+from clinic.models import AccessAction, AccessLog
+from clinic.request_ids import NO_REQUEST, current_request_id
+from clinic.signin import client_ip
+
+
+def record_access(
+    request, patient, record=None, *, action: str = AccessAction.VIEW
+) -> None:
+    """Log that request.user was shown `patient`'s `record` (a model instance,
+    saved or not yet; None for the chart itself)."""
+    if request.method != "GET":
+        return
+    record_type, record_id = "", None
+    if record is not None:
+        record_type = record._meta.label_lower
+        record_id = record.pk if isinstance(record, models.Model) else None
+    AccessLog.objects.create(
+        user=request.user,
+        patient_id=getattr(patient, "pk", patient),
+        action=action,
+        record_type=record_type,
+        record_id=record_id,
+        address=_address(request),
+        request_id=_request_id(),
+    )
+
+
+def _address(request) -> str | None:
+    """The client's address as the sign-in lockout sees it; None when what the
+    proxy passed is not an address."""
+    try:
+        return str(ipaddress.ip_address(client_ip(request)))
+    except ValueError:
+        return None
+
+
+def _request_id() -> str:
+    request_id = current_request_id.get()
+    return "" if request_id == NO_REQUEST else request_id

@@ -1,0 +1,267 @@
+"""What a patient's chart shows to whom: each kind of record is a section, and a
+section is loaded (not only hidden) for a user whose role may view that kind of
+record. A therapist, who may not open medication orders or referrals, is sent no
+drug, no neurosurgeon and no referral; a scheduler is sent appointments only.
+
+Each section is one query, so the page's queries do not grow with rows.
+"""
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.utils import timezone
+
+from clinic import timeline
+from clinic.charts import line_chart
+from patients.models import Assessment, Case, DiagnosticStudy, Patient
+from patients.scales import INSTRUMENT_CHOICES
+from scheduling.models import UPCOMING_STATUSES, Appointment
+from treatments.models import (
+    MedicationOrder,
+    Referral,
+    TherapySession,
+    ToxinSession,
+    TreatmentCourse,
+)
+
+# Published ranges, so every chart of one scale has the same axis. Sunnybrook's
+# composite can fall below 0 (it is never clamped), hence its floor.
+SCALE_AXES = {
+    "jrs": (Decimal(0), Decimal(8)),
+    "smc": (Decimal(1), Decimal(4)),
+    "hfs7": (Decimal(0), Decimal(28)),
+    "house_brackmann": (Decimal(1), Decimal(6)),
+    "sunnybrook": (Decimal(-15), Decimal(100)),
+    "bsdi": (Decimal(0), Decimal(4)),
+}
+
+
+@dataclass(frozen=True)
+class Section:
+    permission: str  # the model's view permission
+    load: Callable[[Patient], list]
+    # The timeline kind (clinic.timeline.KINDS) and its entries, for records
+    # that appear on the timeline.
+    kind: str = ""
+    entries: Callable[[list], list] | None = None
+
+
+SECTIONS = {
+    "cases": Section(
+        "patients.view_case",
+        lambda patient: list(
+            Case.objects.filter(patient=patient).select_related(
+                "responsible_neurologist"
+            )
+        ),
+    ),
+    "studies": Section(
+        "patients.view_diagnosticstudy",
+        lambda patient: list(
+            DiagnosticStudy.objects.filter(case__patient=patient).order_by(
+                "-ordered_on"
+            )
+        ),
+        "study",
+        timeline.study_entries,
+    ),
+    "assessments": Section(
+        "patients.view_assessment",
+        lambda patient: list(
+            Assessment.objects.filter(case__patient=patient).order_by("assessed_on")
+        ),
+        "assessment",
+        timeline.assessment_entries,
+    ),
+    "courses": Section(
+        "treatments.view_treatmentcourse",
+        lambda patient: list(
+            TreatmentCourse.objects.filter(case__patient=patient).select_related(
+                "case", "responsible_clinician"
+            )
+        ),
+    ),
+    "toxin_sessions": Section(
+        "treatments.view_toxinsession",
+        lambda patient: list(
+            ToxinSession.objects.for_patient(patient)
+            .with_total_units()
+            .select_related("injector", "overridden_by")
+            .prefetch_related("vials")
+            .order_by("performed_at")
+        ),
+        "toxin",
+        timeline.toxin_entries,
+    ),
+    "therapy_sessions": Section(
+        "treatments.view_therapysession",
+        lambda patient: list(
+            TherapySession.objects.filter(course__case__patient=patient)
+        ),
+        "therapy",
+        timeline.therapy_entries,
+    ),
+    "medication_orders": Section(
+        "treatments.view_medicationorder",
+        lambda patient: list(
+            MedicationOrder.objects.filter(course__case__patient=patient)
+        ),
+        "medication",
+        timeline.medication_entries,
+    ),
+    "referrals": Section(
+        "treatments.view_referral",
+        lambda patient: list(Referral.objects.filter(course__case__patient=patient)),
+        "referral",
+        timeline.referral_entries,
+    ),
+    "appointments": Section(
+        "scheduling.view_appointment",
+        lambda patient: list(
+            Appointment.objects.filter(patient=patient).select_related("clinician")
+        ),
+        "appointment",
+        timeline.appointment_entries,
+    ),
+}
+
+
+def sections_for(user) -> list[str]:
+    """The sections the user's role may view, in the chart's order."""
+    return [
+        name for name, section in SECTIONS.items() if user.has_perm(section.permission)
+    ]
+
+
+def chart_context(request: HttpRequest, patient: Patient) -> dict:
+    """The chart's context: the header, each section the user may view, the
+    alerts and trends drawn from those sections only, and the timeline."""
+    today = timezone.localdate()
+    shown = sections_for(request.user)
+    records = {name: SECTIONS[name].load(patient) for name in shown}
+    guardians = list(patient.guardians.all())
+    context = {
+        "patient": patient,
+        "shown": shown,
+        **records,
+        "guardians": guardians,
+        "needs_guardian": patient.needs_guardian(
+            sum(1 for guardian in guardians if guardian.holds_consent)
+        ),
+        "today": today,
+        "next_appointment": _next_appointment(records.get("appointments", [])),
+        "kinds": {
+            SECTIONS[name].kind: timeline.KINDS[SECTIONS[name].kind]
+            for name in shown
+            if SECTIONS[name].kind
+        },
+        "alerts": _alerts(patient, records, today),
+        "score_charts": _score_charts(records),
+        "units_charts": _units_charts(records.get("toxin_sessions", [])),
+    }
+    entries = [
+        entry
+        for name in shown
+        if SECTIONS[name].entries
+        for entry in SECTIONS[name].entries(records[name])
+    ]
+    kind = request.GET.get("kind", "")
+    if kind in context["kinds"]:
+        entries = [entry for entry in entries if entry.kind == kind]
+    context["kind"] = kind if kind in context["kinds"] else ""
+    context["entries"] = timeline.newest_first(entries)
+    return context
+
+
+def _next_appointment(appointments: list) -> Appointment | None:
+    now = timezone.now()
+    return next(
+        (
+            appointment
+            for appointment in appointments
+            if appointment.status in UPCOMING_STATUSES and appointment.starts_at >= now
+        ),
+        None,
+    )
+
+
+def _alerts(patient: Patient, records: dict, today: datetime.date) -> list[str]:
+    """The chart's red banners, each from a section the user may view."""
+    alerts = []
+    for case in records.get("cases", []):
+        if case.red_flags and case.is_open and not case.entered_in_error:
+            labels = "; ".join(case.red_flag_labels())
+            alerts.append(f"Red flag on {case.get_condition_display()}: {labels}.")
+    if "toxin_sessions" in records:
+        alerts += _toxin_alerts(patient, records["toxin_sessions"], today)
+    for study in records.get("studies", []):
+        if study.status == "resulted" and not study.entered_in_error:
+            alerts.append(
+                f"{study.get_modality_display()} result awaiting review "
+                f"since {study.resulted_on:%d %b %Y}."
+            )
+    return alerts
+
+
+def _toxin_alerts(patient: Patient, sessions: list, today: datetime.date) -> list:
+    alerts = []
+    if patient.is_minor and patient.weight_kg is None:
+        alerts.append("Child with no recorded weight: toxin doses cannot be checked.")
+    valid_sessions = [s for s in sessions if not s.entered_in_error]
+    if valid_sessions:
+        last = valid_sessions[-1]
+        days = (today - last.performed_on).days
+        minimum = settings.CLINIC_MIN_REINJECTION_DAYS
+        if days < minimum:
+            alerts.append(
+                f"Last toxin session {days} days ago ({last.get_product_display()}): "
+                f"the next should not be before {minimum} days."
+            )
+    return alerts
+
+
+def _score_charts(records: dict) -> list:
+    """One trend per instrument, with the toxin sessions marked on it (for a
+    user who may view them)."""
+    markers = [
+        (session.performed_on, session.get_product_display())
+        for session in records.get("toxin_sessions", [])
+        if not session.entered_in_error
+    ]
+    charts = []
+    for instrument, name in INSTRUMENT_CHOICES:
+        values = [
+            (a.assessed_on, a.score, f"{a.score.normalize():f}")
+            for a in records.get("assessments", [])
+            if a.instrument == instrument and not a.entered_in_error
+        ]
+        if values:
+            charts.append(
+                line_chart(
+                    name, values, markers=markers, y_range=SCALE_AXES.get(instrument)
+                )
+            )
+    return charts
+
+
+def _units_charts(sessions) -> list:
+    """Units per session, one line per product: units are never mixed."""
+    by_product: dict[str, list] = {}
+    for session in sessions:
+        if session.entered_in_error or session.total_units is None:
+            continue
+        by_product.setdefault(session.get_product_display(), []).append(
+            (
+                session.performed_on,
+                session.total_units,
+                f"{session.total_units.normalize():f} U",
+            )
+        )
+    return [
+        line_chart(f"Units per session: {product}", values)
+        for product, values in by_product.items()
+    ]
