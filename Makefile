@@ -63,9 +63,10 @@ bench: venv
 # clinical tables, and a check that restores the latest one into a scratch
 # database (dropped before and after) and compares it with that fingerprint.
 BACKUP_DIR ?= backups
+BACKUP_KEEP ?= 14
 RESTORE_CHECK_DB ?= clinic_restore_check
 backup: venv
-	@$(BIN)/python manage.py backup --dir "$(BACKUP_DIR)"
+	@$(BIN)/python manage.py backup --dir "$(BACKUP_DIR)" --keep "$(BACKUP_KEEP)"
 
 restore-check: venv
 	@$(BIN)/python manage.py restore_check --dir "$(BACKUP_DIR)" --database-name "$(RESTORE_CHECK_DB)"

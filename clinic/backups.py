@@ -175,6 +175,19 @@ def fingerprint_path(dump: Path) -> Path:
     return dump.with_suffix(".json")
 
 
+def prune_backups(backup_dir: Path, keep: int) -> list[Path]:
+    """Remove all but the newest `keep` dumps, each with its fingerprint; the
+    dumps removed, oldest first. A dump still being written is never touched."""
+    if keep < 1:
+        raise BackupError("Keep at least one backup.")
+    dumps = sorted(backup_dir.glob("clinic-*.dump"))
+    removed = dumps[:-keep]
+    for dump in removed:
+        fingerprint_path(dump).unlink(missing_ok=True)
+        dump.unlink()
+    return removed
+
+
 def latest_dump(backup_dir: Path) -> Path:
     # The UTC timestamp in the name sorts as the time does.
     dumps = sorted(backup_dir.glob("clinic-*.dump"))

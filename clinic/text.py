@@ -79,7 +79,7 @@ def validate_lot_number(value: str) -> None:
         )
 
 
-class _NormalisedText:
+class NormalisedText:
     """NFC when cleaned (so validators see what will be stored) and on every save
     (so a management command or a service that skips full_clean stores it too)."""
 
@@ -92,20 +92,20 @@ class _NormalisedText:
         return value
 
 
-class NameField(_NormalisedText, models.CharField):
+class NameField(NormalisedText, models.CharField):
     """A person's name or an identifier: NFC, nothing unseen."""
 
     default_validators = [refuse_hidden_characters]
 
 
-class LotNumberField(_NormalisedText, models.CharField):
+class LotNumberField(NormalisedText, models.CharField):
     """A vial's lot number, from the allow-list pattern; its case kept as entered
     (look-ups are case-insensitive)."""
 
     default_validators = [validate_lot_number]
 
 
-class NoteField(_NormalisedText, models.TextField):
+class NoteField(NormalisedText, models.TextField):
     """Free text: NFC, line breaks and tabs, no direction marks."""
 
     default_validators = [refuse_hidden_characters_in_notes]

@@ -143,3 +143,44 @@ def assert_scratch_dropped():
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [SCRATCH])
         assert cursor.fetchone() is None
+
+
+def test_pruning_keeps_the_newest_dumps_with_their_fingerprints(tmp_path):
+    backup_dir = tmp_path / "backups"
+    backup_dir.mkdir()
+    names = [f"clinic-2026120{day}T021500Z" for day in range(1, 6)]
+    for name in names:
+        (backup_dir / f"{name}.dump").write_bytes(b"dump")
+        (backup_dir / f"{name}.json").write_text("{}")
+    (backup_dir / "clinic-20261206T021500Z.dump.partial").write_bytes(b"being written")
+
+    removed = backups.prune_backups(backup_dir, keep=2)
+
+    assert [path.stem for path in removed] == names[:3]
+    assert sorted(path.name for path in backup_dir.iterdir()) == [
+        "clinic-20261204T021500Z.dump",
+        "clinic-20261204T021500Z.json",
+        "clinic-20261205T021500Z.dump",
+        "clinic-20261205T021500Z.json",
+        "clinic-20261206T021500Z.dump.partial",
+    ]
+    assert backups.latest_dump(backup_dir).stem == names[-1]
+
+
+def test_pruning_never_removes_every_backup(tmp_path):
+    with pytest.raises(backups.BackupError, match="at least one"):
+        backups.prune_backups(tmp_path, keep=0)
+
+
+@on_postgresql
+@committed
+def test_backup_with_keep_removes_older_dumps(clinic_records, tmp_path, capsys):
+    old = tmp_path / "clinic-20200101T000000Z.dump"
+    old.write_bytes(b"old")
+    old.with_suffix(".json").write_text("{}")
+
+    call_command("backup", dir=tmp_path, keep=1)
+
+    assert not old.exists() and not old.with_suffix(".json").exists()
+    assert len(list(tmp_path.glob("*.dump"))) == 1
+    assert "Removed 1 older backup(s)." in capsys.readouterr().out
