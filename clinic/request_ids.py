@@ -70,6 +70,19 @@ def install_log_record_factory() -> None:
     logging.setLogRecordFactory(record_with_request_id)
 
 
+class ClientErrorsWithoutTraceback(logging.Filter):
+    """A 4xx answer's log line without the traceback Django attaches to it (a
+    403 carried its PermissionDenied's): the request was refused as it should
+    be; nothing in our code failed."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        status = getattr(record, "status_code", None)
+        if isinstance(status, int) and 400 <= status < 500:
+            record.exc_info = None
+            record.exc_text = None
+        return True
+
+
 def database_unavailable(exc: BaseException | None) -> bool:
     """Whether the error is the database being away (restarting, unreachable),
     not a query that failed: that answers 503, try again shortly."""

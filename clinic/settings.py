@@ -352,13 +352,24 @@ LOGGING = {
             "request_id=%(request_id)s %(message)s",
         },
     },
+    "filters": {
+        "client_errors_without_traceback": {
+            "()": "clinic.request_ids.ClientErrorsWithoutTraceback"
+        },
+    },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
             "formatter": "with_request_id",
+            "filters": ["client_errors_without_traceback"],
         }
     },
     "root": {"handlers": ["console"], "level": "WARNING"},
+    # Django's own console handler (under debug) printed each of its lines a
+    # second time beside the root's: its lines go to the root's handler only.
+    "loggers": {
+        "django": {"handlers": [], "level": "INFO" if DEBUG else "WARNING"},
+    },
 }
 
 # Clinic-configurable clinical limits (DOMAIN.md section 2); defaults are label values.

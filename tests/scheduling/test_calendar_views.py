@@ -94,7 +94,7 @@ def test_day_view_shows_name_kind_status_and_the_gaps_around_a_booking(
     client.force_login(scheduler)
     response = client.get(day_url(MONDAY, neurologist))
     page = text(response)
-    assert "Monday 30 March 2026" in page
+    assert "Mon 30 Mar 2026" in page
     assert "10:30–11:15 TREMOR, Maria · Toxin session · Booked" in page
     assert "free 08:00–10:30 (2 h 30 min)" in page
     assert "free 11:15–18:00 (6 h 45 min)" in page
@@ -295,7 +295,7 @@ def test_week_view_is_monday_to_friday_with_each_days_gaps(
         MONDAY + datetime.timedelta(days=n) for n in range(5)
     ]
     page = text(response)
-    assert "Week of Monday 30 March 2026" in page
+    assert "Week of Mon 30 Mar 2026" in page
     assert "10:00–11:00 WEDNESDAY, Maria · Follow-up · Booked" in page
     assert page.count("free 08:00–18:00 (10 h)") == 4
     assert "free 08:00–10:00 (2 h)" in page
