@@ -46,6 +46,7 @@ from treatments.models import (
 DAY = datetime.timedelta(days=1)
 GAP_DAYS = (84, 112)  # 12-16 weeks: never under the 84-day minimum interval
 CHART_PATIENT = 1  # the patient whose chart is timed: a ten-year toxin course
+AMEND_EVERY = 500  # reviewed studies per amendment
 
 
 def weighted(rng: random.Random, pairs):
@@ -72,6 +73,7 @@ class Stories:
         self.score_cache = {}
         # Who is due for a toxin session: (patient, course, injector, due date).
         self.recalls = []
+        self.reviewed_studies = 0
 
     def at(self, day: datetime.date, minutes: int) -> datetime.datetime:
         """A local time on `day`, `minutes` after midnight."""
@@ -282,7 +284,11 @@ class Stories:
             impression="No structural lesion." if status != "ordered" else "",
             **(findings if status != "ordered" else {}),
         )
-        if status == "reviewed" and rng.random() < 0.002:
+        if status == "reviewed":
+            self.reviewed_studies += 1
+        # One reviewed study in 500 is amended, the first of them at every size,
+        # so that even a small clinic has an amendment to list.
+        if status == "reviewed" and self.reviewed_studies % AMEND_EVERY == 1:
             self.spool[StudyAmendment].add(
                 study=study_id,
                 text="Vessel contact on re-review: AICA at the root exit zone.",

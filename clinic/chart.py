@@ -192,6 +192,8 @@ def _next_appointment(appointments: list) -> Appointment | None:
 def _alerts(patient: Patient, records: dict, today: datetime.date) -> list[str]:
     """The chart's red banners, each from a section the user may view."""
     alerts = []
+    if patient.is_deceased:
+        alerts += _death_alerts(patient, records)
     for case in records.get("cases", []):
         if case.red_flags and case.is_open and not case.entered_in_error:
             labels = "; ".join(case.red_flag_labels())
@@ -204,6 +206,23 @@ def _alerts(patient: Patient, records: dict, today: datetime.date) -> list[str]:
                 f"{study.get_modality_display()} result awaiting review "
                 f"since {study.resulted_on:%d %b %Y}."
             )
+    return alerts
+
+
+def _death_alerts(patient: Patient, records: dict) -> list[str]:
+    died = patient.date_of_death
+    alerts = [f"Died on {died:%d %b %Y}: no recall, reminders or new bookings."]
+    after = [
+        appointment
+        for appointment in records.get("appointments", [])
+        if appointment.status in UPCOMING_STATUSES
+        and timezone.localtime(appointment.starts_at).date() > died
+    ]
+    if after:
+        alerts.append(
+            f"{len(after)} visit(s) still booked after the date of death: cancel "
+            "them from their appointment pages."
+        )
     return alerts
 
 

@@ -173,7 +173,7 @@ class PatientAdmin(ClinicalRecordAdmin):
                     ("date_of_birth", "sex"),
                     "responsible_neurologist",
                     "referring_clinician",
-                    "is_archived",
+                    ("is_archived", "date_of_death"),
                 )
             },
         ),

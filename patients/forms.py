@@ -44,10 +44,12 @@ class PatientForm(forms.ModelForm):
             "referring_clinician",
             "responsible_neurologist",
             "is_archived",
+            "date_of_death",
         ]
         widgets = {
             "date_of_birth": forms.DateInput(**DATE_INPUT),
             "weight_measured_on": forms.DateInput(**DATE_INPUT),
+            "date_of_death": forms.DateInput(**DATE_INPUT),
         }
 
     def __init__(self, *args, clinical: bool = True, **kwargs):

@@ -379,9 +379,8 @@ def waitlist_for_freed_slot(appointment: Appointment):
     one. The patient who freed the slot is left out."""
     day = booking_checks.local_day(appointment.starts_at)
     return (
-        WaitlistEntry.objects.filter(
-            is_active=True, kind=appointment.kind, wanted_from__lte=day
-        )
+        WaitlistEntry.objects.waiting()
+        .filter(kind=appointment.kind, wanted_from__lte=day)
         .filter(Q(wanted_until__isnull=True) | Q(wanted_until__gte=day))
         .filter(Q(clinician__isnull=True) | Q(clinician=appointment.clinician_id))
         .exclude(patient=appointment.patient_id)

@@ -18,7 +18,7 @@ from simple_history.models import HistoricalRecords
 
 from clinic.records import override_complete_constraint, valid_choice
 from clinic.text import NoteField
-from patients.models import Patient, refuse_before_birth
+from patients.models import Patient, refuse_after_death, refuse_before_birth
 from treatments.models import TreatmentCourse
 
 
@@ -184,9 +184,10 @@ class Appointment(models.Model):
         return f"{self.get_kind_display()} {when:%d %b %Y %H:%M}"
 
     def clean(self):
-        refuse_before_birth(
-            self.patient if self.patient_id else None, starts_at=self.starts_at
-        )
+        patient = self.patient if self.patient_id else None
+        refuse_before_birth(patient, starts_at=self.starts_at)
+        if self.status in UPCOMING_STATUSES:  # a visit still to come: a booking
+            refuse_after_death(patient, starts_at=self.starts_at)
         if self.course_id and self.course.case.patient_id != self.patient_id:
             raise ValidationError(
                 {"course": "The course belongs to a different patient."}
@@ -237,6 +238,12 @@ class RecallContact(models.Model):
         return f"{self.get_method_display()} {self.contacted_at:%d %b %Y}"
 
 
+class WaitlistEntryQuerySet(models.QuerySet):
+    def waiting(self):
+        """Entries still wanting a slot: active, and the patient alive."""
+        return self.filter(is_active=True, patient__date_of_death__isnull=True)
+
+
 class WaitlistEntry(models.Model):
     """A patient who would take an earlier slot if one frees up."""
 
@@ -268,6 +275,8 @@ class WaitlistEntry(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords(table_name="treatments_historicalwaitlistentry")
 
+    objects = WaitlistEntryQuerySet.as_manager()
+
     class Meta:
         db_table = "treatments_waitlistentry"
         verbose_name_plural = "waitlist entries"
@@ -291,6 +300,16 @@ class WaitlistEntry(models.Model):
 
     def __str__(self):
         return f"Waitlist: {self.get_kind_display()} from {self.wanted_from}"
+
+    def clean(self):
+        if self.is_active and self.patient_id and self.patient.is_deceased:
+            raise ValidationError(
+                {
+                    "patient": "The patient died on "
+                    f"{self.patient.date_of_death:%d %b %Y}: nobody waits for a "
+                    "slot for them."
+                }
+            )
 
 
 class ReminderStatus(models.TextChoices):

@@ -120,6 +120,8 @@ def due_courses(
     courses = (
         TreatmentCourse.objects.active_toxin()
         .suggested_by(today + datetime.timedelta(days=horizon_days))
+        # Nobody recalls a patient who has died.
+        .filter(case__patient__date_of_death__isnull=True)
         .exclude(Exists(booked))
         .select_related("case__patient", "responsible_clinician")
         .order_by(

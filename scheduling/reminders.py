@@ -114,6 +114,7 @@ def due_appointments(*, now: datetime.datetime, days: int):
         .filter(
             starts_at__lt=until,
             patient__is_archived=False,
+            patient__date_of_death__isnull=True,
             patient__reminder_consent=True,
             patient__reminder_channel=ReminderChannel.EMAIL,
         )

@@ -27,6 +27,7 @@ from patients.models.patient import (
     Patient,
     PatientQuerySet,
     adult_birth_cutoff,
+    refuse_after_death,
     refuse_before_birth,
 )
 from patients.models.studies import (
@@ -87,5 +88,6 @@ __all__ = [
     "Trigger",
     "Vessel",
     "adult_birth_cutoff",
+    "refuse_after_death",
     "refuse_before_birth",
 ]

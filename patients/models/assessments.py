@@ -13,7 +13,7 @@ from clinic.text import NoteField
 from patients import scales
 from patients.models.cases import Case
 from patients.models.choices import Laterality
-from patients.models.patient import refuse_before_birth
+from patients.models.patient import refuse_after_death, refuse_before_birth
 
 
 class Assessment(models.Model):
@@ -87,9 +87,9 @@ class Assessment(models.Model):
         return f"{self.get_instrument_display()} {self.score} on {self.assessed_on}"
 
     def clean(self):
-        refuse_before_birth(
-            self.case.patient if self.case_id else None, assessed_on=self.assessed_on
-        )
+        patient = self.case.patient if self.case_id else None
+        refuse_before_birth(patient, assessed_on=self.assessed_on)
+        refuse_after_death(patient, assessed_on=self.assessed_on)
         try:
             definition = scales.get_definition(self.instrument, self.version)
         except scales.ScaleError as error:

@@ -46,6 +46,28 @@ def oldest_birth_date(day: datetime.date) -> datetime.date:
         return day.replace(year=day.year - MAX_AGE_YEARS, day=28)
 
 
+def refuse_after_death(patient, **moments) -> None:
+    """Refuse, next to its field, care given (or booked) after the patient's
+    death. Only for moments of care: a report or a course's end may be
+    recorded later."""
+    died = getattr(patient, "date_of_death", None)
+    if died is None:
+        return
+    errors = {}
+    for field, moment in moments.items():
+        if moment is None:
+            continue
+        day = (
+            timezone.localtime(moment).date()
+            if isinstance(moment, datetime.datetime)
+            else moment
+        )
+        if day > died:
+            errors[field] = f"This is after the patient's death on {died:%d %b %Y}."
+    if errors:
+        raise ValidationError(errors)
+
+
 def refuse_before_birth(patient, **moments) -> None:
     """Refuse, next to its field, any clinical date or time before the patient's
     birth: such a record cannot be true, and no override makes it so."""
@@ -72,6 +94,10 @@ def refuse_before_birth(patient, **moments) -> None:
 class PatientQuerySet(models.QuerySet):
     def active(self):
         return self.filter(is_archived=False)
+
+    def bookable(self):
+        """Who may be booked or wait-listed: not archived, and alive."""
+        return self.active().filter(date_of_death__isnull=True)
 
     def search(self, term: str):
         """Patients matching an MRN, a date of birth, or every word of a name."""
@@ -182,6 +208,12 @@ class Patient(models.Model):
     is_archived = models.BooleanField(
         default=False, help_text="Archived patients are kept, never deleted."
     )
+    date_of_death = models.DateField(
+        null=True,
+        blank=True,
+        help_text="Once recorded, the patient leaves the recall list, gets no "
+        "reminders and cannot be booked.",
+    )
     # A minor, when last saved, with no guardian who holds consent (kept by
     # Patient and Guardian saves): derived, so not part of the history.
     is_minor_without_guardian = models.BooleanField(default=False, editable=False)
@@ -229,6 +261,13 @@ class Patient(models.Model):
                 name="patients_patient_weighed_after_birth",
                 violation_error_message="The weight cannot be measured before birth.",
             ),
+            models.CheckConstraint(
+                condition=Q(date_of_death__isnull=True)
+                | Q(date_of_death__gte=F("date_of_birth")),
+                name="patients_patient_died_after_birth",
+                violation_error_message="The date of death is before the date of "
+                "birth.",
+            ),
         ]
         indexes = [
             # Patient search by name and by date of birth.
@@ -266,6 +305,10 @@ class Patient(models.Model):
 
     def clean(self):
         born, today = self.date_of_birth, timezone.localdate()
+        if self.date_of_death and self.date_of_death > today:
+            raise ValidationError(
+                {"date_of_death": "The date of death cannot be in the future."}
+            )
         if born and born > today:
             raise ValidationError(
                 {"date_of_birth": "The date of birth cannot be in the future."}
@@ -291,7 +334,12 @@ class Patient(models.Model):
 
     @property
     def age(self) -> int:
-        return self.age_on(timezone.localdate())
+        """Years today, or at death."""
+        return self.age_on(self.date_of_death or timezone.localdate())
+
+    @property
+    def is_deceased(self) -> bool:
+        return self.date_of_death is not None
 
     def is_minor_on(self, day: datetime.date) -> bool:
         return self.age_on(day) < settings.CLINIC_ADULT_AGE_YEARS

@@ -123,6 +123,19 @@ def patient_from_query(request: HttpRequest) -> Patient | None:
     return get_object_or_404(Patient.objects.active(), pk=value)
 
 
+def refused_as_deceased(request: HttpRequest, patient: Patient):
+    """A patient who has died is neither booked nor wait-listed: back to the
+    chart, saying why (None for anyone else)."""
+    if not patient.is_deceased:
+        return None
+    messages.error(
+        request,
+        f"{patient.full_name} died on {patient.date_of_death:%d %b %Y}: no visit "
+        "is booked for them.",
+    )
+    return redirect(patient)
+
+
 def find_patient_page(
     request: HttpRequest, url_name: str, heading: str
 ) -> HttpResponse:
@@ -131,7 +144,7 @@ def find_patient_page(
     found = []
     if form.is_valid() and form.cleaned_data["q"].strip():
         found = list(
-            Patient.objects.active()
+            Patient.objects.bookable()
             .search(form.cleaned_data["q"])
             .order_by("family_name", "given_name", "pk")[:FOUND_PATIENTS_LIMIT]
         )
@@ -297,6 +310,8 @@ def appointment_book(request: HttpRequest) -> HttpResponse:
         return find_patient_page(
             request, "scheduling:appointment_book", "Book an appointment"
         )
+    if refused := refused_as_deceased(request, patient):
+        return refused
     override_form = None
     if request.method == "POST":
         form = AppointmentBookForm(request.POST, patient=patient)

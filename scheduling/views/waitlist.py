@@ -18,6 +18,7 @@ from scheduling.views.appointments import (
     book_url,
     find_patient_page,
     patient_from_query,
+    refused_as_deceased,
 )
 
 WAITLIST_PER_PAGE = 50
@@ -32,6 +33,8 @@ def waitlist_create(request: HttpRequest) -> HttpResponse:
         return find_patient_page(
             request, "scheduling:waitlist_create", "Add a patient to the waitlist"
         )
+    if refused := refused_as_deceased(request, patient):
+        return refused
     if request.method == "POST":
         form = WaitlistEntryForm(request.POST, instance=WaitlistEntry(patient=patient))
         if form.is_valid():
@@ -75,7 +78,7 @@ def waitlist_list(request: HttpRequest) -> HttpResponse:
     # Queries: the count of active entries; one page of them with their patients,
     # preferred clinicians and courses.
     entries = (
-        WaitlistEntry.objects.filter(is_active=True)
+        WaitlistEntry.objects.waiting()
         .select_related("patient", "clinician", "course")
         .order_by("created_at", "pk")
     )

@@ -13,9 +13,9 @@ def test_no_request_of_a_page_is_missing_and_a_refusal_keeps_the_menu(
     missing = []
     page.on(
         "response",
-        lambda response: missing.append(response.url)
-        if response.status == 404
-        else None,
+        lambda response: (
+            missing.append(response.url) if response.status == 404 else None
+        ),
     )
     log_in(therapist)
     for path in ("/", "/patients/", "/admin/"):
@@ -28,4 +28,3 @@ def test_no_request_of_a_page_is_missing_and_a_refusal_keeps_the_menu(
     expect(page.get_by_role("navigation", name="Main")).to_be_visible()
     page.get_by_role("link", name="Patients").first.click()
     page.wait_for_url("**/patients/")
-

@@ -15,7 +15,7 @@ from clinic.records import (
     valid_choice,
 )
 from clinic.text import NoteField
-from patients.models import refuse_before_birth
+from patients.models import refuse_after_death, refuse_before_birth
 from treatments.models.choices import CourseKind, TherapyFocus, TherapyProgress
 from treatments.models.courses import TreatmentCourse
 
@@ -63,10 +63,9 @@ class TherapySession(models.Model):
         return f"{self.get_focus_display()} on {self.session_on:%d %b %Y}"
 
     def clean(self):
-        refuse_before_birth(
-            self.course.case.patient if self.course_id else None,
-            session_on=self.session_on,
-        )
+        patient = self.course.case.patient if self.course_id else None
+        refuse_before_birth(patient, session_on=self.session_on)
+        refuse_after_death(patient, session_on=self.session_on)
         if self.course_id and self.course.kind != CourseKind.PHYSICAL_THERAPY:
             raise ValidationError(
                 {"course": "Therapy sessions belong to a physical-therapy course."}

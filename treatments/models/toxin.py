@@ -21,7 +21,7 @@ from clinic.records import (
     valid_choice,
 )
 from clinic.text import LotNumberField, NoteField
-from patients.models import Patient, refuse_before_birth
+from patients.models import Patient, refuse_after_death, refuse_before_birth
 from treatments import dosing
 from treatments.dosing import format_units, product_name
 from treatments.models.choices import (
@@ -174,10 +174,9 @@ class ToxinSession(models.Model):
         return reverse("treatments:toxinsession_detail", args=[self.pk])
 
     def clean(self):
-        refuse_before_birth(
-            self.course.case.patient if self.course_id else None,
-            performed_at=self.performed_at,
-        )
+        patient = self.course.case.patient if self.course_id else None
+        refuse_before_birth(patient, performed_at=self.performed_at)
+        refuse_after_death(patient, performed_at=self.performed_at)
         if self.performed_at and self.performed_at > timezone.now() + FUTURE_TOLERANCE:
             raise ValidationError(
                 {
