@@ -19,7 +19,7 @@ from clinic import timeline
 from clinic.charts import line_chart
 from patients.models import Assessment, Case, DiagnosticStudy, Patient
 from patients.scales import INSTRUMENT_CHOICES
-from scheduling.models import UPCOMING_STATUSES, Appointment
+from scheduling.models import UPCOMING_STATUSES, Appointment, AppointmentKind
 from treatments.models import (
     MedicationOrder,
     Referral,
@@ -198,8 +198,11 @@ def _alerts(patient: Patient, records: dict, today: datetime.date) -> list[str]:
         if case.red_flags and case.is_open and not case.entered_in_error:
             labels = "; ".join(case.red_flag_labels())
             alerts.append(f"Red flag on {case.get_condition_display()}: {labels}.")
-    if "toxin_sessions" in records:
-        alerts += _toxin_alerts(patient, records["toxin_sessions"], today)
+    # No next session, and no dose, is to be planned for a patient who died.
+    if "toxin_sessions" in records and not patient.is_deceased:
+        alerts += _toxin_alerts(
+            patient, records["toxin_sessions"], records.get("appointments", []), today
+        )
     for study in records.get("studies", []):
         if study.status == "resulted" and not study.entered_in_error:
             alerts.append(
@@ -226,7 +229,9 @@ def _death_alerts(patient: Patient, records: dict) -> list[str]:
     return alerts
 
 
-def _toxin_alerts(patient: Patient, sessions: list, today: datetime.date) -> list:
+def _toxin_alerts(
+    patient: Patient, sessions: list, appointments: list, today: datetime.date
+) -> list:
     alerts = []
     if patient.is_minor and patient.weight_kg is None:
         alerts.append("Child with no recorded weight: toxin doses cannot be checked.")
@@ -235,12 +240,24 @@ def _toxin_alerts(patient: Patient, sessions: list, today: datetime.date) -> lis
         last = valid_sessions[-1]
         days = (today - last.performed_on).days
         minimum = settings.CLINIC_MIN_REINJECTION_DAYS
-        if days < minimum:
+        safe_on = last.performed_on + datetime.timedelta(days=minimum)
+        if days < minimum and not _toxin_booked_from(appointments, safe_on):
             alerts.append(
                 f"Last toxin session {days} days ago ({last.get_product_display()}): "
                 f"the next should not be before {minimum} days."
             )
     return alerts
+
+
+def _toxin_booked_from(appointments: list, day: datetime.date) -> bool:
+    """Whether a toxin session is booked on or after `day`: then the chart need
+    not warn against an earlier one."""
+    return any(
+        appointment.kind == AppointmentKind.TOXIN_SESSION
+        and appointment.status in UPCOMING_STATUSES
+        and timezone.localtime(appointment.starts_at).date() >= day
+        for appointment in appointments
+    )
 
 
 def _score_charts(records: dict) -> list:

@@ -379,6 +379,9 @@ CLINIC_MIN_REINJECTION_DAYS = env_int(
     "CLINIC_MIN_REINJECTION_DAYS", MINIMUM_INTERVAL_DAYS
 )
 CLINIC_CUMULATIVE_WINDOW_DAYS = env_int("CLINIC_CUMULATIVE_WINDOW_DAYS", 84)
+# Toxin on the side of a Bell's palsy this soon after its onset is cautioned
+# (3 months: synkinesis, which toxin treats, shows from 12-16 weeks; DOMAIN.md 4.5).
+CLINIC_BELLS_TOXIN_CAUTION_DAYS = env_int("CLINIC_BELLS_TOXIN_CAUTION_DAYS", 91)
 # Which label set the toxin rules follow (treatments/labels.py): US or UK.
 CLINIC_JURISDICTION = env_choice("CLINIC_JURISDICTION", "US", ("US", "UK"))
 # Cumulative ceilings per product over CLINIC_CUMULATIVE_WINDOW_DAYS, all indications.

@@ -99,6 +99,17 @@ class TestChart:
         )
         assert "Book appointment" not in content
 
+    def test_no_next_toxin_session_is_planned(self, client, neurologist):
+        session = ToxinSessionFactory(
+            performed_at=local(DIED - datetime.timedelta(days=20))
+        )
+        patient = died(session.course.case.patient)
+        client.force_login(neurologist)
+
+        response = client.get(reverse("patient_chart", args=[patient.pk]))
+
+        assert not any("should not be before" in a for a in response.context["alerts"])
+
     def test_visits_still_booked_after_death_are_pointed_out(self, client, scheduler):
         patient = PatientFactory()
         AppointmentFactory(

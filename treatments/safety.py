@@ -32,6 +32,8 @@ class Limits:
     paediatric_ceiling: Mapping[str, tuple[Decimal, Decimal] | None]
     in_use_hours: Mapping[str, int]
     jurisdiction: str = labels.US
+    # Days after a Bell's palsy onset in which toxin on that side is cautioned.
+    bells_caution_days: int = 91
 
 
 @dataclass(frozen=True)
@@ -85,7 +87,7 @@ PRECAUTION = "precaution"
 NOT_OVERRIDABLE = frozenset({CONSENT_MISSING})
 
 
-def _day(value: date) -> str:
+def day_text(value: date) -> str:
     return f"{value.day} {value:%b %Y}"
 
 
@@ -102,7 +104,7 @@ def reinjection_interval(
         SafetyWarning(
             REINJECTION,
             f"Re-injection {days} days after the last session on "
-            f"{_day(last_session_on)}: the minimum interval is {min_days} days.",
+            f"{day_text(last_session_on)}: the minimum interval is {min_days} days.",
         )
     ]
 
@@ -153,7 +155,7 @@ def cumulative_dose(
         SafetyWarning(
             code,
             f"{format_units(total)} U of {product_name(product)} in the "
-            f"{window_days} days up to {_day(session_on)} (this session "
+            f"{window_days} days up to {day_text(session_on)} (this session "
             f"{format_units(units)} U) is over the limit of {format_units(limit)} U "
             f"({rule}).",
         )
@@ -170,8 +172,8 @@ def expired_lot(
     return [
         SafetyWarning(
             EXPIRED_LOT,
-            f"{lot} expired on {_day(expiry_date)}, before the session on "
-            f"{_day(session_on)}.",
+            f"{lot} expired on {day_text(expiry_date)}, before the session on "
+            f"{day_text(session_on)}.",
         )
     ]
 
@@ -273,7 +275,7 @@ def paediatric_dose(
         SafetyWarning(
             PAEDIATRIC_DOSE,
             f"Child's dose {format_units(total)} U of {product_name(product)} in "
-            f"the {window_days} days up to {_day(session_on)} is over the ceiling "
+            f"the {window_days} days up to {day_text(session_on)} is over the ceiling "
             f"of {format_units(ceiling)} U (the lower of "
             f"{format_units(units_per_kg)} U/kg x {format_units(weight_kg)} kg and "
             f"{format_units(max_units)} U).",
@@ -420,7 +422,7 @@ def _first_or_switch_dose(
                     SWITCH_DOSE,
                     f"{format_units(units)} U of {name} after "
                     f"{format_units(last.units)} U of {product_name(last.product)} "
-                    f"on {_day(last.performed_on)}: start at no more than the last "
+                    f"on {day_text(last.performed_on)}: start at no more than the last "
                     f"{product_name(last.product)} dose ({source}).",
                 )
             )

@@ -8,8 +8,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from patients.models import Assessment, Patient, ToxinPrecaution
-from treatments import dosing, labels, safety
+from patients.models import Assessment, Case, Condition, Patient, ToxinPrecaution
+from treatments import bells_caution, dosing, labels, safety
 from treatments.models import (
     AdverseEffect,
     MedicationOrder,
@@ -57,6 +57,7 @@ def safety_limits() -> safety.Limits:
         paediatric_ceiling=settings.CLINIC_PAEDIATRIC_CEILING,
         in_use_hours=settings.CLINIC_IN_USE_HOURS,
         jurisdiction=settings.CLINIC_JURISDICTION,
+        bells_caution_days=settings.CLINIC_BELLS_TOXIN_CAUTION_DAYS,
     )
 
 
@@ -107,12 +108,14 @@ def toxin_safety_warnings(
     case = course.case
     patient = case.patient
     session_on = timezone.localtime(performed_at).date()
-    return safety.session_warnings(
+    site_rows = [
+        safety.Site(muscle, side, units, Muscle(muscle).label.lower())
+        for muscle, side, units in sites
+    ]
+    limits = safety_limits()
+    warnings = safety.session_warnings(
         product=product,
-        sites=[
-            safety.Site(muscle, side, units, Muscle(muscle).label.lower())
-            for muscle, side, units in sites
-        ],
+        sites=site_rows,
         performed_at=performed_at,
         vials=list(vials),
         session_on=session_on,
@@ -123,9 +126,35 @@ def toxin_safety_warnings(
         indication=case.condition,
         consent_obtained=consent_obtained,
         red_flag_labels=case.red_flag_labels(),
-        limits=safety_limits(),
+        limits=limits,
         precautions=patient_precautions(patient, on=session_on),
     )
+    return warnings + bells_caution.after_bells_palsy(
+        onsets=bells_onsets(patient),
+        session_on=session_on,
+        sides=[site.side for site in site_rows],
+        caution_days=limits.bells_caution_days,
+    )
+
+
+def bells_onsets(patient: Patient) -> list[bells_caution.BellsOnset]:
+    """The patient's Bell's palsies, from the onset time every one records (one
+    query)."""
+    cases = (
+        Case.objects.filter(
+            patient=patient, condition=Condition.BELLS_PALSY, entered_in_error=False
+        )
+        .exclude(onset_at__isnull=True)
+        .order_by("onset_at")
+        .values_list("onset_at", "laterality")
+    )
+    return [
+        bells_caution.BellsOnset(
+            timezone.localtime(onset_at).date(),
+            side if side in ("left", "right") else "",
+        )
+        for onset_at, side in cases
+    ]
 
 
 def patient_precautions(

@@ -30,9 +30,7 @@ def test_recording_a_death_stops_booking(page, log_in, neurologist):
     expect(page.locator("h1")).to_contain_text("Deceased")
     expect(page.get_by_text(f"died {died:%d %b %Y} aged")).to_be_visible()
     expect(page.get_by_role("link", name="Book appointment")).to_have_count(0)
-    assert not page.evaluate(
-        "document.documentElement.scrollWidth > window.innerWidth"
-    )
+    assert not page.evaluate("document.documentElement.scrollWidth > window.innerWidth")
 
     page.goto(f"/patients/{patient.pk}/edit/")
     assert page.input_value("#id_date_of_death") == died.isoformat()
