@@ -38,6 +38,15 @@ SCALE_AXES = {
     "sunnybrook": (Decimal(-15), Decimal(100)),
     "bsdi": (Decimal(0), Decimal(4)),
 }
+# The values each scale's axis labels: its grades or round steps of its total.
+SCALE_TICKS = {
+    "jrs": (0, 2, 4, 6, 8),
+    "smc": (1, 2, 3, 4),
+    "hfs7": (0, 7, 14, 21, 28),
+    "house_brackmann": (1, 2, 3, 4, 5, 6),
+    "sunnybrook": (0, 25, 50, 75, 100),
+    "bsdi": (0, 1, 2, 3, 4),
+}
 
 
 @dataclass(frozen=True)
@@ -278,7 +287,11 @@ def _score_charts(records: dict) -> list:
         if values:
             charts.append(
                 line_chart(
-                    name, values, markers=markers, y_range=SCALE_AXES.get(instrument)
+                    name,
+                    values,
+                    markers=markers,
+                    y_range=SCALE_AXES.get(instrument),
+                    y_tick_values=SCALE_TICKS.get(instrument, ()),
                 )
             )
     return charts

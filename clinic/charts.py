@@ -74,11 +74,14 @@ def line_chart(
     *,
     markers: list[tuple[datetime.date, str]] = (),
     y_range: tuple[Decimal, Decimal] | None = None,
+    y_tick_values: tuple[int, ...] = (),
 ) -> LineChart:
     """Dated values (oldest first or not) as points, with dated event markers.
 
     `y_range` fixes the axis to an instrument's published range, so two charts of
     the same scale look alike; without it the axis spans the data (and zero).
+    `y_tick_values` are the values to label (a scale's own grades, never "3.5");
+    without them the bottom, middle and top.
     """
     values = sorted(values, key=lambda item: item[0])
     days = [day for day, _, _ in values] + [day for day, _ in markers]
@@ -104,7 +107,8 @@ def line_chart(
     )
     chart_markers = tuple(Marker(x_of(day), day, label) for day, label in markers)
     y_ticks = tuple(
-        Tick(y_of(tick), f"{tick:g}") for tick in (low, (low + high) / 2, high)
+        Tick(y_of(tick), f"{tick:g}")
+        for tick in (y_tick_values or (low, (low + high) / 2, high))
     )
     if first == last:
         x_ticks = (Tick(x_of(first), first.strftime("%b %Y")),)

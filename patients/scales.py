@@ -451,6 +451,22 @@ LATEST_VERSION: dict[str, str] = {
     "bsdi": "presumed-6-item",
 }
 
+# Where a condition has its own version of an instrument, a new score of a case
+# of that condition starts from it: the JRS's hemifacial-spasm anchors describe
+# a hemifacial spasm, the original ones a blepharospasm.
+CONDITION_VERSIONS: dict[tuple[str, str], str] = {
+    ("jrs", "hemifacial_spasm"): "hfs-adapted",
+}
+
+
+def default_version(instrument: str, condition: str) -> str:
+    """The version a new score of `instrument` starts from for a case of
+    `condition`."""
+    return CONDITION_VERSIONS.get(
+        (instrument, condition), LATEST_VERSION.get(instrument, "")
+    )
+
+
 INSTRUMENT_CHOICES: list[tuple[str, str]] = [
     (instrument, DEFINITIONS[instrument, version].name)
     for instrument, version in LATEST_VERSION.items()

@@ -18,10 +18,24 @@ def _item_field_name(code: str) -> str:
     return f"item_{code}"
 
 
+def _item_choices(item: scales.Item) -> list[tuple[str, str]]:
+    """Each allowed value with what it means where the scale says ("2: Mild:
+    noticeable, not disabling"), else the bare value."""
+    anchors = dict(item.anchors)
+    choices = [("", "---------")]
+    choices += [
+        (str(value), f"{value}: {anchors[value]}" if value in anchors else str(value))
+        for value in item.allowed
+    ]
+    if item.allows_not_applicable:
+        choices.append((scales.NOT_APPLICABLE, "N/A (not applicable)"))
+    return choices
+
+
 def _item_help_text(item: scales.Item) -> str:
-    """The item's anchors, or its allowed values when the scale gives none."""
-    if item.anchors:
-        return "; ".join(f"{value} = {text}" for value, text in item.anchors)
+    """The range, where the choices do not all say what they mean."""
+    if {value for value, _ in item.anchors} >= set(item.allowed):
+        return ""
     return f"From {min(item.allowed)} to {max(item.allowed)}."
 
 
@@ -78,14 +92,10 @@ class AssessmentForm(forms.ModelForm):
             del self.fields["side"]
         answers = self.instance.answers or {}
         for item in self.definition.items:
-            choices = [("", "---------")]
-            choices += [(str(value), str(value)) for value in item.allowed]
-            if item.allows_not_applicable:
-                choices.append((scales.NOT_APPLICABLE, "N/A (not applicable)"))
             stored = answers.get(item.code)
             self.fields[_item_field_name(item.code)] = forms.CharField(
                 label=item.label,
-                widget=forms.Select(choices=choices),
+                widget=forms.Select(choices=_item_choices(item)),
                 help_text=_item_help_text(item),
                 initial="" if stored is None else str(stored),
                 error_messages={"required": f"Answer {item.label}."},

@@ -1,6 +1,7 @@
 import datetime
 from decimal import Decimal
 
+from clinic.chart import SCALE_AXES, SCALE_TICKS
 from clinic.charts import (
     HEIGHT,
     PAD_BOTTOM,
@@ -78,3 +79,23 @@ def test_single_point_sits_in_the_middle():
 def test_no_values_gives_an_empty_chart():
     chart = line_chart("JRS", [])
     assert chart.points == () and chart.polyline == ""
+
+
+def test_a_scales_own_tick_values_are_labelled():
+    chart = line_chart(
+        "House-Brackmann",
+        [(datetime.date(2026, 1, 1), Decimal(3), "3")],
+        y_range=(Decimal(1), Decimal(6)),
+        y_tick_values=(1, 2, 3, 4, 5, 6),
+    )
+    assert [tick.label for tick in chart.y_ticks] == ["1", "2", "3", "4", "5", "6"]
+    # 1 at the bottom of the plot, 6 at its top.
+    assert chart.y_ticks[0].position == chart.plot_bottom
+    assert chart.y_ticks[-1].position == PAD_TOP
+
+
+def test_every_scale_on_the_chart_has_whole_ticks_inside_its_axis():
+    for instrument, (low, high) in SCALE_AXES.items():
+        ticks = SCALE_TICKS[instrument]
+        assert all(low <= tick <= high for tick in ticks), instrument
+        assert all(isinstance(tick, int) for tick in ticks), instrument

@@ -209,7 +209,11 @@ class TestAssessmentCreate:
         html = response.content.decode()
         assert response.status_code == 200
         assert "<label" in html and "Severity" in html and "Frequency" in html
-        assert "4 = Functionally blind: eyes closed over 50% of waking time" in html
+        # A hemifacial-spasm case: the JRS's hemifacial-spasm anchors, each
+        # choice saying what it means.
+        assert '<option value="4">4: Continuous: no breaks</option>' in html
+        assert "Functionally blind" not in html
+        assert "https://" not in html  # the scale's source is for superusers
         assert unlabelled_inputs(response) == []
         types = input_types(response)
         assert types["assessed_on"] == "date"
@@ -304,11 +308,25 @@ class TestAssessmentCreate:
         assert assessment.totals == {"total": 5}
         assert assessment.score == Decimal("5")
         assert assessment.answers == {"severity": 3, "frequency": 2}
-        assert assessment.version == "blepharospasm-1987"
+        assert assessment.version == "hfs-adapted"  # the case's condition's
         assert assessment.rater == injector
         assert assessment.days_since_last_toxin == 30
         assert assessment.notes == "Before toxin"
         assert assessment.history.get().history_user == injector
+
+    def test_a_blepharospasm_case_starts_from_the_original_anchors(
+        self, client, injector, case
+    ):
+        case.condition, case.icd10_code, case.laterality = (
+            "blepharospasm",
+            "G24.5",
+            "bilateral",
+        )
+        case.save()
+        client.force_login(injector)
+        html = client.get(assessment_url(case, "jrs")).content.decode()
+        assert "4: Functionally blind: eyes closed over 50% of waking time" in html
+        assert "Version blepharospasm-1987" in html
 
     def test_the_chosen_version_is_stored(self, client, injector, case):
         client.force_login(injector)

@@ -19,10 +19,11 @@ from treatments import services
 from treatments.assessment_forms import AssessmentForm
 
 
-def _chosen_scale(query) -> scales.ScaleDefinition | None:
-    """The scale named by ?instrument= (and ?version=, else the default one)."""
+def _chosen_scale(query, case: Case) -> scales.ScaleDefinition | None:
+    """The scale named by ?instrument= (and ?version=, else the default one for
+    the case's condition)."""
     instrument = query.get("instrument", "")
-    version = query.get("version") or scales.LATEST_VERSION.get(instrument, "")
+    version = query.get("version") or scales.default_version(instrument, case.condition)
     try:
         return scales.get_definition(instrument, version)
     except scales.ScaleError:
@@ -33,7 +34,8 @@ def _scale_links(case: Case) -> list[dict]:
     """Every instrument with a link per version, the default version first."""
     url = reverse("treatments:assessment_create", args=[case.pk])
     links = []
-    for instrument, default in scales.LATEST_VERSION.items():
+    for instrument in scales.LATEST_VERSION:
+        default = scales.default_version(instrument, case.condition)
         versions = [
             definition.version
             for definition in scales.DEFINITIONS.values()
@@ -116,7 +118,7 @@ def _assessment_page(request, assessment: Assessment) -> HttpResponse:
 @allow_query_params("instrument", "version")
 def assessment_create(request: HttpRequest, case_pk: int) -> HttpResponse:
     case = get_object_or_404(Case.objects.select_related("patient"), pk=case_pk)
-    definition = _chosen_scale(request.GET)
+    definition = _chosen_scale(request.GET, case)
     if definition is None:
         # Without script: first choose the scale, then its items are shown.
         record_access(request, case.patient, Assessment(case=case))
