@@ -169,6 +169,12 @@ def chart_context(request: HttpRequest, patient: Patient) -> dict:
             if SECTIONS[name].kind
         },
         "alerts": _alerts(patient, records, today),
+        # Shown with the alerts, each with a link to its sign-off.
+        "to_review": [
+            study
+            for study in records.get("studies", [])
+            if study.status == "resulted" and not study.entered_in_error
+        ],
         "score_charts": _score_charts(records),
         "units_charts": _units_charts(records.get("toxin_sessions", [])),
     }
@@ -212,12 +218,6 @@ def _alerts(patient: Patient, records: dict, today: datetime.date) -> list[str]:
         alerts += _toxin_alerts(
             patient, records["toxin_sessions"], records.get("appointments", []), today
         )
-    for study in records.get("studies", []):
-        if study.status == "resulted" and not study.entered_in_error:
-            alerts.append(
-                f"{study.get_modality_display()} result awaiting review "
-                f"since {study.resulted_on:%d %b %Y}."
-            )
     return alerts
 
 

@@ -88,9 +88,11 @@ class TestChart:
             "referral",
             "appointment",
         }
+        [study] = response.context["to_review"]
         assert (
-            "MRI result awaiting review since 12 Jun 2025."
-            in response.context["alerts"]
+            "MRI result awaiting review since 12 Jun 2025. "
+            f'<a class="alert-link" href="/patients/studies/{study.pk}/">'
+            "Review and sign off</a>" in content
         )
         assert [chart.title for chart in response.context["score_charts"]] == [
             "Jankovic Rating Scale"
@@ -269,7 +271,10 @@ class TestDashboard:
         patient = full_record()
         client.force_login(neurologist)
         page = client.get(reverse("home"))
-        assert [s.case.patient for s in rows(page, "awaiting-review")] == [patient]
+        [study] = rows(page, "awaiting-review")
+        assert study.case.patient == patient
+        link = f'<a href="/patients/studies/{study.pk}/">Review and sign off</a>'
+        assert link in page.content.decode()
         assert [c.patient for c in rows(page, "red-flag-cases")] == [patient]
         assert [r.course.case.patient for r in rows(page, "open-referrals")] == [
             patient
