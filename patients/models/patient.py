@@ -46,6 +46,20 @@ def oldest_birth_date(day: datetime.date) -> datetime.date:
         return day.replace(year=day.year - MAX_AGE_YEARS, day=28)
 
 
+def _days(moments: dict) -> list[tuple[str, datetime.date]]:
+    """Each given moment as its clinic day, by field name."""
+    return [
+        (
+            field,
+            timezone.localtime(moment).date()
+            if isinstance(moment, datetime.datetime)
+            else moment,
+        )
+        for field, moment in moments.items()
+        if moment is not None
+    ]
+
+
 def refuse_after_death(patient, **moments) -> None:
     """Refuse, next to its field, care given (or booked) after the patient's
     death. Only for moments of care: a report or a course's end may be
@@ -53,17 +67,11 @@ def refuse_after_death(patient, **moments) -> None:
     died = getattr(patient, "date_of_death", None)
     if died is None:
         return
-    errors = {}
-    for field, moment in moments.items():
-        if moment is None:
-            continue
-        day = (
-            timezone.localtime(moment).date()
-            if isinstance(moment, datetime.datetime)
-            else moment
-        )
-        if day > died:
-            errors[field] = f"This is after the patient's death on {died:%d %b %Y}."
+    errors = {
+        field: f"This is after the patient's death on {died:%d %b %Y}."
+        for field, day in _days(moments)
+        if day > died
+    }
     if errors:
         raise ValidationError(errors)
 
@@ -73,20 +81,12 @@ def refuse_before_birth(patient, **moments) -> None:
     birth: such a record cannot be true, and no override makes it so."""
     if patient is None or patient.date_of_birth is None:
         return
-    errors = {}
-    for field, moment in moments.items():
-        if moment is None:
-            continue
-        day = (
-            timezone.localtime(moment).date()
-            if isinstance(moment, datetime.datetime)
-            else moment
-        )
-        if day < patient.date_of_birth:
-            errors[field] = (
-                f"This is before the patient's birth on "
-                f"{patient.date_of_birth:%d %b %Y}."
-            )
+    born = patient.date_of_birth
+    errors = {
+        field: f"This is before the patient's birth on {born:%d %b %Y}."
+        for field, day in _days(moments)
+        if day < born
+    }
     if errors:
         raise ValidationError(errors)
 

@@ -123,17 +123,21 @@ def patient_from_query(request: HttpRequest) -> Patient | None:
     return get_object_or_404(Patient.objects.active(), pk=value)
 
 
-def refused_as_deceased(request: HttpRequest, patient: Patient):
-    """A patient who has died is neither booked nor wait-listed: back to the
-    chart, saying why (None for anyone else)."""
-    if not patient.is_deceased:
-        return None
-    messages.error(
-        request,
-        f"{patient.full_name} died on {patient.date_of_death:%d %b %Y}: no visit "
-        "is booked for them.",
-    )
-    return redirect(patient)
+def patient_to_book(request: HttpRequest, url_name: str, heading: str):
+    """(The patient named by ?patient=, None) for a page that books or
+    wait-lists; else (None, the answer): the page to find the patient, or, for a
+    patient who has died, back to the chart saying why."""
+    patient = patient_from_query(request)
+    if patient is None:
+        return None, find_patient_page(request, url_name, heading)
+    if patient.is_deceased:
+        messages.error(
+            request,
+            f"{patient.full_name} died on {patient.date_of_death:%d %b %Y}: no "
+            "visit is booked for them.",
+        )
+        return None, redirect(patient)
+    return patient, None
 
 
 def find_patient_page(
@@ -305,13 +309,11 @@ def _book(
     "minutes",
 )
 def appointment_book(request: HttpRequest) -> HttpResponse:
-    patient = patient_from_query(request)
-    if patient is None:
-        return find_patient_page(
-            request, "scheduling:appointment_book", "Book an appointment"
-        )
-    if refused := refused_as_deceased(request, patient):
-        return refused
+    patient, answer = patient_to_book(
+        request, "scheduling:appointment_book", "Book an appointment"
+    )
+    if answer is not None:
+        return answer
     override_form = None
     if request.method == "POST":
         form = AppointmentBookForm(request.POST, patient=patient)

@@ -14,12 +14,7 @@ from clinic.access import record_access
 from clinic.query_params import allow_query_params
 from scheduling.forms import WaitlistEntryForm
 from scheduling.models import WaitlistEntry
-from scheduling.views.appointments import (
-    book_url,
-    find_patient_page,
-    patient_from_query,
-    refused_as_deceased,
-)
+from scheduling.views.appointments import book_url, patient_to_book
 
 WAITLIST_PER_PAGE = 50
 
@@ -28,13 +23,11 @@ WAITLIST_PER_PAGE = 50
 @permission_required("scheduling.add_waitlistentry", raise_exception=True)
 @allow_query_params("patient", "q", "archived", "course")
 def waitlist_create(request: HttpRequest) -> HttpResponse:
-    patient = patient_from_query(request)
-    if patient is None:
-        return find_patient_page(
-            request, "scheduling:waitlist_create", "Add a patient to the waitlist"
-        )
-    if refused := refused_as_deceased(request, patient):
-        return refused
+    patient, answer = patient_to_book(
+        request, "scheduling:waitlist_create", "Add a patient to the waitlist"
+    )
+    if answer is not None:
+        return answer
     if request.method == "POST":
         form = WaitlistEntryForm(request.POST, instance=WaitlistEntry(patient=patient))
         if form.is_valid():
