@@ -369,6 +369,8 @@ LOGGING = {
     # second time beside the root's: its lines go to the root's handler only.
     "loggers": {
         "django": {"handlers": [], "level": "INFO" if DEBUG else "WARNING"},
+        # Who exported the access log, and when: an audit line, by user id.
+        "clinic.access_export": {"level": "INFO"},
     },
 }
 

@@ -4,6 +4,7 @@ formula open as text."""
 
 import csv
 import io
+import logging
 
 import pytest
 from django.db import connection
@@ -169,3 +170,16 @@ def test_the_export_queries_do_not_grow_with_rows(client, clinic_admin, entries)
         rows = csv_rows(client.get(EXPORT_URL))
     assert len(rows) == 24
     assert len(many) == len(few)
+
+
+def test_each_export_is_a_log_line_with_the_user_and_no_patient(
+    client, clinic_admin, entries, caplog
+):
+    client.force_login(clinic_admin)
+    assert logging.getLogger("clinic.access_export").isEnabledFor(logging.INFO)
+
+    csv_rows(client.get(EXPORT_URL, {"q": "MRN-1001"}))
+
+    [line] = [r for r in caplog.records if r.name == "clinic.access_export"]
+    assert line.getMessage() == f"access log exported by user {clinic_admin.pk}"
+    assert "MRN-1001" not in line.getMessage()
