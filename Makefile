@@ -44,7 +44,7 @@ serve: serve-needs-secret-key venv
 
 test: venv
 	@[ -x "$${CLINIC_CHROMIUM:-/usr/bin/chromium}" ] || echo "Browser tests skipped: no Chromium at $${CLINIC_CHROMIUM:-/usr/bin/chromium} (apt-get install chromium to run them)."
-	$(TEST_ENV) $(BIN)/python -m pytest
+	$(TEST_ENV) $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: venv
 	$(BIN)/ruff format --check .
