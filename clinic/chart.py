@@ -17,7 +17,14 @@ from django.utils import timezone
 
 from clinic import timeline
 from clinic.charts import line_chart
-from patients.models import Assessment, Case, DiagnosticStudy, Patient
+from patients.models import (
+    Assessment,
+    Case,
+    DiagnosticStudy,
+    Modality,
+    Patient,
+    RedFlag,
+)
 from patients.scales import INSTRUMENT_CHOICES
 from scheduling.models import UPCOMING_STATUSES, Appointment, AppointmentKind
 from treatments.models import (
@@ -169,6 +176,7 @@ def chart_context(request: HttpRequest, patient: Patient) -> dict:
             if SECTIONS[name].kind
         },
         "alerts": _alerts(patient, records, today),
+        "mri_suggested": _mri_suggested(records),
         # Shown with the alerts, each with a link to its sign-off.
         "to_review": [
             study
@@ -190,6 +198,26 @@ def chart_context(request: HttpRequest, patient: Patient) -> dict:
     context["kind"] = kind if kind in context["kinds"] else ""
     context["entries"] = timeline.newest_first(entries)
     return context
+
+
+def _mri_suggested(records: dict) -> list:
+    """Open cases of a child's hemifacial spasm with no MRI ordered yet
+    (DOMAIN.md 5.1: an MRI is suggested by default)."""
+    if "cases" not in records or "studies" not in records:
+        return []
+    imaged = {
+        study.case_id
+        for study in records["studies"]
+        if study.modality == Modality.MRI and not study.entered_in_error
+    }
+    return [
+        case
+        for case in records["cases"]
+        if RedFlag.CHILD_HEMIFACIAL_SPASM in case.red_flags
+        and case.is_open
+        and not case.entered_in_error
+        and case.pk not in imaged
+    ]
 
 
 def _next_appointment(appointments: list) -> Appointment | None:

@@ -154,6 +154,11 @@ def save_case(*, case: Case, by) -> Case:
     """Open a case or change it: its rules are its clean()'s (dates not before
     the patient's birth, a closed case has its closing date, ICD-10 codes)."""
     case.full_clean(validate_unique=False, validate_constraints=False)
+    # Raised from the record, as it is saved; a clinician's own ticks are kept.
+    case.red_flags = [
+        *case.red_flags,
+        *(flag for flag in case.derived_red_flags() if flag not in case.red_flags),
+    ]
     case._history_user = by
     case.save()
     return case

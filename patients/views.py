@@ -37,6 +37,7 @@ from patients.models import (
     Case,
     Condition,
     DiagnosticStudy,
+    Modality,
     Patient,
     SignedStudyError,
     StudyAmendment,
@@ -198,6 +199,7 @@ def case_update(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @permission_required("patients.add_diagnosticstudy", raise_exception=True)
+@allow_query_params(modality=frozenset(Modality.values))
 def study_create(request: HttpRequest, case_pk: int) -> HttpResponse:
     case = get_object_or_404(Case.objects.select_related("patient"), pk=case_pk)
     if request.method == "POST":
@@ -216,7 +218,8 @@ def study_create(request: HttpRequest, case_pk: int) -> HttpResponse:
         if answer is not None:
             return answer
     else:
-        form = StudyOrderForm()
+        # A suggested order (?modality=mri from the chart) comes filled in.
+        form = StudyOrderForm(initial={"modality": request.GET.get("modality", "")})
         record_access(request, case.patient, DiagnosticStudy(case=case))
     return render(
         request,

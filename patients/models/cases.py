@@ -206,6 +206,22 @@ class Case(models.Model):
     def has_red_flag(self) -> bool:
         return bool(self.red_flags)
 
+    def derived_red_flags(self) -> list[str]:
+        """The red flags the record itself shows (DOMAIN.md 5.1), raised when
+        the case is saved: a hemifacial spasm that began in childhood (by the
+        onset, else the opening) may be a cerebellar or cerebellopontine-angle
+        tumour, and an MRI is suggested."""
+        flags = []
+        began = self.onset_date or self.opened_on
+        if (
+            self.condition == Condition.HEMIFACIAL_SPASM
+            and self.patient_id
+            and began
+            and self.patient.age_on(began) < settings.CLINIC_ADULT_AGE_YEARS
+        ):
+            flags.append(RedFlag.CHILD_HEMIFACIAL_SPASM.value)
+        return flags
+
     @property
     def is_open(self) -> bool:
         return self.status not in CLOSED_CASE_STATUSES
