@@ -124,7 +124,9 @@ SECTIONS = {
     "medication_orders": Section(
         "treatments.view_medicationorder",
         lambda patient: list(
-            MedicationOrder.objects.filter(course__case__patient=patient)
+            MedicationOrder.objects.filter(
+                course__case__patient=patient
+            ).select_related("course__case")
         ),
         "medication",
         timeline.medication_entries,
@@ -241,6 +243,9 @@ def _alerts(patient: Patient, records: dict, today: datetime.date) -> list[str]:
         if case.red_flags and case.is_open and not case.entered_in_error:
             labels = "; ".join(case.red_flag_labels())
             alerts.append(f"Red flag on {case.get_condition_display()}: {labels}.")
+    # Kept from the order's save, where it was shown before saving.
+    for order in records.get("medication_orders", []):
+        alerts += order.warnings()
     # No next session, and no dose, is to be planned for a patient who died.
     if "toxin_sessions" in records and not patient.is_deceased:
         alerts += _toxin_alerts(

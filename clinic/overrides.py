@@ -52,3 +52,38 @@ class OverrideForm(forms.Form):
     def confirms_shown(self) -> bool:
         """The user saw exactly these warnings."""
         return self.shown_digest == self.digest
+
+
+class WarningsNotSeen(Exception):
+    """A record raises warnings its author was not shown (or was shown others):
+    nothing was saved. The page shows `warnings` and asks again."""
+
+    def __init__(self, warnings: list[str]):
+        super().__init__("; ".join(warnings))
+        self.warnings = warnings
+
+
+class ConfirmsWarnings(forms.Form):
+    """A record form whose warnings are shown before saving: a valid form with
+    warnings its author has not seen gets them as errors, with the digest of
+    those warnings filled in, so that saving again keeps the record with them.
+    A subclass says which warnings (`warnings_to_confirm`, on the cleaned
+    instance); the write service checks the same digest (every door)."""
+
+    warnings_digest = forms.CharField(required=False, widget=forms.HiddenInput)
+    confirm_hint = "Save again to keep it with this warning."
+
+    def warnings_to_confirm(self) -> list[str]:
+        raise NotImplementedError
+
+    def _post_clean(self):
+        super()._post_clean()
+        if self.errors:
+            return
+        unseen = self.warnings_to_confirm()
+        digest = digest_of(unseen)
+        if unseen and self.cleaned_data.get("warnings_digest") != digest:
+            self.data = self.data.copy()
+            self.data[self.add_prefix("warnings_digest")] = digest
+            for warning in unseen:
+                self.add_error(None, f"{warning} {self.confirm_hint}")

@@ -2,7 +2,9 @@
 
 from django import forms
 
+from clinic.overrides import ConfirmsWarnings
 from clinic.submissions import FormTokenField
+from treatments import services
 from treatments.forms import (
     DATE_INPUT,
     drop_token_when_editing,
@@ -24,7 +26,17 @@ PRESCRIPTION_FIELDS = (
 )
 
 
-class MedicationOrderForm(forms.ModelForm):
+class MedicationOrderWarningsForm(ConfirmsWarnings, forms.ModelForm):
+    """Shows a medication order's warnings before it is saved (the clinician
+    page and the admin)."""
+
+    confirm_hint = "Save again to keep the order with this warning."
+
+    def warnings_to_confirm(self) -> list[str]:
+        return services.medication_warnings_to_confirm(self.instance)
+
+
+class MedicationOrderForm(MedicationOrderWarningsForm):
     form_token = FormTokenField()
 
     class Meta:

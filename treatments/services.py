@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from clinic.overrides import WarningsNotSeen, digest_of
 from patients.models import Assessment, Case, Condition, Patient, ToxinPrecaution
 from treatments import bells_caution, dosing, labels, safety
 from treatments.models import (
@@ -305,8 +306,26 @@ def save_therapy_session(*, session: TherapySession, by) -> TherapySession:
 
 
 @transaction.atomic
-def save_medication_order(*, order: MedicationOrder, by) -> MedicationOrder:
+def save_medication_order(
+    *, order: MedicationOrder, by, shown_warnings_digest: str | None = None
+) -> MedicationOrder:
+    """A warning new to the order (a steroid late for Bell's palsy) is saved only
+    once its author saw it: `shown_warnings_digest` is the digest of the
+    warnings shown; otherwise WarningsNotSeen, and nothing is saved."""
+    unseen = medication_warnings_to_confirm(order)
+    if unseen and shown_warnings_digest != digest_of(unseen):
+        raise WarningsNotSeen(unseen)
     return _write(order, by=by)
+
+
+def medication_warnings_to_confirm(order: MedicationOrder) -> list[str]:
+    """The order's warnings that its saved version did not already raise: an
+    edit that leaves the drug and its start alone asks nothing again."""
+    warnings = order.warnings()
+    if warnings and order.pk:
+        saved = MedicationOrder.objects.select_related("course__case").get(pk=order.pk)
+        warnings = [warning for warning in warnings if warning not in saved.warnings()]
+    return warnings
 
 
 @transaction.atomic

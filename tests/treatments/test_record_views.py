@@ -1008,19 +1008,45 @@ class TestMedicationOrder:
         assert "This medication order was already saved." in messages_of(second)
         assert MedicationOrder.objects.count() == 1
 
-    def test_steroid_more_than_72_hours_after_bells_onset_warns(
+    def test_steroid_more_than_72_hours_after_bells_onset_warns_before_saving(
         self, client, neurologist, bells_course
     ):
         client.force_login(neurologist)
         data = medication_data(drug="Prednisolone", dose="50", start_on="2026-03-06")
         response = client.post(medication_url(bells_course), data)
-        assert MedicationOrder.objects.count() == 1
-        assert messages_of(response) == [
-            "Medication order saved.",
+        late = (
             "Prednisolone starts on 06 Mar 2026, at least 86 hours after the onset "
             "of Bell's palsy (02 Mar 2026 10:00): the guideline gives oral steroids "
-            "within 72 hours of onset, when they help most.",
+            "within 72 hours of onset, when they help most."
+        )
+        assert response.status_code == 200
+        assert response.context["form"].non_field_errors() == [
+            f"{late} Save again to keep the order with this warning."
         ]
+        assert MedicationOrder.objects.count() == 0
+        # Saving again, as the page posts it, keeps the order and the warning.
+        digest = response.context["form"]["warnings_digest"].value()
+        response = client.post(
+            medication_url(bells_course), {**data, "warnings_digest": digest}
+        )
+        assert response.status_code == 302
+        assert MedicationOrder.objects.get().drug == "Prednisolone"
+        assert messages_of(response) == ["Medication order saved.", late]
+
+    def test_a_changed_start_needs_the_new_warning_seen(
+        self, client, neurologist, bells_course
+    ):
+        client.force_login(neurologist)
+        data = medication_data(drug="prednisolone", start_on="2026-03-06")
+        shown = client.post(medication_url(bells_course), data).context["form"]
+        data |= {
+            "start_on": "2026-03-09",
+            "warnings_digest": shown["warnings_digest"].value(),
+        }
+        response = client.post(medication_url(bells_course), data)
+        assert response.status_code == 200
+        assert "at least 158 hours" in response.context["form"].non_field_errors()[0]
+        assert MedicationOrder.objects.count() == 0
 
     @pytest.mark.parametrize("start_on", ["2026-03-02", "2026-03-05"])
     def test_steroid_within_72_hours_of_bells_onset_does_not_warn(
@@ -1059,6 +1085,11 @@ class TestMedicationOrder:
         client.force_login(neurologist)
         assert client.get(url).status_code == 200
         data = medication_data(drug="prednisolone", start_on="2026-03-09")
+        shown = client.post(url, data)
+        assert "at least 158 hours" in shown.context["form"].non_field_errors()[0]
+        order.refresh_from_db()
+        assert order.start_on == datetime.date(2026, 3, 2)  # not saved yet
+        data["warnings_digest"] = shown.context["form"]["warnings_digest"].value()
         response = client.post(url, data)
         order.refresh_from_db()
         assert order.start_on == datetime.date(2026, 3, 9)

@@ -6,11 +6,13 @@ from clinic.admin_records import ENTERED_IN_ERROR
 from clinic.models import Role
 from patients.admin import ClinicalRecordAdmin
 from treatments import services
+from treatments.medication_forms import MedicationOrderWarningsForm
 from treatments.models import MedicationOrder
 
 
 @admin.register(MedicationOrder)
 class MedicationOrderAdmin(ClinicalRecordAdmin):
+    form = MedicationOrderWarningsForm  # shows the warnings before saving
     patient_path = "course__case__patient"
     list_display = (
         "drug",
@@ -47,11 +49,16 @@ class MedicationOrderAdmin(ClinicalRecordAdmin):
                     "prescriber",
                     "indication",
                     "stop_reason",
+                    "warnings_digest",
                 )
             },
         ),
         ENTERED_IN_ERROR,
     )
 
-    def write(self, obj, *, by):
-        services.save_medication_order(order=obj, by=by)
+    def save_model(self, request, obj, form, change):
+        services.save_medication_order(
+            order=obj,
+            by=request.user,
+            shown_warnings_digest=form.cleaned_data.get("warnings_digest"),
+        )

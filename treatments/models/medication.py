@@ -123,3 +123,20 @@ class MedicationOrder(models.Model):
             datetime.datetime.combine(self.start_on, datetime.time.min)
         )
         return starts - case.onset_at
+
+    def warnings(self) -> list[str]:
+        """What the prescriber is shown before saving, and the chart keeps
+        showing: a steroid started past the Bell's palsy window."""
+        if self.entered_in_error:
+            return []
+        delay = self.steroid_delay_after_bells_onset()
+        if delay is None or delay <= BELLS_STEROID_WINDOW:
+            return []
+        hours = int(delay.total_seconds() // 3600)
+        onset = timezone.localtime(self.course.case.onset_at)
+        return [
+            f"{self.drug} starts on {self.start_on:%d %b %Y}, at least {hours} hours "
+            f"after the onset of Bell's palsy ({onset:%d %b %Y %H:%M}): the "
+            "guideline gives oral steroids within 72 hours of onset, when they "
+            "help most."
+        ]

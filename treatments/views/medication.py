@@ -4,39 +4,19 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
-from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from clinic.submissions import record_page
 from treatments import services
 from treatments.medication_forms import MedicationOrderForm
-from treatments.models import (
-    BELLS_STEROID_WINDOW,
-    CourseKind,
-    MedicationOrder,
-)
+from treatments.models import CourseKind, MedicationOrder
 from treatments.views.courses import course_of_kind
-
-
-def _warn_late_bells_steroid(request: HttpRequest, order: MedicationOrder) -> None:
-    """DOMAIN.md 4.2: in Bell's palsy, oral steroids within 72 hours of onset."""
-    delay = order.steroid_delay_after_bells_onset()
-    if delay is None or delay <= BELLS_STEROID_WINDOW:
-        return
-    hours = int(delay.total_seconds() // 3600)
-    onset = timezone.localtime(order.course.case.onset_at)
-    drug = order.drug
-    messages.warning(
-        request,
-        f"{drug} starts on {order.start_on:%d %b %Y}, at least {hours} hours after "
-        f"the onset of Bell's palsy ({onset:%d %b %Y %H:%M}): the guideline gives "
-        "oral steroids within 72 hours of onset, when they help most.",
-    )
 
 
 def _order_saved(request: HttpRequest, order: MedicationOrder) -> None:
     messages.success(request, "Medication order saved.")
-    _warn_late_bells_steroid(request, order)
+    for warning in order.warnings():
+        messages.warning(request, warning)
 
 
 def _medication_order_page(request, order: MedicationOrder) -> HttpResponse:
@@ -47,8 +27,11 @@ def _medication_order_page(request, order: MedicationOrder) -> HttpResponse:
         form_class=MedicationOrderForm,
         instance=order,
         queryset=MedicationOrder.objects.select_related("course__case__patient"),
+        # The form showed any warning before this save (MedicationOrderForm).
         write=lambda saved: services.save_medication_order(
-            order=saved, by=request.user
+            order=saved,
+            by=request.user,
+            shown_warnings_digest=request.POST.get("warnings_digest"),
         ),
         noun="medication order",
         then=lambda saved: redirect(saved.course.case.patient),
