@@ -38,6 +38,7 @@ from scheduling.models import (
     AppointmentStatus,
     WaitlistEntry,
 )
+from scheduling.views import booking_slots
 from treatments.models import TreatmentCourse
 
 FOUND_PATIENTS_LIMIT = 25
@@ -204,10 +205,10 @@ def _book_initial(request: HttpRequest, patient: Patient) -> dict:
         initial["kind"] = query["kind"]
     if query.get("clinician", "").isdigit():
         initial["clinician"] = int(query["clinician"])
-    try:
-        starts = datetime.datetime.fromisoformat(query.get("start", ""))
+    starts = booking_slots.slot_start(request)
+    if starts is not None:
         initial["starts_at"] = f"{starts:%Y-%m-%dT%H:%M}"
-    except ValueError:
+    else:
         try:
             day = datetime.date.fromisoformat(query.get("date", ""))
             hour = settings.CLINIC_DAY_STARTS_HOUR
@@ -309,9 +310,9 @@ def _book(
     "minutes",
 )
 def appointment_book(request: HttpRequest) -> HttpResponse:
-    patient, answer = patient_to_book(
-        request, "scheduling:appointment_book", "Book an appointment"
-    )
+    # A slot in the address that is not one is 400, before anything else.
+    heading = booking_slots.slot_heading(request, "Book an appointment")
+    patient, answer = patient_to_book(request, "scheduling:appointment_book", heading)
     if answer is not None:
         return answer
     override_form = None
@@ -329,7 +330,12 @@ def appointment_book(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "scheduling/appointment_form.html",
-        {"form": form, "patient": patient, **_warnings_context(override_form)},
+        {
+            "form": form,
+            "patient": patient,
+            "free": booking_slots.free_times(request, form, patient),
+            **_warnings_context(override_form),
+        },
     )
 
 
