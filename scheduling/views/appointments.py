@@ -543,15 +543,19 @@ def appointment_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("scheduling.change_appointment", raise_exception=True)
 def appointment_status(request: HttpRequest, pk: int) -> HttpResponse:
     appointment = _appointment(pk)
+    # The dashboard's clinic list checks patients in and stays on the list.
+    back = redirect("home") if request.POST.get("back") == "home" else None
     status = request.POST.get("status", "")
     if status not in STATUS_ACTIONS:
         messages.error(request, "Choose arrived, completed or no-show.")
-        return _detail(appointment)
+        return back or _detail(appointment)
     try:
         booking.set_status(appointment, status=status, by=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
         label = STATUS_ACTIONS[status].lower()
-        messages.success(request, f"Marked {label}.")
-    return _detail(appointment)
+        # On the list, say which of its rows.
+        which = f": {appointment.patient.full_name}, {_when(appointment.starts_at)}"
+        messages.success(request, f"Marked {label}{which if back else ''}.")
+    return back or _detail(appointment)
