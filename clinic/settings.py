@@ -436,6 +436,12 @@ CLINIC_REMINDER_FROM_EMAIL = os.environ.get(
 )
 CLINIC_DAY_STARTS_HOUR = env_int("CLINIC_DAY_STARTS_HOUR", 8)
 CLINIC_DAY_ENDS_HOUR = env_int("CLINIC_DAY_ENDS_HOUR", 18)
+# Free times are offered on the clock's marks this many minutes apart (:00, :15...).
+CLINIC_SLOT_STEP_MINUTES = env_int("CLINIC_SLOT_STEP_MINUTES", 15)
+if not 1 <= CLINIC_SLOT_STEP_MINUTES <= 60:
+    raise ImproperlyConfigured(
+        f"CLINIC_SLOT_STEP_MINUTES must be from 1 to 60, got {CLINIC_SLOT_STEP_MINUTES}"
+    )
 # Default appointment length in minutes, per kind.
 CLINIC_APPOINTMENT_MINUTES = {
     "new_patient": env_int("CLINIC_MINUTES_NEW_PATIENT", 45),

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from clinic import worklists
+from clinic import clinic_list, worklists
 from clinic.access import record_access
 from clinic.chart import chart_context
 from clinic.models import AccessAction, AccessLog
@@ -113,7 +113,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         )
         if not show_all:
             todays = todays.filter(clinician=user)
-        context["appointments"] = list(todays)
+        context["clinic_list"] = clinic_list.for_scheduler(user, today)
+        if context["clinic_list"] is None:
+            context["appointments"] = list(todays)
         context["recall"] = _recall_due(today)
     context["worklists"] = [
         {"worklist": worklist, "rows": rows, "count": count}

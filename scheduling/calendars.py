@@ -12,7 +12,7 @@ The feed functions at the end are the only ones here that write.
 
 import datetime
 import secrets
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 import icalendar
@@ -96,6 +96,8 @@ class Row:
     start_label: str
     end_label: str
     booking: Booking | None = None
+    # Free time only: where a booking offered from it starts, if one fits.
+    book_at: datetime.datetime | None = None
 
     @property
     def is_free(self) -> bool:
@@ -106,6 +108,11 @@ class Row:
         return format_minutes(
             int((self.ends_at - self.starts_at).total_seconds() // 60)
         )
+
+    @property
+    def book_start(self) -> str:
+        """book_at as the booking page's ?start= takes it: its wall time."""
+        return f"{self.book_at:%Y-%m-%dT%H:%M}" if self.book_at else ""
 
 
 @dataclass(frozen=True)
@@ -221,11 +228,20 @@ def _label(moment: datetime.datetime, day: datetime.date, zone) -> str:
     return f"{local:%d %b} {local:%H:%M}"
 
 
+# Where a booking offered from a free gap starts (None: none fits); see
+# scheduling.free_slots.gap_booking_start.
+GapBooker = Callable[[Gap], datetime.datetime | None]
+
+
 def day_cell(
-    bookings: Sequence[Booking], day: datetime.date, zone: datetime.tzinfo
+    bookings: Sequence[Booking],
+    day: datetime.date,
+    zone: datetime.tzinfo,
+    book_at: GapBooker | None = None,
 ) -> Cell:
     """One clinician's day: the bookings that touch the local day, and the free
-    gaps in the opening hours, in time order."""
+    gaps in the opening hours, in time order; with `book_at`, each gap says where
+    a booking from it would start."""
     day_starts, day_ends = local_day_bounds(day, zone)
     todays = [b for b in bookings if b.starts_at < day_ends and b.ends_at > day_starts]
     rows = [
@@ -246,6 +262,7 @@ def day_cell(
                 g.ends_at,
                 _label(g.starts_at, day, zone),
                 _label(g.ends_at, day, zone),
+                book_at=book_at(g) if book_at is not None else None,
             )
             for g in free_gaps(todays, *hours)
         ]
@@ -287,9 +304,10 @@ def build_grid(
     clinicians: Sequence[tuple[int, str]],
     bookings: Sequence[Booking],
     zone: datetime.tzinfo,
+    book_at: GapBooker | None = None,
 ) -> list[Column]:
     """A column per clinician, in the order given, holding a cell per day; a
-    booking of a clinician not given is not shown."""
+    booking of a clinician not given is not shown. `book_at` as for day_cell."""
     by_clinician: dict[int, list[Booking]] = {}
     for booking in bookings:
         by_clinician.setdefault(booking.clinician_id, []).append(booking)
@@ -297,7 +315,9 @@ def build_grid(
         Column(
             clinician_id=pk,
             name=name,
-            cells=[day_cell(by_clinician.get(pk, []), day, zone) for day in days],
+            cells=[
+                day_cell(by_clinician.get(pk, []), day, zone, book_at) for day in days
+            ],
         )
         for pk, name in clinicians
     ]

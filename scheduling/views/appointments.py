@@ -38,6 +38,7 @@ from scheduling.models import (
     AppointmentStatus,
     WaitlistEntry,
 )
+from scheduling.views import booking_slots
 from treatments.models import TreatmentCourse
 
 FOUND_PATIENTS_LIMIT = 25
@@ -204,10 +205,10 @@ def _book_initial(request: HttpRequest, patient: Patient) -> dict:
         initial["kind"] = query["kind"]
     if query.get("clinician", "").isdigit():
         initial["clinician"] = int(query["clinician"])
-    try:
-        starts = datetime.datetime.fromisoformat(query.get("start", ""))
+    starts = booking_slots.slot_start(request)
+    if starts is not None:
         initial["starts_at"] = f"{starts:%Y-%m-%dT%H:%M}"
-    except ValueError:
+    else:
         try:
             day = datetime.date.fromisoformat(query.get("date", ""))
             hour = settings.CLINIC_DAY_STARTS_HOUR
@@ -309,9 +310,9 @@ def _book(
     "minutes",
 )
 def appointment_book(request: HttpRequest) -> HttpResponse:
-    patient, answer = patient_to_book(
-        request, "scheduling:appointment_book", "Book an appointment"
-    )
+    # A slot in the address that is not one is 400, before anything else.
+    heading = booking_slots.slot_heading(request, "Book an appointment")
+    patient, answer = patient_to_book(request, "scheduling:appointment_book", heading)
     if answer is not None:
         return answer
     override_form = None
@@ -329,7 +330,12 @@ def appointment_book(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "scheduling/appointment_form.html",
-        {"form": form, "patient": patient, **_warnings_context(override_form)},
+        {
+            "form": form,
+            "patient": patient,
+            "free": booking_slots.free_times(request, form, patient),
+            **_warnings_context(override_form),
+        },
     )
 
 
@@ -537,15 +543,19 @@ def appointment_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("scheduling.change_appointment", raise_exception=True)
 def appointment_status(request: HttpRequest, pk: int) -> HttpResponse:
     appointment = _appointment(pk)
+    # The dashboard's clinic list checks patients in and stays on the list.
+    back = redirect("home") if request.POST.get("back") == "home" else None
     status = request.POST.get("status", "")
     if status not in STATUS_ACTIONS:
         messages.error(request, "Choose arrived, completed or no-show.")
-        return _detail(appointment)
+        return back or _detail(appointment)
     try:
         booking.set_status(appointment, status=status, by=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
         label = STATUS_ACTIONS[status].lower()
-        messages.success(request, f"Marked {label}.")
-    return _detail(appointment)
+        # On the list, say which of its rows.
+        which = f": {appointment.patient.full_name}, {_when(appointment.starts_at)}"
+        messages.success(request, f"Marked {label}{which if back else ''}.")
+    return back or _detail(appointment)

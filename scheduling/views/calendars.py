@@ -2,6 +2,7 @@
 an .ics file for the patient."""
 
 import datetime
+import functools
 
 from django.conf import settings
 from django.contrib import messages
@@ -23,7 +24,7 @@ from django.views.decorators.http import (
 from clinic.access import record_access
 from clinic.models import CLINICAL_ROLES, AccessAction
 from clinic.query_params import allow_query_params
-from scheduling import calendars
+from scheduling import calendars, free_slots
 from scheduling.models import Appointment, CalendarFeed
 
 VIEW_PERMISSION = "scheduling.view_appointment"
@@ -120,6 +121,20 @@ def _columns_shown(staff, clinician, window) -> list[tuple[int, str]]:
     )
 
 
+def _gap_booker(request: HttpRequest, zone) -> calendars.GapBooker | None:
+    """For a user who books: where a booking from a free gap starts, for a gap
+    that the shortest kind of visit still fits (scheduling.free_slots)."""
+    if not request.user.has_perm("scheduling.add_appointment"):
+        return None
+    return functools.partial(
+        free_slots.gap_booking_start,
+        minutes=min(settings.CLINIC_APPOINTMENT_MINUTES.values()),
+        step_minutes=settings.CLINIC_SLOT_STEP_MINUTES,
+        zone=zone,
+        now=timezone.now(),
+    )
+
+
 def _calendar_page(request: HttpRequest, *, week: bool) -> HttpResponse:
     day, error = _chosen_day(request)
     # One query: the clinical staff, for the whole-clinic columns and the chooser.
@@ -140,7 +155,11 @@ def _calendar_page(request: HttpRequest, *, week: bool) -> HttpResponse:
     ]
     days = calendars.shown_days(first, last, bookings, zone) if week else [day]
     columns = calendars.build_grid(
-        days=days, clinicians=shown, bookings=bookings, zone=zone
+        days=days,
+        clinicians=shown,
+        bookings=bookings,
+        zone=zone,
+        book_at=_gap_booker(request, zone),
     )
     step = datetime.timedelta(days=7 if week else 1)
     # The chooser offers the whole-clinic columns, and keeps the one chosen.
