@@ -101,8 +101,8 @@ def _days(slots, dates: availability.FirstDates, chosen: str) -> list[dict]:
 
 def free_times(request: HttpRequest, form, patient: Patient) -> dict:
     """The free times of the form's clinician for its kind of visit and length
-    (from the form's data when posted, else from what the link filled in): four
-    queries, however many days and appointments."""
+    (from the form's data when posted, else from what the link filled in): at
+    most four queries, however many days and appointments."""
     clinicians = list(form.fields["clinician"].queryset)
     clinician = _chosen_clinician(form, clinicians)
     kind = _chosen_kind(form)
