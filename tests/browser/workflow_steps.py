@@ -20,8 +20,11 @@ def saved(page: Page, message: str) -> None:
     expect(page.locator(".alert-success").first).to_contain_text(message)
 
 
-def new_patient(page: Page, *, mrn: str, given: str, family: str, born, **more):
-    """The new-patient page, from the patient list; `more` fills fields by id."""
+def new_patient(
+    page: Page, *, mrn: str, given: str, family: str, born, also=None, **more
+):
+    """The new-patient page, from the patient list; `more` fills fields by id,
+    `also(page)` does the rest before saving."""
     page.goto("/patients/")
     page.get_by_role("link", name="New patient").first.click()
     page.fill("#id_mrn", mrn)
@@ -31,6 +34,8 @@ def new_patient(page: Page, *, mrn: str, given: str, family: str, born, **more):
     page.select_option("#id_sex", "female")
     for field, value in more.items():
         page.fill(f"#id_{field}", value)
+    if also is not None:
+        also(page)
     page.get_by_role("button", name="Save patient").click()
     saved(page, "Patient saved.")
     return Patient.objects.get(mrn=mrn)

@@ -5,7 +5,6 @@ test_record_views.py), and the chart keeps showing it."""
 import datetime
 
 import pytest
-from django.urls import reverse
 from django.utils.html import escape
 
 from clinic.overrides import WarningsNotSeen, digest_of
