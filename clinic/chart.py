@@ -213,7 +213,7 @@ def _mri_suggested(records: dict) -> list:
     return [
         case
         for case in records["cases"]
-        if RedFlag.CHILD_HEMIFACIAL_SPASM in case.red_flags
+        if RedFlag.CHILD_HEMIFACIAL_SPASM in [e.flag for e in case.red_flag_entries()]
         and case.is_open
         and not case.entered_in_error
         and case.pk not in imaged

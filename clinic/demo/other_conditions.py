@@ -50,7 +50,9 @@ from patients.models import (
     CaseStatus,
     FaceRegion,
     Patient,
+    RedFlag,
 )
+from patients.services import acknowledge_red_flag
 from scheduling.models import (
     AppointmentKind,
     AppointmentStatus,
@@ -342,6 +344,14 @@ def multiple_sclerosis(clinic, patient, condition, nth):
     clinic.add_study(case, MS_MRI)
     clinic.add_study(case, MS_EMG)
     if nth == 0:
+        # Its red flag reviewed once the MRI showed the lesion that explains it.
+        acknowledge_red_flag(
+            case=case,
+            flag=RedFlag.MS_CONTINUOUS_MYOKYMIA,
+            note="MRI shows the pontine lesion that explains the myokymia; "
+            "followed with the MS team.",
+            by=case.responsible_neurologist,
+        )
         started = case.opened_on + timedelta(days=14)
         clinic.add_medication_course(
             case,

@@ -8,6 +8,7 @@ from decimal import Decimal
 from patients.models import (
     CaseStatus,
     Condition,
+    ExamFinding,
     FaceRegion,
     Laterality,
     RedFlag,
@@ -44,7 +45,8 @@ class Presentation:
     status: str = CaseStatus.ACTIVE
     spread: tuple[str, ...] = ()
     triggers: tuple[str, ...] = ()
-    red_flags: tuple[str, ...] = ()
+    findings: tuple[str, ...] = ()  # the red-flag checklist of the examination
+    red_flags: tuple[str, ...] = ()  # ticked by hand
     notes: str = ""
 
 
@@ -392,6 +394,7 @@ MYOKYMIA_IN_MS = Presentation(
     opened_days_ago=(100, 700),
     onset_days_before=(14, 60),
     spread=(FaceRegion.LOWER_EYELID, FaceRegion.MOUTH),
+    findings=(ExamFinding.CONTINUOUS_MYOKYMIA,),
     notes="Relapsing-remitting MS under the MS team; continuous facial myokymia "
     "since the last relapse.",
 )
