@@ -88,6 +88,12 @@ class TestRaised:
         assert CHILD_HFS in flags(case)
 
 
+def chart_flags(response, case):
+    """The chart's flags of the case, with what their next steps need."""
+    [group] = [g for g in response.context["red_flag_cases"] if g.case == case]
+    return group
+
+
 class TestTheChartSuggestsTheMri:
     def test_with_a_link_to_order_it(self, client, neurologist):
         case = case_of(datetime.date(2017, 1, 5))
@@ -95,7 +101,9 @@ class TestTheChartSuggestsTheMri:
 
         response = client.get(reverse("patient_chart", args=[case.patient_id]))
 
-        assert response.context["mri_suggested"] == [case]
+        group = chart_flags(response, case)
+        assert [row.entry.actions for row in group.rows] == [("order_mri",)]
+        assert group.mri_study is None
         order = f"/patients/cases/{case.pk}/studies/new/?modality=mri"
         assert f'href="{order}">Order an MRI</a>' in response.content.decode()
         page = client.get(order)
@@ -103,12 +111,15 @@ class TestTheChartSuggestsTheMri:
 
     def test_not_once_an_mri_is_ordered(self, client, neurologist):
         case = case_of(datetime.date(2017, 1, 5))
-        DiagnosticStudyFactory(case=case, modality="mri")
+        study = DiagnosticStudyFactory(case=case, modality="mri")
         client.force_login(neurologist)
 
         response = client.get(reverse("patient_chart", args=[case.patient_id]))
 
-        assert response.context["mri_suggested"] == []
+        assert chart_flags(response, case).mri_study == study
+        html = response.content.decode()
+        assert "Order an MRI" not in html
+        assert f'href="{study.get_absolute_url()}">MRI ordered on 01 Jun 2025' in html
 
     def test_an_unknown_modality_is_400(self, client, neurologist):
         case = case_of(datetime.date(2017, 1, 5))
