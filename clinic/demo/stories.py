@@ -11,7 +11,6 @@ from patients.models import (
     ExamFinding,
     FaceRegion,
     Laterality,
-    RedFlag,
     Trigger,
     Vessel,
 )
@@ -161,6 +160,8 @@ ADVERSE_NOTES = {
     AdverseEffectKind.FACIAL_WEAKNESS: "Mouth droops when smiling; drinks from a "
     "straw. Lower-face dose to be reduced.",
     AdverseEffectKind.BRUISING: "Small bruise at the lateral canthus.",
+    AdverseEffectKind.DYSPHAGIA: "Solids stuck on swallowing for about a week after "
+    "the platysma sites; no choking.",
 }
 
 # Scale answers by clinical state.
@@ -327,7 +328,7 @@ HFS_WITH_RED_FLAGS = Presentation(
     opened_days_ago=(12, 16),
     onset_days_before=(60, 150),
     status=CaseStatus.ASSESSMENT,
-    red_flags=(RedFlag.FACIAL_WEAKNESS, RedFlag.CRANIAL_NERVE_SIGNS),
+    findings=(ExamFinding.FACIAL_WEAKNESS, ExamFinding.HEARING_LOSS),
     notes="Twitching with mild weakness of the same side and reduced hearing.",
 )
 HFS_IN_A_CHILD = Presentation(
@@ -335,8 +336,9 @@ HFS_IN_A_CHILD = Presentation(
     opened_days_ago=(35, 45),
     onset_days_before=(60, 300),
     status=CaseStatus.ASSESSMENT,
-    red_flags=(RedFlag.CHILD_HEMIFACIAL_SPASM,),
-    notes="Child with hemifacial spasm: MRI to exclude a posterior-fossa lesion.",
+    findings=(ExamFinding.SEIZURE_LIKE_EPISODES,),
+    notes="Child with hemifacial spasm, first taken for seizures: MRI to exclude a "
+    "posterior-fossa lesion.",
 )
 NEW_REFERRALS = {
     Condition.HEMIFACIAL_SPASM: replace(
@@ -386,7 +388,6 @@ PERIORAL_MYOKYMIA = Presentation(
     onset_days_before=(20, 60),
     status=CaseStatus.ASSESSMENT,
     spread=(FaceRegion.CHEEK, FaceRegion.CHIN),
-    red_flags=(RedFlag.UNILATERAL_PERIORAL_MYOKYMIA,),
     notes="Continuous rippling of one side of the mouth and chin.",
 )
 MYOKYMIA_IN_MS = Presentation(
