@@ -227,7 +227,11 @@ class Stories:
             if condition == Condition.HEMIFACIAL_SPASM
             else [],
             triggers=rng.sample(["stress", "fatigue", "caffeine", "bright_light"], 2),
-            red_flags=["facial_weakness"] if rng.random() < 0.01 else [],
+            # A ticked flag waits for review, as the write path would keep it.
+            **dict.fromkeys(
+                ("red_flags", "red_flags_to_review"),
+                ["facial_weakness"] if rng.random() < 0.01 else [],
+            ),
             status=status,
             opened_on=opened,
             closed_on=closed_on,

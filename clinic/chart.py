@@ -12,18 +12,18 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
+from django.db.models import Prefetch
 from django.http import HttpRequest
 from django.utils import timezone
 
-from clinic import timeline
+from clinic import red_flag_panel, timeline
 from clinic.charts import line_chart
 from patients.models import (
     Assessment,
     Case,
     DiagnosticStudy,
-    Modality,
     Patient,
-    RedFlag,
+    RedFlagAcknowledgement,
 )
 from patients.scales import INSTRUMENT_CHOICES
 from scheduling.models import UPCOMING_STATUSES, Appointment, AppointmentKind
@@ -69,9 +69,17 @@ class Section:
 SECTIONS = {
     "cases": Section(
         "patients.view_case",
+        # With the acknowledgements of their red flags, for the chart's flags.
         lambda patient: list(
-            Case.objects.filter(patient=patient).select_related(
-                "responsible_neurologist"
+            Case.objects.filter(patient=patient)
+            .select_related("responsible_neurologist")
+            .prefetch_related(
+                Prefetch(
+                    "red_flag_acknowledgements",
+                    queryset=RedFlagAcknowledgement.objects.select_related(
+                        "acknowledged_by"
+                    ).order_by("acknowledged_at", "pk"),
+                )
             )
         ),
     ),
@@ -178,7 +186,7 @@ def chart_context(request: HttpRequest, patient: Patient) -> dict:
             if SECTIONS[name].kind
         },
         "alerts": _alerts(patient, records, today),
-        "mri_suggested": _mri_suggested(records),
+        "red_flag_cases": red_flag_panel.chart_flags(records),
         # Shown with the alerts, each with a link to its sign-off.
         "to_review": [
             study
@@ -202,26 +210,6 @@ def chart_context(request: HttpRequest, patient: Patient) -> dict:
     return context
 
 
-def _mri_suggested(records: dict) -> list:
-    """Open cases of a child's hemifacial spasm with no MRI ordered yet
-    (DOMAIN.md 5.1: an MRI is suggested by default)."""
-    if "cases" not in records or "studies" not in records:
-        return []
-    imaged = {
-        study.case_id
-        for study in records["studies"]
-        if study.modality == Modality.MRI and not study.entered_in_error
-    }
-    return [
-        case
-        for case in records["cases"]
-        if RedFlag.CHILD_HEMIFACIAL_SPASM in case.red_flags
-        and case.is_open
-        and not case.entered_in_error
-        and case.pk not in imaged
-    ]
-
-
 def _next_appointment(appointments: list) -> Appointment | None:
     now = timezone.now()
     return next(
@@ -235,14 +223,11 @@ def _next_appointment(appointments: list) -> Appointment | None:
 
 
 def _alerts(patient: Patient, records: dict, today: datetime.date) -> list[str]:
-    """The chart's red banners, each from a section the user may view."""
+    """The chart's red banners, each from a section the user may view (the red
+    flags have their own panel, clinic/red_flag_panel.py)."""
     alerts = []
     if patient.is_deceased:
         alerts += _death_alerts(patient, records)
-    for case in records.get("cases", []):
-        if case.red_flags and case.is_open and not case.entered_in_error:
-            labels = "; ".join(case.red_flag_labels())
-            alerts.append(f"Red flag on {case.get_condition_display()}: {labels}.")
     # Kept from the order's save, where it was shown before saving.
     for order in records.get("medication_orders", []):
         alerts += order.warnings()

@@ -6,10 +6,16 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 
-from patients.models import Case, DiagnosticStudy, Patient
-from treatments.models import Referral, SafetyFlag
+from patients.models import Case, DiagnosticStudy, Modality, Patient, StudyStatus
+from treatments.models import (
+    CourseKind,
+    CourseStatus,
+    Referral,
+    SafetyFlag,
+    TreatmentCourse,
+)
 
 
 @dataclass(frozen=True)
@@ -52,11 +58,33 @@ def _awaiting_review(today: datetime.date) -> QuerySet:
     )
 
 
+def _ordered(modality: str) -> QuerySet:
+    return (
+        DiagnosticStudy.objects.filter(modality=modality, entered_in_error=False)
+        .exclude(status=StudyStatus.CANCELLED)
+        .order_by("-ordered_on", "-pk")
+    )
+
+
 def _red_flag_cases(today: datetime.date) -> QuerySet:
+    """Open cases with a flag no neurologist has acknowledged, with what their
+    next steps need: the MRI and EEG ordered already, and the open referral
+    course an urgent referral is sent from. One query for the rows, one for
+    each of the three."""
+    referral_courses = (
+        TreatmentCourse.objects.filter(kind=CourseKind.SURGICAL_REFERRAL)
+        .exclude(status__in=[CourseStatus.COMPLETED, CourseStatus.STOPPED])
+        .order_by("-started_on", "-pk")
+    )
     return (
         Case.objects.open()
-        .with_red_flags()
+        .with_red_flags_to_review()
         .select_related("patient")
+        .prefetch_related(
+            Prefetch("studies", _ordered(Modality.MRI), to_attr="mri_studies"),
+            Prefetch("studies", _ordered(Modality.EEG), to_attr="eeg_studies"),
+            Prefetch("courses", referral_courses, to_attr="referral_courses"),
+        )
         .order_by("opened_on", "pk")
     )
 
@@ -99,9 +127,9 @@ WORKLISTS = {
         ),
         Worklist(
             "red-flag-cases",
-            "Cases with an open red flag",
+            "Red flags to review",
             "patients.view_case",
-            "No open red flags.",
+            "No red flags waiting for review.",
             "oldest first",
             _red_flag_cases,
         ),

@@ -2,7 +2,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.db import transaction
 from django.http import HttpResponseRedirect
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
 from clinic.access import record_access
@@ -22,6 +22,7 @@ from patients.models import (
     DiagnosticStudy,
     Guardian,
     Patient,
+    RedFlagAcknowledgement,
     StudyAmendment,
 )
 from patients.search import parse_search_date
@@ -277,7 +278,7 @@ class CaseAdmin(ClinicalRecordAdmin):
     search_fields = ("icd10_code",)
     autocomplete_fields = ("patient", "responsible_neurologist")
     user_roles = {"responsible_neurologist": (Role.NEUROLOGIST,)}
-    readonly_fields = ("code_system_version",)
+    readonly_fields = ("code_system_version", "raised_flags", "flags_waiting")
     fieldsets = (
         (
             None,
@@ -303,7 +304,15 @@ class CaseAdmin(ClinicalRecordAdmin):
                 )
             },
         ),
-        ("Red flags", {"fields": ("red_flags",)}),
+        (
+            "Red flags",
+            {
+                "description": "The examination checklist and the hand-ticked flags "
+                "are saved through the case's write path, which raises the flags the "
+                "record shows; a neurologist acknowledges them on the chart.",
+                "fields": ("findings", "red_flags", "raised_flags", "flags_waiting"),
+            },
+        ),
         ("Notes", {"fields": ("notes",)}),
         ENTERED_IN_ERROR,
     )
@@ -311,6 +320,21 @@ class CaseAdmin(ClinicalRecordAdmin):
     @admin.display(description="Red flag", boolean=True)
     def red_flag(self, obj):
         return obj.has_red_flag
+
+    @admin.display(description="Red flags (ticked or raised), with why")
+    def raised_flags(self, obj):
+        entries = obj.red_flag_entries() if obj else []
+        if not entries:
+            return "-"
+        return format_html_join(
+            "",
+            "<p><strong>{}</strong>: {}</p>",
+            ((e.label, " ".join(e.why)) for e in entries),
+        )
+
+    @admin.display(description="Waiting for a neurologist's acknowledgement")
+    def flags_waiting(self, obj):
+        return "; ".join(obj.red_flag_labels_waiting()) if obj else "-"
 
     def write(self, obj, *, by):
         save_case(case=obj, by=by)
@@ -466,6 +490,22 @@ class StudyAmendmentAdmin(WrittenElsewhere, ClinicalRecordAdmin):
     list_select_related = ("amended_by",)
     search_fields = ("text", "reason")
     fields = ("study", "text", "reason", "amended_by", "amended_at")
+    readonly_fields = fields
+
+
+@admin.register(RedFlagAcknowledgement)
+class RedFlagAcknowledgementAdmin(WrittenElsewhere, ClinicalRecordAdmin):
+    """Read-only: a neurologist acknowledges a red flag on the chart or the
+    dashboard (patients.services.acknowledge_red_flag), and it is never changed."""
+
+    patient_path = "case__patient"
+    list_display = ("flag", "patient", "acknowledged_by", "acknowledged_at")
+    list_filter = ("flag",)
+    list_select_related = ("acknowledged_by",)
+    search_fields = ("note",)
+    # Newest first, served by patients_redflagack_newest.
+    ordering = ("-acknowledged_at", "-id")
+    fields = ("case", "flag", "evidence", "note", "acknowledged_by", "acknowledged_at")
     readonly_fields = fields
 
 

@@ -18,6 +18,7 @@ from patients.models import (
     StudyAmendment,
     StudyStatus,
 )
+from patients.models.cases import ACKNOWLEDGEMENT_NOTE_MESSAGE
 
 User = get_user_model()
 # Rendered ISO (clinic/formats): the only value a date input shows.
@@ -183,6 +184,7 @@ class CaseForm(forms.ModelForm):
             "onset_site",
             "spread_sites",
             "triggers",
+            "findings",
             "red_flags",
             "status",
             "opened_on",
@@ -230,6 +232,33 @@ class CaseForm(forms.ModelForm):
             else:
                 self.add_error("icd10_code", "Choose the ICD-10-CM code.")
         return cleaned
+
+
+class RedFlagAcknowledgementForm(forms.Form):
+    """Which of the case's waiting flags a neurologist acknowledges, and the note
+    that says what was reviewed or decided (required)."""
+
+    flag = forms.ChoiceField(label="Red flag", widget=forms.RadioSelect)
+    note = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text='What was reviewed, ordered or decided, e.g. "MRI ordered; '
+        'reviewed with the patient".',
+        error_messages={"required": ACKNOWLEDGEMENT_NOTE_MESSAGE},
+    )
+
+    def __init__(self, *args, case: Case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["flag"].choices = [
+            (entry.flag, entry.label) for entry in case.red_flags_waiting()
+        ]
+        self.fields["flag"].error_messages["required"] = "Choose the red flag."
+
+    def clean_note(self):
+        note = self.cleaned_data["note"].strip()
+        if not note:
+            raise forms.ValidationError(ACKNOWLEDGEMENT_NOTE_MESSAGE)
+        return note
 
 
 class StudyOrderForm(forms.ModelForm):

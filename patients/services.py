@@ -12,14 +12,17 @@ from django.db import transaction
 from django.forms import ModelForm
 from django.utils import timezone
 
+from patients import flagging
 from patients.models import (
     SIGN_OFF_ONLY_MESSAGE,
     Case,
     DiagnosticStudy,
+    RedFlagAcknowledgement,
     SignedStudyError,
     StudyAmendment,
     StudyStatus,
 )
+from patients.models.cases import ACKNOWLEDGEMENT_NOTE_MESSAGE
 
 REVIEW_PERMISSION = "patients.review_diagnosticstudy"
 
@@ -152,13 +155,59 @@ def amend_study(
 @transaction.atomic
 def save_case(*, case: Case, by) -> Case:
     """Open a case or change it: its rules are its clean()'s (dates not before
-    the patient's birth, a closed case has its closing date, ICD-10 codes)."""
+    the patient's birth, a closed case has its closing date, ICD-10 codes).
+
+    The red-flag rules are evaluated over the record as it is saved, for this
+    case and for the patient's other cases, which some rules read
+    (patients/flagging.py); a clinician's own ticks are kept as they are.
+    """
     case.full_clean(validate_unique=False, validate_constraints=False)
-    # Raised from the record, as it is saved; a clinician's own ticks are kept.
-    case.red_flags = [
-        *case.red_flags,
-        *(flag for flag in case.derived_red_flags() if flag not in case.red_flags),
-    ]
+    if case.pk is not None:
+        # The flags other write paths keep (the toxin follow-up's), as stored now.
+        case.raised_red_flags = flagging.locked(case).raised_red_flags
+    flagging.raise_record_flags(case)
+    flagging.refresh_to_review(case)
     case._history_user = by
     case.save()
+    flagging.refresh_patients_other_cases(case, by=by)
     return case
+
+
+ACKNOWLEDGE_PERMISSION = "patients.acknowledge_red_flag"
+NOT_WAITING = (
+    "This red flag is not waiting for review: it was acknowledged already, or is "
+    "no longer raised."
+)
+
+
+@transaction.atomic
+def acknowledge_red_flag(
+    *, case: Case, flag: str, note: str, by
+) -> RedFlagAcknowledgement:
+    """A neurologist has reviewed a flag of the case, with a note: the flag is
+    acknowledged with the evidence that raised it, and raised again only by new
+    evidence. Only a flag waiting for review is acknowledged."""
+    if not by.has_perm(ACKNOWLEDGE_PERMISSION):
+        raise PermissionDenied("Only a neurologist acknowledges red flags.")
+    note = (note or "").strip()
+    if not note:
+        raise ValidationError({"note": ACKNOWLEDGEMENT_NOTE_MESSAGE})
+    stored = flagging.locked(case)
+    entry = next((e for e in stored.red_flags_waiting() if e.flag == flag), None)
+    if entry is None:
+        raise ValidationError({"flag": NOT_WAITING})
+    acknowledgement = RedFlagAcknowledgement(
+        case=stored,
+        flag=flag,
+        evidence=list(entry.evidence),
+        note=note,
+        acknowledged_by=by,
+    )
+    acknowledgement.full_clean()
+    acknowledgement._history_user = by
+    acknowledgement.save()
+    flagging.refresh_to_review(stored)
+    Case.objects.filter(pk=stored.pk).update(
+        red_flags_to_review=stored.red_flags_to_review
+    )
+    return acknowledgement

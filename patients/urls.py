@@ -11,6 +11,11 @@ urlpatterns = [
     path("<int:patient_pk>/cases/new/", views.case_create, name="case_create"),
     path("cases/<int:pk>/edit/", views.case_update, name="case_update"),
     path(
+        "cases/<int:pk>/red-flags/acknowledge/",
+        views.red_flag_acknowledge,
+        name="red_flag_acknowledge",
+    ),
+    path(
         "cases/<int:case_pk>/studies/new/",
         views.study_create,
         name="study_create",

@@ -28,6 +28,7 @@ from patients.forms import (
     GuardianFormSet,
     PatientForm,
     PatientSearchForm,
+    RedFlagAcknowledgementForm,
     StudyAmendmentForm,
     StudyOrderForm,
     StudyResultForm,
@@ -39,12 +40,15 @@ from patients.models import (
     DiagnosticStudy,
     Modality,
     Patient,
+    RedFlag,
     SignedStudyError,
     StudyAmendment,
 )
 from patients.reports import detect_report_type
 from patients.services import (
+    ACKNOWLEDGE_PERMISSION,
     ReportNotStored,
+    acknowledge_red_flag,
     amend_study,
     save_case,
     save_study,
@@ -195,6 +199,47 @@ def case_create(request: HttpRequest, patient_pk: int) -> HttpResponse:
 def case_update(request: HttpRequest, pk: int) -> HttpResponse:
     case = get_object_or_404(Case.objects.select_related("patient"), pk=pk)
     return _case_page(request, case)
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required(ACKNOWLEDGE_PERMISSION, raise_exception=True)
+@allow_query_params(flag=frozenset(RedFlag.values), back=frozenset({"dashboard"}))
+def red_flag_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
+    """A neurologist acknowledges one of the case's waiting red flags with a note
+    (?flag= chooses it, ?back=dashboard returns there)."""
+    case = get_object_or_404(Case.objects.select_related("patient"), pk=pk)
+    back = "home" if request.GET.get("back") == "dashboard" else case.patient
+    if request.method == "POST":
+        form = RedFlagAcknowledgementForm(request.POST, case=case)
+        if form.is_valid():
+            try:
+                acknowledgement = acknowledge_red_flag(
+                    case=case,
+                    flag=form.cleaned_data["flag"],
+                    note=form.cleaned_data["note"],
+                    by=request.user,
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                label = acknowledgement.get_flag_display()
+                messages.success(request, f"Red flag acknowledged: {label}.")
+                return redirect(back)
+    else:
+        form = RedFlagAcknowledgementForm(
+            case=case, initial={"flag": request.GET.get("flag", "")}
+        )
+        record_access(request, case.patient, case)
+    return render(
+        request,
+        "patients/red_flag_acknowledge.html",
+        {
+            "form": form,
+            "case": case,
+            "patient": case.patient,
+            "waiting": case.red_flags_waiting(),
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])

@@ -103,6 +103,10 @@ class CaseFactory(factory.django.DjangoModelFactory):
     laterality = Laterality.RIGHT
     onset_date = datetime.date(2024, 1, 10)
     opened_on = datetime.date(2025, 6, 1)
+    red_flags = factory.LazyFunction(list)
+    # As the write path would keep it: with no acknowledgement yet, every flag
+    # ticked waits for review (save_case raises the flags the record shows).
+    red_flags_to_review = factory.LazyAttribute(lambda case: list(case.red_flags))
 
 
 class DiagnosticStudyFactory(factory.django.DjangoModelFactory):

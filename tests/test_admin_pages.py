@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from patients.models import Guardian, StudyAmendment
+from patients.models import Guardian, RedFlagAcknowledgement, StudyAmendment
 from scheduling.models import Appointment
 from tests.patients.test_admin import MODELS as PATIENT_MODELS
 from tests.patients.test_admin import admin_url
@@ -35,7 +35,8 @@ def test_changelist_works_and_offers_no_delete(client, clinic_admin, model, make
 # guardian on its patient's page (a minor keeps a guardian who holds consent), a
 # toxin session with its vials, sites and effects on the clinician pages (warnings
 # and overrides), an amendment of a signed study on the clinician's study page,
-# an appointment on the scheduling pages (clashes, earliest safe date).
+# an appointment on the scheduling pages (clashes, earliest safe date), a red
+# flag's acknowledgement on the chart or the dashboard, by a neurologist.
 READ_ONLY = {
     Guardian,
     ToxinSession,
@@ -44,6 +45,7 @@ READ_ONLY = {
     AdverseEffect,
     StudyAmendment,
     Appointment,
+    RedFlagAcknowledgement,
 }
 
 

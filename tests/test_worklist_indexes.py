@@ -34,6 +34,7 @@ def plan(queryset) -> str:
         ("awaiting-review", "patients_study_awaiting_review"),
         ("open-referrals", "treatments_referral_awaiting"),
         ("safety-flags", "treatments_flag_open"),
+        ("red-flag-cases", "patients_case_flags_to_review"),
     ],
 )
 def test_a_worklist_walks_its_own_index_in_order(slug, index):

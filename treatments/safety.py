@@ -72,7 +72,6 @@ VIAL_IN_USE = "vial_in_use"
 PRODUCT_SWITCH = "product_switch"
 PAEDIATRIC_DOSE = "paediatric_dose"
 PAEDIATRIC_WEIGHT = "paediatric_weight_missing"
-RED_FLAG = "red_flag"
 LABEL_WINDOW = "label_window"
 PERIOCULAR_SITE = "periocular_site"
 INITIAL_PER_EYE = "initial_per_eye"
@@ -279,18 +278,6 @@ def paediatric_dose(
             f"of {format_units(ceiling)} U (the lower of "
             f"{format_units(units_per_kg)} U/kg x {format_units(weight_kg)} kg and "
             f"{format_units(max_units)} U).",
-        )
-    ]
-
-
-def red_flags(labels: Iterable[str]) -> list[SafetyWarning]:
-    labels = list(labels)
-    if not labels:
-        return []
-    return [
-        SafetyWarning(
-            RED_FLAG,
-            f"Red flag on the case: {'; '.join(labels)}. Review before injecting.",
         )
     ]
 
@@ -552,13 +539,14 @@ def session_warnings(
     weight_kg: Decimal | None,
     indication: str,
     consent_obtained: bool,
-    red_flag_labels: Iterable[str],
     limits: Limits,
     precautions: Iterable[tuple[str, str]] = (),
 ) -> list[SafetyWarning]:
-    """Every rule for one session. `prior` holds the patient's earlier valid
-    sessions (any course, any product), the session itself left out; the label
-    rules are the product's for the case's condition in the jurisdiction."""
+    """Every rule of this module for one session (the case's red flags are
+    treatments/red_flags.py's, Bell's palsy bells_caution.py's). `prior` holds
+    the patient's earlier valid sessions (any course, any product), the session
+    itself left out; the label rules are the product's for the case's condition
+    in the jurisdiction."""
     earlier = sorted(
         (p for p in prior if p.performed_on <= session_on),
         key=lambda p: p.performed_on,
@@ -594,5 +582,4 @@ def session_warnings(
     warnings += product_switch(previous_product=last and last.product, product=product)
     warnings += recorded_precautions(product=product, recorded=precautions)
     warnings += consent_missing(consent_obtained=consent_obtained)
-    warnings += red_flags(red_flag_labels)
     return warnings

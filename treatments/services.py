@@ -9,8 +9,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 from clinic.overrides import WarningsNotSeen, digest_of
+from patients import flagging
 from patients.models import Assessment, Case, Condition, Patient, ToxinPrecaution
-from treatments import bells_caution, dosing, labels, safety
+from treatments import bells_caution, dosing, labels, red_flags, safety
 from treatments.models import (
     AdverseEffect,
     MedicationOrder,
@@ -126,10 +127,12 @@ def toxin_safety_warnings(
         weight_kg=patient.weight_kg,
         indication=case.condition,
         consent_obtained=consent_obtained,
-        red_flag_labels=case.red_flag_labels(),
         limits=limits,
         precautions=patient_precautions(patient, on=session_on),
     )
+    # As stored by the case's write paths: flags a neurologist acknowledged
+    # are left out, and no query is needed.
+    warnings += red_flags.red_flag_warning(case.red_flag_labels_waiting())
     return warnings + bells_caution.after_bells_palsy(
         onsets=bells_onsets(patient),
         session_on=session_on,
@@ -340,9 +343,12 @@ def save_referral_follow_up(*, follow_up: ReferralFollowUp, by) -> ReferralFollo
 
 @transaction.atomic
 def save_assessment(*, assessment: Assessment, by) -> Assessment:
-    """Scored by its clean(); stamped with the days since the last toxin session."""
+    """Scored by its clean(); stamped with the days since the last toxin session.
+    A grade may raise (or clear) a red flag of its case (patients/red_flags.py)."""
     stamp_days_since_last_toxin(assessment)
-    return _write(assessment, by=by)
+    _write(assessment, by=by)
+    flagging.refresh_record_flags(assessment.case, by=by)
+    return assessment
 
 
 @transaction.atomic
@@ -355,4 +361,6 @@ def record_toxin_follow_up(
     for effect in adverse_effects:
         effect.session = session
         _write(effect, by=by)
+    # Swallowing, speech, breathing or vision problems raise the case's flag.
+    red_flags.refresh_toxin_flags(session.course.case, by=by)
     return session

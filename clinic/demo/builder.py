@@ -264,12 +264,13 @@ class DemoClinic:
             "onset_site": presentation.onset_site,
             "spread_sites": fields.pop("spread", presentation.spread),
             "triggers": presentation.triggers,
+            "findings": presentation.findings,
             "red_flags": presentation.red_flags,
             "notes": presentation.notes.format(side=laterality),
         } | fields
         code = fields.pop("code", "")
         fields["icd10_code"] = self.code_for(condition, fields["laterality"], code)
-        for name in ("spread_sites", "triggers", "red_flags"):
+        for name in ("spread_sites", "triggers", "findings", "red_flags"):
             fields[name] = [str(value) for value in fields[name]]
         case = Case(
             patient=patient,

@@ -48,9 +48,12 @@ from clinic.demo.studies import (
 from patients.models import (
     Case,
     CaseStatus,
+    ExamFinding,
     FaceRegion,
     Patient,
+    RedFlag,
 )
+from patients.services import acknowledge_red_flag
 from scheduling.models import (
     AppointmentKind,
     AppointmentStatus,
@@ -66,6 +69,10 @@ from treatments.models import (
 )
 
 BLEPHAROSPASM_JRS_VERSION = "blepharospasm-1987"
+BELLS_EYE_AT_RISK = (
+    ExamFinding.INCOMPLETE_EYE_CLOSURE,
+    ExamFinding.EYE_PAIN_OR_VISUAL_CHANGE,
+)
 
 # Blepharospasm
 
@@ -157,6 +164,8 @@ def bells(clinic, patient, condition, nth):
         onset_at=local_datetime(onset_on, time(7, clinic.rng.randint(0, 59))),
         status=CaseStatus.RESOLVED if recovered else CaseStatus.ACTIVE,
         closed_on=closed_on if recovered else None,
+        # The first days' palsy: a painful red eye that does not close.
+        findings=BELLS_EYE_AT_RISK if nth == 0 else (),
     )
     add_steroids_and_eye_care(clinic, case)
     add_bells_reviews(clinic, case, days_ago)
@@ -255,8 +264,18 @@ def synkinesis(clinic, patient, condition, nth):
             ),
         )
     add_synkinesis_gradings(clinic, case, therapy, sessions, last_days_ago)
+    if nth == 0:
+        swallowing_after_platysma(clinic, sessions)
     if not with_toxin:
         plan_therapy_visits(clinic, patient, therapy)
+
+
+def swallowing_after_platysma(clinic, sessions) -> None:
+    """Difficulty swallowing after a session with platysma sites: the toxin's
+    distant spread, a red flag that waits on the dashboard (DOMAIN.md 5.1)."""
+    settled = [s for s in sessions if (clinic.today - s.performed_on).days >= 45]
+    if settled:
+        toxin.add_adverse_effect(clinic, settled[-1], AdverseEffectKind.DYSPHAGIA)
 
 
 def synkinesis_therapy_days(clinic, *, first_toxin_on: date | None) -> list[date]:
@@ -342,6 +361,14 @@ def multiple_sclerosis(clinic, patient, condition, nth):
     clinic.add_study(case, MS_MRI)
     clinic.add_study(case, MS_EMG)
     if nth == 0:
+        # Its red flag reviewed once the MRI showed the lesion that explains it.
+        acknowledge_red_flag(
+            case=case,
+            flag=RedFlag.MS_CONTINUOUS_MYOKYMIA,
+            note="MRI shows the pontine lesion that explains the myokymia; "
+            "followed with the MS team.",
+            by=case.responsible_neurologist,
+        )
         started = case.opened_on + timedelta(days=14)
         clinic.add_medication_course(
             case,

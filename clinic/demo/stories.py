@@ -8,9 +8,9 @@ from decimal import Decimal
 from patients.models import (
     CaseStatus,
     Condition,
+    ExamFinding,
     FaceRegion,
     Laterality,
-    RedFlag,
     Trigger,
     Vessel,
 )
@@ -44,7 +44,8 @@ class Presentation:
     status: str = CaseStatus.ACTIVE
     spread: tuple[str, ...] = ()
     triggers: tuple[str, ...] = ()
-    red_flags: tuple[str, ...] = ()
+    findings: tuple[str, ...] = ()  # the red-flag checklist of the examination
+    red_flags: tuple[str, ...] = ()  # ticked by hand
     notes: str = ""
 
 
@@ -159,6 +160,8 @@ ADVERSE_NOTES = {
     AdverseEffectKind.FACIAL_WEAKNESS: "Mouth droops when smiling; drinks from a "
     "straw. Lower-face dose to be reduced.",
     AdverseEffectKind.BRUISING: "Small bruise at the lateral canthus.",
+    AdverseEffectKind.DYSPHAGIA: "Solids stuck on swallowing for about a week after "
+    "the platysma sites; no choking.",
 }
 
 # Scale answers by clinical state.
@@ -325,7 +328,7 @@ HFS_WITH_RED_FLAGS = Presentation(
     opened_days_ago=(12, 16),
     onset_days_before=(60, 150),
     status=CaseStatus.ASSESSMENT,
-    red_flags=(RedFlag.FACIAL_WEAKNESS, RedFlag.CRANIAL_NERVE_SIGNS),
+    findings=(ExamFinding.FACIAL_WEAKNESS, ExamFinding.HEARING_LOSS),
     notes="Twitching with mild weakness of the same side and reduced hearing.",
 )
 HFS_IN_A_CHILD = Presentation(
@@ -333,8 +336,9 @@ HFS_IN_A_CHILD = Presentation(
     opened_days_ago=(35, 45),
     onset_days_before=(60, 300),
     status=CaseStatus.ASSESSMENT,
-    red_flags=(RedFlag.CHILD_HEMIFACIAL_SPASM,),
-    notes="Child with hemifacial spasm: MRI to exclude a posterior-fossa lesion.",
+    findings=(ExamFinding.SEIZURE_LIKE_EPISODES,),
+    notes="Child with hemifacial spasm, first taken for seizures: MRI to exclude a "
+    "posterior-fossa lesion.",
 )
 NEW_REFERRALS = {
     Condition.HEMIFACIAL_SPASM: replace(
@@ -384,7 +388,6 @@ PERIORAL_MYOKYMIA = Presentation(
     onset_days_before=(20, 60),
     status=CaseStatus.ASSESSMENT,
     spread=(FaceRegion.CHEEK, FaceRegion.CHIN),
-    red_flags=(RedFlag.UNILATERAL_PERIORAL_MYOKYMIA,),
     notes="Continuous rippling of one side of the mouth and chin.",
 )
 MYOKYMIA_IN_MS = Presentation(
@@ -392,6 +395,7 @@ MYOKYMIA_IN_MS = Presentation(
     opened_days_ago=(100, 700),
     onset_days_before=(14, 60),
     spread=(FaceRegion.LOWER_EYELID, FaceRegion.MOUTH),
+    findings=(ExamFinding.CONTINUOUS_MYOKYMIA,),
     notes="Relapsing-remitting MS under the MS team; continuous facial myokymia "
     "since the last relapse.",
 )

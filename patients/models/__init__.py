@@ -2,11 +2,18 @@
 from here, as it was from the one module this package replaced."""
 
 from patients.models.assessments import Assessment, HistoricalAssessment
-from patients.models.cases import Case, CaseQuerySet, HistoricalCase
+from patients.models.cases import (
+    Case,
+    CaseQuerySet,
+    HistoricalCase,
+    HistoricalRedFlagAcknowledgement,
+    RedFlagAcknowledgement,
+)
 from patients.models.choices import (
     CLOSED_CASE_STATUSES,
     CaseStatus,
     Condition,
+    ExamFinding,
     FaceRegion,
     FieldStrength,
     GuardianRelationship,
@@ -62,6 +69,7 @@ __all__ = [
     "CaseQuerySet",
     "CaseStatus",
     "Condition",
+    "ExamFinding",
     "DiagnosticStudy",
     "DiagnosticStudyQuerySet",
     "FaceRegion",
@@ -73,12 +81,14 @@ __all__ = [
     "HistoricalDiagnosticStudy",
     "HistoricalGuardian",
     "HistoricalPatient",
+    "HistoricalRedFlagAcknowledgement",
     "HistoricalStudyAmendment",
     "Laterality",
     "Modality",
     "Patient",
     "PatientQuerySet",
     "RedFlag",
+    "RedFlagAcknowledgement",
     "ReminderChannel",
     "Sex",
     "SignedStudyError",

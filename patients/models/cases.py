@@ -15,16 +15,20 @@ from clinic.records import (
 )
 from clinic.text import NoteField
 from patients import coding
+from patients import red_flags as flag_rules
 from patients.models.choices import (
     CLOSED_CASE_STATUSES,
     CaseStatus,
     Condition,
+    ExamFinding,
     FaceRegion,
     Laterality,
     RedFlag,
     Trigger,
 )
 from patients.models.patient import Patient, refuse_before_birth
+
+ACKNOWLEDGEMENT_NOTE_MESSAGE = "Say what was reviewed or decided."
 
 # Hemifacial spasm is charted on a side: any laterality but "not applicable".
 SIDED_LATERALITIES = [Laterality.RIGHT, Laterality.LEFT, Laterality.BILATERAL]
@@ -38,7 +42,12 @@ class CaseQuerySet(models.QuerySet):
         )
 
     def with_red_flags(self):
-        return self.exclude(red_flags=[])
+        """Cases with a flag, ticked by hand or raised from the record."""
+        return self.exclude(red_flags=[], raised_red_flags={})
+
+    def with_red_flags_to_review(self):
+        """Cases with a flag no neurologist's acknowledgement covers yet."""
+        return self.exclude(red_flags_to_review=[])
 
 
 class Case(models.Model):
@@ -67,8 +76,31 @@ class Case(models.Model):
     onset_site = models.CharField(max_length=20, choices=FaceRegion, blank=True)
     spread_sites = MultipleChoiceField(options=FaceRegion.choices)
     triggers = MultipleChoiceField(options=Trigger.choices)
+    findings = MultipleChoiceField(
+        "examination findings",
+        options=ExamFinding.choices,
+        help_text="The red-flag checklist: each finding ticked raises its red flag "
+        "when the case is saved.",
+    )
     red_flags = MultipleChoiceField(
-        options=RedFlag.choices, help_text="Any red flag escalates the case."
+        "red flags ticked by hand",
+        options=RedFlag.choices,
+        help_text="Any red flag escalates the case. The flags the record shows are "
+        "raised without a tick.",
+    )
+    raised_red_flags = models.JSONField(
+        default=dict,
+        blank=True,
+        editable=False,
+        help_text="The red flags the record raises, by the source of their facts: "
+        "each with why, the next steps and its evidence (patients/flagging.py).",
+    )
+    red_flags_to_review = models.JSONField(
+        default=list,
+        blank=True,
+        editable=False,
+        help_text="The flags, ticked or raised, that no neurologist's "
+        "acknowledgement covers yet.",
     )
     status = models.CharField(
         max_length=12, choices=CaseStatus, default=CaseStatus.ASSESSMENT
@@ -89,7 +121,9 @@ class Case(models.Model):
         "The one-time token of the form that created the case: a double "
         "submit of that form finds this case instead of saving a second one."
     )
-    history = HistoricalRecords()
+    # What waits for review follows from the flags and the acknowledgements,
+    # each with its own history.
+    history = HistoricalRecords(excluded_fields=["red_flags_to_review"])
 
     objects = CaseQuerySet.as_manager()
 
@@ -140,11 +174,12 @@ class Case(models.Model):
             # The admin's list order (newest first, then Django's -pk tiebreak).
             models.Index(fields=["-opened_on", "-id"], name="patients_case_newest"),
             models.Index(fields=["status"], name="patients_case_status"),
-            # The dashboard's open red flags: few cases among many, oldest first.
+            # The dashboard's red flags to review: few cases among many, oldest
+            # first.
             models.Index(
                 fields=["opened_on", "id"],
-                name="patients_case_red_flags",
-                condition=~Q(red_flags=[]) & Q(entered_in_error=False),
+                name="patients_case_flags_to_review",
+                condition=~Q(red_flags_to_review=[]) & Q(entered_in_error=False),
             ),
         ]
 
@@ -202,25 +237,18 @@ class Case(models.Model):
         if errors:
             raise ValidationError(errors)
 
+    def red_flag_entries(self) -> list[flag_rules.RaisedFlag]:
+        """Every flag of the case, ticked or raised, with why and the next steps."""
+        return flag_rules.merged(self.red_flags, self.raised_red_flags or {})
+
+    def red_flags_waiting(self) -> list[flag_rules.RaisedFlag]:
+        """The flags no acknowledgement covers yet."""
+        waiting = set(self.red_flags_to_review or ())
+        return [entry for entry in self.red_flag_entries() if entry.flag in waiting]
+
     @property
     def has_red_flag(self) -> bool:
-        return bool(self.red_flags)
-
-    def derived_red_flags(self) -> list[str]:
-        """The red flags the record itself shows (DOMAIN.md 5.1), raised when
-        the case is saved: a hemifacial spasm that began in childhood (by the
-        onset, else the opening) may be a cerebellar or cerebellopontine-angle
-        tumour, and an MRI is suggested."""
-        flags = []
-        began = self.onset_date or self.opened_on
-        if (
-            self.condition == Condition.HEMIFACIAL_SPASM
-            and self.patient_id
-            and began
-            and self.patient.age_on(began) < settings.CLINIC_ADULT_AGE_YEARS
-        ):
-            flags.append(RedFlag.CHILD_HEMIFACIAL_SPASM.value)
-        return flags
+        return bool(self.red_flags or self.raised_red_flags)
 
     @property
     def is_open(self) -> bool:
@@ -231,4 +259,59 @@ class Case(models.Model):
         return self.condition == Condition.BELLS_PALSY
 
     def red_flag_labels(self) -> list[str]:
-        return self._meta.get_field("red_flags").labels(self.red_flags)
+        return [entry.label for entry in self.red_flag_entries()]
+
+    def red_flag_labels_waiting(self) -> list[str]:
+        return [entry.label for entry in self.red_flags_waiting()]
+
+    def finding_labels(self) -> list[str]:
+        return self._meta.get_field("findings").labels(self.findings)
+
+
+class RedFlagAcknowledgement(models.Model):
+    """A neurologist has reviewed one of a case's red flags, and says what was
+    done or decided: the flag no longer warns at every toxin session nor waits on
+    the dashboard, until new evidence raises it again (patients/red_flags.py).
+
+    Written by patients.services.acknowledge_red_flag alone; never changed or
+    deleted. Only "view" and "acknowledge" exist as permissions.
+    """
+
+    case = models.ForeignKey(
+        Case, models.PROTECT, related_name="red_flag_acknowledgements"
+    )
+    flag = models.CharField(max_length=40, choices=RedFlag)
+    evidence = models.JSONField(
+        default=list,
+        help_text="The facts that raised the flag when it was acknowledged.",
+    )
+    note = NoteField()
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+"
+    )
+    acknowledged_at = models.DateTimeField(default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["acknowledged_at", "pk"]
+        default_permissions = ("view",)
+        permissions = [
+            ("acknowledge_red_flag", "Can acknowledge a case's red flags"),
+        ]
+        constraints = [
+            valid_choice("flag", RedFlag, "patients_redflagack"),
+            models.CheckConstraint(
+                condition=~Q(note=""),
+                name="patients_redflagack_has_note",
+                violation_error_message=ACKNOWLEDGEMENT_NOTE_MESSAGE,
+            ),
+        ]
+        indexes = [
+            # The admin's list order (newest first, then Django's -pk tiebreak).
+            models.Index(
+                fields=["-acknowledged_at", "-id"], name="patients_redflagack_newest"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_flag_display()} acknowledged"

@@ -89,6 +89,14 @@ class RedFlag(models.TextChoices):
         "unilateral_perioral_myokymia",
         "Unilateral myokymia involving the lower face",
     )
+    MS_CONTINUOUS_MYOKYMIA = (
+        "ms_continuous_myokymia",
+        "Continuous facial myokymia in multiple sclerosis",
+    )
+    MYOKYMIA_WITH_CONTRACTURE = (
+        "myokymia_with_contracture",
+        "Facial myokymia with contracture",
+    )
     CHILD_HEMIFACIAL_SPASM = "child_hemifacial_spasm", "Child with hemifacial spasm"
     POST_TOXIN_DISTANT_SPREAD = (
         "post_toxin_distant_spread",
@@ -98,6 +106,54 @@ class RedFlag(models.TextChoices):
     ATYPICAL_SPREAD = (
         "atypical_spread",
         "Atypical spread (lower face upwards) or bilateral spasm",
+    )
+
+
+class ExamFinding(models.TextChoices):
+    """The red-flag checklist of the examination (DOMAIN.md 5.1): what the rules
+    of patients/red_flags.py cannot read elsewhere in the record. A ticked
+    finding raises its flag when the case is saved."""
+
+    FACIAL_WEAKNESS = "facial_weakness", "Facial weakness"
+    FOREHEAD_SPARED = "forehead_spared", "Forehead spared (lower-face weakness only)"
+    WEAKNESS_AFTER_SPASM = (
+        "weakness_after_spasm",
+        "Weakness began after the twitching",
+    )
+    HEARING_LOSS = "hearing_loss", "Hearing loss (VIII)"
+    FACIAL_NUMBNESS = "facial_numbness", "Facial numbness (V)"
+    OTHER_CRANIAL_NERVE_SIGNS = (
+        "other_cranial_nerve_signs",
+        "Other cranial-nerve signs (eye movements, swallowing, tongue)",
+    )
+    LONG_TRACT_SIGNS = (
+        "long_tract_signs",
+        "Long-tract signs (limb weakness or numbness, brisk reflexes, extensor "
+        "plantar)",
+    )
+    CONTINUOUS_MYOKYMIA = "continuous_myokymia", "Continuous facial myokymia"
+    FACIAL_CONTRACTURE = "facial_contracture", "Facial contracture"
+    SEIZURE_LIKE_EPISODES = (
+        "seizure_like_episodes",
+        "Episodes taken for facial seizures",
+    )
+    INCOMPLETE_EYE_CLOSURE = "incomplete_eye_closure", "Incomplete eye closure"
+    EYE_PAIN_OR_VISUAL_CHANGE = (
+        "eye_pain_or_visual_change",
+        "Eye pain, red eye or visual change",
+    )
+    SYSTEMIC_SIGNS = (
+        "systemic_signs",
+        "Systemic signs (fever, rash, weight loss, enlarged lymph nodes)",
+    )
+    SUDDEN_MAXIMAL_ONSET = (
+        "sudden_maximal_onset",
+        "Sudden onset, at its worst within minutes",
+    )
+    INSIDIOUS_ONSET = "insidious_onset", "Insidious onset over weeks to months"
+    WORSENING_AFTER_3_WEEKS = (
+        "worsening_after_3_weeks",
+        "Still worsening more than 3 weeks after onset",
     )
 
 

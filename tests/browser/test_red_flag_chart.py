@@ -1,6 +1,7 @@
-"""In Chromium at 820 px: a child's hemifacial spasm shows its red flag and the
-suggested MRI, the page does not scroll sideways with the flag and the row's
-buttons, and the suggestion opens the study order with MRI chosen."""
+"""In Chromium at 820 px: a child's hemifacial spasm shows its red flag on its
+row and among the chart's red flags with the suggested MRI, the page does not
+scroll sideways with the flags and the row's buttons, and the suggestion opens
+the study order with MRI chosen."""
 
 import datetime
 
@@ -27,10 +28,15 @@ def test_the_suggested_mri_is_one_click_away(page, log_in, neurologist):
 
     page.goto(f"/patients/{case.patient_id}/")
 
+    # On the case's row, and with its next step among the chart's red flags.
     expect(
-        page.locator(".badge", has_text="Child with hemifacial spasm")
+        page.get_by_role("table").locator(
+            ".badge", has_text="Child with hemifacial spasm"
+        )
     ).to_be_visible()
+    flag = page.locator(f"#red-flags-{case.pk} [data-flag=child_hemifacial_spasm]")
+    expect(flag.locator(".badge")).to_have_text("Child with hemifacial spasm")
     assert not page.evaluate("document.documentElement.scrollWidth > window.innerWidth")
-    page.get_by_role("link", name="Order an MRI").click()
+    flag.get_by_role("link", name="Order an MRI").click()
     page.wait_for_url(f"**/cases/{case.pk}/studies/new/?modality=mri")
     assert page.input_value("#id_modality") == "mri"

@@ -69,6 +69,8 @@ TABLE = {
     ),
     "patients:case_create": ("patient", allowed("neurologist", "admin")),
     "patients:case_update": ("case", allowed("neurologist", "admin")),
+    # Only neurologists acknowledge red flags; the clinic admin neither.
+    "patients:red_flag_acknowledge": ("case", allowed("neurologist")),
     "patients:study_create": ("case", allowed("neurologist", "admin")),
     "patients:study_detail": ("study", allowed(*CLINICIANS)),
     "patients:study_amend": ("study", allowed(*SIGNED_IN, status=405)),

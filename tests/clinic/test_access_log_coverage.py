@@ -39,6 +39,7 @@ AUDITED = {
     "patients:patient_update": ("neurologist", "patient", VIEW),
     "patients:case_create": ("neurologist", "patients.case", VIEW),
     "patients:case_update": ("neurologist", "case", VIEW),
+    "patients:red_flag_acknowledge": ("neurologist", "case", VIEW),
     "patients:study_create": ("neurologist", "patients.diagnosticstudy", VIEW),
     "patients:study_detail": ("therapist", "study", VIEW),
     "patients:study_update": ("neurologist", "study", VIEW),

@@ -116,6 +116,6 @@ def test_a_role_with_fewer_sections_makes_fewer_queries(client, records, users):
         counts[role] = len(queries)
     # One query per section not sent: medication orders and referrals for the
     # therapist; eight sections for the scheduler (the toxin sessions' vials
-    # are a second query).
+    # and the cases' red-flag acknowledgements are a second query each).
     assert counts["neurologist"] - counts["therapist"] == 2
-    assert counts["neurologist"] - counts["scheduler"] == 9
+    assert counts["neurologist"] - counts["scheduler"] == 10

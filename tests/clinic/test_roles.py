@@ -133,8 +133,12 @@ def test_clinic_admin_reads_role_changes_but_edits_no_group(clinic_admin):
     ] == [True, False, True, False, False]
 
 
-def test_only_neurologists_override_or_sign_off():
-    for codename in ("override_safety_warnings", "review_diagnosticstudy"):
+def test_only_neurologists_override_sign_off_or_acknowledge_red_flags():
+    for codename in (
+        "override_safety_warnings",
+        "review_diagnosticstudy",
+        "acknowledge_red_flag",
+    ):
         holders = Group.objects.filter(permissions__codename=codename)
         assert list(holders.values_list("name", flat=True)) == ["Neurologist"]
 

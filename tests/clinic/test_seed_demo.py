@@ -128,7 +128,9 @@ class SeededClinicTests(TestCase):
             if case.patient.is_minor
         ]
         assert child_hfs
-        assert all(RedFlag.CHILD_HEMIFACIAL_SPASM in c.red_flags for c in child_hfs)
+        assert all(
+            RedFlag.CHILD_HEMIFACIAL_SPASM in c.red_flags_to_review for c in child_hfs
+        )
         studies = Case.objects.values_list("studies__status", flat=True)
         assert StudyStatus.RESULTED in studies  # awaiting review
         assert StudyStatus.REVIEWED in studies

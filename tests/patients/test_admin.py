@@ -11,6 +11,7 @@ from patients.models import (
     DiagnosticStudy,
     Guardian,
     Patient,
+    RedFlagAcknowledgement,
     StudyAmendment,
     StudyStatus,
 )
@@ -64,6 +65,16 @@ def make_amendment():
     return StudyAmendmentFactory(study=make_study(), reason="Vessel misnamed")
 
 
+def make_acknowledgement():
+    return RedFlagAcknowledgement.objects.create(
+        case=CaseFactory(red_flags=["facial_weakness"]),
+        flag="facial_weakness",
+        evidence=["ticked"],
+        note="MRI ordered, reviewed with the patient.",
+        acknowledged_by=UserFactory(),
+    )
+
+
 # (model, a maker that creates one row with its related rows, a value its change
 # page shows)
 MODELS = [
@@ -73,6 +84,12 @@ MODELS = [
     pytest.param(DiagnosticStudy, make_study, lambda obj: obj.description, id="study"),
     pytest.param(
         StudyAmendment, make_amendment, lambda obj: obj.reason, id="amendment"
+    ),
+    pytest.param(
+        RedFlagAcknowledgement,
+        make_acknowledgement,
+        lambda obj: obj.note,
+        id="red-flag-acknowledgement",
     ),
 ]
 

@@ -226,6 +226,20 @@ class TestCase:
         assert case.has_red_flag is True
         assert case.red_flag_labels() == ["Twitching with facial weakness"]
 
+    def test_red_flag_labels_of_ticked_and_raised_flags_in_the_lists_order(self):
+        case = Case(
+            red_flags=["long_tract_signs"],
+            raised_red_flags={
+                "record": {"facial_weakness": {"why": ["A."], "evidence": ["x"]}}
+            },
+            red_flags_to_review=["facial_weakness"],
+        )
+        assert case.red_flag_labels() == [
+            "Twitching with facial weakness",
+            "Long-tract signs",
+        ]
+        assert case.red_flag_labels_waiting() == ["Twitching with facial weakness"]
+
 
 class TestDiagnosticStudy:
     def test_performed_study_needs_its_date(self):
@@ -507,8 +521,14 @@ def test_open_cases_leave_out_closed_ones_and_those_entered_in_error():
     CaseFactory(status="resolved", closed_on=datetime.date(2026, 1, 5))
     CaseFactory(entered_in_error=True, entered_in_error_reason="Wrong patient.")
     flagged = CaseFactory(red_flags=["facial_weakness"])
-    assert set(Case.objects.open()) == {open_case, flagged}
-    assert list(Case.objects.open().with_red_flags()) == [flagged]
+    raised = CaseFactory(
+        raised_red_flags={"toxin": {"post_toxin_distant_spread": {}}},
+        red_flags_to_review=["post_toxin_distant_spread"],
+    )
+    acknowledged = CaseFactory(red_flags=["long_tract_signs"], red_flags_to_review=[])
+    assert set(Case.objects.open()) == {open_case, flagged, raised, acknowledged}
+    assert set(Case.objects.open().with_red_flags()) == {flagged, raised, acknowledged}
+    assert set(Case.objects.open().with_red_flags_to_review()) == {flagged, raised}
 
 
 def test_a_study_awaits_sign_off_once_resulted_unless_entered_in_error():

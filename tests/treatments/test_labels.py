@@ -38,7 +38,6 @@ def warn(
         weight_kg=None if weight is None else Decimal(weight),
         indication=indication,
         consent_obtained=True,
-        red_flag_labels=[],
         limits=limits,
     )
     return {warning.code: warning.message for warning in warnings}

@@ -190,16 +190,6 @@ class TestPaediatricDose:
         assert self.child("1000", weight=None, is_minor=False) == []
 
 
-class TestRedFlags:
-    def test_red_flag_labels_are_shown(self):
-        warnings = safety.red_flags(["Long-tract signs", "Child with hemifacial spasm"])
-        assert codes(warnings) == ["red_flag"]
-        assert "Long-tract signs; Child with hemifacial spasm" in warnings[0].message
-
-    def test_no_red_flag_is_fine(self):
-        assert safety.red_flags([]) == []
-
-
 class TestSessionWarnings:
     def warnings(self, **changes):
         values = dict(
@@ -214,7 +204,6 @@ class TestSessionWarnings:
             weight_kg=None,
             indication="hemifacial_spasm",
             consent_obtained=True,
-            red_flag_labels=[],
             limits=LIMITS,
         )
         values.update(changes)
@@ -252,7 +241,6 @@ class TestSessionWarnings:
             prior=prior,
             age_years=11,
             consent_obtained=False,
-            red_flag_labels=["Long-tract signs"],
         )
         assert codes(warnings) == [
             "reinjection_interval",
@@ -262,7 +250,6 @@ class TestSessionWarnings:
             "vial_in_use",
             "product_switch",
             "consent_missing",
-            "red_flag",
         ]
 
 

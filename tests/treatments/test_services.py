@@ -3,6 +3,7 @@ from decimal import Decimal
 
 import pytest
 
+from patients.services import save_case
 from tests.factories import (
     AssessmentFactory,
     CaseFactory,
@@ -151,6 +152,7 @@ class TestToxinSafetyWarnings:
 
     def test_red_flags_of_the_courses_case_are_shown(self, course):
         course.case.red_flags = ["long_tract_signs"]
+        save_case(case=course.case, by=None)
         assert self.warn(course) == ["red_flag"]
 
     def test_a_child_without_weight_is_flagged(self, course):

@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from patients.services import save_case
 from tests.factories import (
     AdverseEffectFactory,
     CaseFactory,
@@ -468,7 +469,7 @@ class TestSafetyWarningsOnCreate:
         earlier_session(patient, days_before=40, units="300")
         earlier_session(patient, days_before=10, product=Product.ABOBOTULINUMTOXINA)
         course.case.red_flags = ["long_tract_signs"]
-        course.case.save()
+        save_case(case=course.case, by=None)
         client.force_login(neurologist)
         data = session_data(
             neurologist,

@@ -8,6 +8,7 @@ from clinic.records import (
 )
 from treatments.models.choices import (
     AWAITING_REPLY_STATUSES,
+    DISTANT_SPREAD_SIGNS,
     MIDLINE_MUSCLES,
     URGENT_ADVERSE_EFFECTS,
     AdverseEffectKind,
@@ -68,6 +69,7 @@ __all__ = [
     "AWAITING_REPLY_STATUSES",
     "BELLS_STEROID_WINDOW",
     "DEFAULT_DILUENT",
+    "DISTANT_SPREAD_SIGNS",
     "FORM_TOKEN_HELP",
     "FUTURE_TOLERANCE",
     "MIDLINE_MUSCLES",

@@ -103,13 +103,16 @@ class AdverseEffectKind(models.TextChoices):
     KERATITIS_DRY_EYE = "keratitis_dry_eye", "Exposure keratitis / dry eye"
     EPIPHORA = "epiphora", "Epiphora"
     DIPLOPIA = "diplopia", "Diplopia"
+    BLURRED_VISION = "blurred_vision", "Blurred vision"
     PHOTOPHOBIA = "photophobia", "Photophobia"
     ECTROPION_ENTROPION = "ectropion_entropion", "Ectropion / entropion"
     FACIAL_WEAKNESS = "facial_weakness", "Lower-face weakness / mouth asymmetry"
     DROOLING = "drooling", "Drooling"
     DYSPHAGIA = "dysphagia", "Dysphagia"
     DYSPHONIA = "dysphonia", "Dysphonia"
+    DYSARTHRIA = "dysarthria", "Dysarthria"
     BREATHING_DIFFICULTY = "breathing_difficulty", "Breathing difficulty"
+    GENERALISED_WEAKNESS = "generalised_weakness", "Generalised weakness"
     BRUISING = "bruising", "Bruising / ecchymosis"
     INJECTION_SITE_PAIN = "injection_site_pain", "Injection-site pain"
     HEADACHE = "headache", "Headache"
@@ -120,8 +123,17 @@ class AdverseEffectKind(models.TextChoices):
 URGENT_ADVERSE_EFFECTS = [
     AdverseEffectKind.DYSPHAGIA,
     AdverseEffectKind.DYSPHONIA,
+    AdverseEffectKind.DYSARTHRIA,
     AdverseEffectKind.BREATHING_DIFFICULTY,
+    AdverseEffectKind.GENERALISED_WEAKNESS,
     AdverseEffectKind.DISTANT_SPREAD,
+]
+# What raises the red flag of distant spread (DOMAIN.md 5.1): the urgent signs,
+# and double or blurred vision.
+DISTANT_SPREAD_SIGNS = [
+    *URGENT_ADVERSE_EFFECTS,
+    AdverseEffectKind.DIPLOPIA,
+    AdverseEffectKind.BLURRED_VISION,
 ]
 
 

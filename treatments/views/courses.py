@@ -7,11 +7,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_http_methods
 
+from clinic.query_params import allow_query_params
 from clinic.submissions import record_page
 from patients.models import Case
 from treatments import services
 from treatments.course_forms import CourseForm
 from treatments.models import (
+    CourseKind,
     TreatmentCourse,
 )
 
@@ -65,11 +67,14 @@ def _course_page(request, course: TreatmentCourse) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @permission_required("treatments.add_treatmentcourse", raise_exception=True)
+@allow_query_params(kind=frozenset(CourseKind.values))
 def course_create(request: HttpRequest, case_pk: int) -> HttpResponse:
     case = get_object_or_404(Case.objects.select_related("patient"), pk=case_pk)
-    return _course_page(
-        request, TreatmentCourse(case=case, responsible_clinician=request.user)
-    )
+    course = TreatmentCourse(case=case, responsible_clinician=request.user)
+    # A suggested course (?kind=surgical_referral, to refer from) comes chosen.
+    if request.GET.get("kind"):
+        course.kind = request.GET["kind"]
+    return _course_page(request, course)
 
 
 @require_http_methods(["GET", "POST"])

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from clinic.access import record_access
+from clinic.query_params import allow_query_params
 from clinic.submissions import create_from_post, record_page
 from treatments import services
 from treatments.models import (
@@ -16,6 +17,8 @@ from treatments.models import (
     MvdOutcome,
     Referral,
     ReferralFollowUp,
+    Specialty,
+    Urgency,
 )
 from treatments.referral_forms import ReferralFollowUpForm, ReferralForm
 from treatments.views.courses import course_of_kind
@@ -48,9 +51,17 @@ def _referral_page(request, referral: Referral) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @permission_required("treatments.add_referral", raise_exception=True)
+@allow_query_params(
+    specialty=frozenset(Specialty.values), urgency=frozenset(Urgency.values)
+)
 def referral_create(request: HttpRequest, course_pk: int) -> HttpResponse:
     course = course_of_kind(course_pk, CourseKind.SURGICAL_REFERRAL)
-    return _referral_page(request, Referral(course=course))
+    referral = Referral(course=course)
+    # A suggested referral (?specialty=ophthalmology&urgency=urgent, from a red
+    # flag) comes filled in.
+    referral.specialty = request.GET.get("specialty", referral.specialty)
+    referral.urgency = request.GET.get("urgency", referral.urgency)
+    return _referral_page(request, referral)
 
 
 @require_http_methods(["GET", "POST"])
