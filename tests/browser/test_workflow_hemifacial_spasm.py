@@ -141,7 +141,8 @@ def test_child_with_eyelid_twitching_to_a_booked_follow_up(
         side="right",
         onset=timezone.localdate() - datetime.timedelta(days=60),
     )
-    assert RedFlag.CHILD_HEMIFACIAL_SPASM in case.red_flags
+    raised = [entry.flag for entry in case.red_flag_entries()]
+    assert RedFlag.CHILD_HEMIFACIAL_SPASM in raised
     page.goto(patient.get_absolute_url())
     page.get_by_role("link", name="Order an MRI").first.click()
     assert page.input_value("#id_modality") == "mri"
