@@ -1,3 +1,4 @@
+import math
 from decimal import Decimal
 
 import pytest
@@ -80,5 +81,6 @@ def test_spots_are_far_enough_apart_to_pick_and_in_reading_order():
     assert [(s.y, s.x) for s in spots] == sorted((s.y, s.x) for s in spots)
     for index, spot in enumerate(spots):
         for other in spots[index + 1 :]:
-            assert (spot.x - other.x) ** 2 + (spot.y - other.y) ** 2 >= (2 * face_map.SPOT_RADIUS) ** 2
+            apart = math.dist((spot.x, spot.y), (other.x, other.y))
+            assert apart >= 2 * face_map.SPOT_RADIUS, (spot, other)
     assert spots[0].label == "Frontalis, right"
