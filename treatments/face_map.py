@@ -12,11 +12,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from treatments.dosing import format_units
-from treatments.models import Muscle, Side
+from treatments.models import MIDLINE_MUSCLES, Muscle, Side
 
 WIDTH = 300
 HEIGHT = 440
 MIDLINE_X = WIDTH // 2
+# How far from its place a spot to pick a site reaches: the closest two spots
+# (the mentalis either side of the midline) are 20 apart.
+SPOT_RADIUS = 9
 
 # Patient's right half (the viewer's left), roughly where each muscle is injected.
 RIGHT_HALF: dict[str, tuple[int, int]] = {
@@ -73,6 +76,34 @@ def position(muscle: str, side: str) -> tuple[int, int]:
     if side == Side.MIDLINE:
         return MIDLINE_X, y
     raise ValueError(f"Unknown side: {side!r}")
+
+
+@dataclass(frozen=True)
+class Spot:
+    """A place on the diagram where a site may be picked to chart."""
+
+    muscle: str
+    side: str
+    x: int
+    y: int
+    radius: int = SPOT_RADIUS
+
+    @property
+    def label(self) -> str:
+        return f"{Muscle(self.muscle).label}, {Side(self.side).label.lower()}"
+
+
+def spots() -> list[Spot]:
+    """Every muscle on each side it is charted on, in reading order (top to
+    bottom, then as the viewer sees it, left to right). A midline muscle has one
+    spot, on the midline: its right and left would sit too close to pick apart."""
+    placed = []
+    for muscle in RIGHT_HALF:
+        sides = (
+            (Side.MIDLINE,) if muscle in MIDLINE_MUSCLES else (Side.RIGHT, Side.LEFT)
+        )
+        placed += [Spot(muscle, side, *position(muscle, side)) for side in sides]
+    return sorted(placed, key=lambda spot: (spot.y, spot.x))
 
 
 def markers(sites: Iterable[tuple[str, str, Decimal]]) -> list[Marker]:

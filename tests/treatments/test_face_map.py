@@ -1,3 +1,4 @@
+import math
 from decimal import Decimal
 
 import pytest
@@ -63,3 +64,23 @@ def test_one_marker_per_muscle_and_side_with_its_units():
 def test_unknown_side_is_refused():
     with pytest.raises(ValueError):
         face_map.position(Muscle.FRONTALIS, "up")
+
+
+def test_every_muscle_may_be_picked_on_each_side_it_is_charted_on():
+    picked = {(spot.muscle, spot.side) for spot in face_map.spots()}
+    assert (Muscle.PROCERUS, Side.MIDLINE) in picked
+    assert (Muscle.PROCERUS, Side.RIGHT) not in picked
+    for muscle in set(Muscle) - {Muscle.PROCERUS}:
+        assert {(muscle, Side.RIGHT), (muscle, Side.LEFT)} <= picked
+        assert (muscle, Side.MIDLINE) not in picked
+
+
+def test_spots_are_far_enough_apart_to_pick_and_in_reading_order():
+    spots = face_map.spots()
+    assert spots[0].muscle == Muscle.FRONTALIS and spots[0].side == Side.RIGHT
+    assert [(s.y, s.x) for s in spots] == sorted((s.y, s.x) for s in spots)
+    for index, spot in enumerate(spots):
+        for other in spots[index + 1 :]:
+            apart = math.dist((spot.x, spot.y), (other.x, other.y))
+            assert apart >= 2 * face_map.SPOT_RADIUS, (spot, other)
+    assert spots[0].label == "Frontalis, right"

@@ -193,6 +193,13 @@ class TestInjection:
     def test_database_refuses_impossible_sites(self, changes, message):
         assert_refused(InjectionFactory, message, **changes)
 
+    def test_checking_a_site_asks_the_database_nothing(self, django_assert_num_queries):
+        """Every rule of its constraints is checked in Python first: a page of
+        many sites does not ask the database once per site."""
+        injection = InjectionFactory()
+        with django_assert_num_queries(0):
+            injection.validate_constraints()
+
     def test_procerus_may_be_midline(self):
         InjectionFactory(muscle="procerus", side="midline").full_clean()
 

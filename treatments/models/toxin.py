@@ -499,8 +499,21 @@ class Injection(models.Model):
             ),
         ]
 
+    # What the constraints above refuse, the fields' choices and validators and
+    # clean() refuse first, with the same messages.
+    CHECKED_BEFORE_CONSTRAINTS = frozenset(
+        {"muscle", "side", "route", "units", "points"}
+    )
+
     def __str__(self):
         return f"{self.get_muscle_display()} ({self.side}): {self.units} U"
+
+    def validate_constraints(self, exclude=None):
+        """Only the constraints not restated in Python: asking the database
+        about the others again would cost a query each for every site charted."""
+        super().validate_constraints(
+            exclude={*(exclude or ()), *self.CHECKED_BEFORE_CONSTRAINTS}
+        )
 
     def clean(self):
         errors = {}

@@ -1,5 +1,9 @@
 """Charting a toxin session: the session, its vials and its sites on one page,
-checked against the safety rules and saved through chart_toxin_session."""
+checked against the safety rules and saved through chart_toxin_session.
+
+As the injector types, the page's script posts the form with preview=live and
+swaps in the parts this view works out from it (treatments/_charting_live.html):
+the arithmetic and the rules stay here, in one place."""
 
 import uuid
 from decimal import Decimal
@@ -7,8 +11,9 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
@@ -34,6 +39,12 @@ from treatments.session_forms import (
 INJECTIONS_PREFIX = "injections"
 VIALS_PREFIX = "vials"
 EFFECTS_PREFIX = "effects"
+# The value of "preview" with which the page's script asks for the live parts.
+LIVE_PREVIEW = "live"
+
+
+# How a site row differing from the last session stands out.
+CHANGE_ROW_CLASSES = {"changed": "table-warning", "added": "table-info"}
 
 
 def _toxin_course(pk: int) -> TreatmentCourse:
@@ -43,6 +54,15 @@ def _toxin_course(pk: int) -> TreatmentCourse:
         pk=pk,
         kind=CourseKind.BOTULINUM_TOXIN,
     )
+
+
+def _typed(form, name: str):
+    """A field's value as typed so far, as its field reads it; None while that
+    is not a valid value (the form, validated or not, says why when saving)."""
+    try:
+        return form.fields[name].clean(form[name].value())
+    except ValidationError:
+        return None
 
 
 def _concentration(product, size, diluent) -> Decimal | None:
@@ -77,8 +97,8 @@ def _vial_rows(form, vials) -> tuple[list[dict], dict[int, Decimal | None]]:
     for number, vial_form in enumerate(vials.forms, start=1):
         per_ml[number] = _concentration(
             product,
-            vial_form["size_units"].value(),
-            vial_form["diluent_volume_ml"].value() or None,
+            _typed(vial_form, "size_units"),
+            _typed(vial_form, "diluent_volume_ml"),
         )
         rows.append(
             {
@@ -107,6 +127,7 @@ def _charting_context(form, vials, injections, previous) -> dict:
     for index, (row_form, site) in enumerate(zip(injections, sites, strict=True)):
         concentration = per_ml.get(row_form.chosen_vial())
         before = changes.previous_units.get(site[:2]) if site else None
+        change = changes.rows[index] if show_changes else ""
         rows.append(
             {
                 "number": index + 1,
@@ -114,7 +135,8 @@ def _charting_context(form, vials, injections, previous) -> dict:
                 "volume_ml": volume_text(site[2], concentration)
                 if site is not None and concentration
                 else "",
-                "change": changes.rows[index] if show_changes else "",
+                "change": change,
+                "row_class": CHANGE_ROW_CLASSES.get(change, ""),
                 "previous_units": format_units(before) if before is not None else "",
             }
         )
@@ -265,6 +287,97 @@ def _save_charted(request, form, vials, injections, session, creating):
     return redirect(saved), None
 
 
+def _bound_forms(request, session: ToxinSession) -> tuple:
+    form = ToxinSessionForm(request.POST, instance=session)
+    vials = VialFormSet(request.POST, instance=session, prefix=VIALS_PREFIX)
+    injections = InjectionFormSet(
+        request.POST, instance=session, prefix=INJECTIONS_PREFIX, vials=vials
+    )
+    return form, vials, injections
+
+
+def _opening_forms(request, session: ToxinSession, previous) -> tuple:
+    """The forms as the page opens: a new session (repeating the last one when
+    asked) or the saved one."""
+    initial, vial_rows, injection_rows = {}, [], []
+    if session.pk is None:
+        initial["form_token"] = uuid.uuid4()
+        if request.GET.get("repeat"):
+            if previous is None:
+                messages.info(request, "There is no earlier session to repeat.")
+            else:
+                repeat, vial_rows, injection_rows = _repeat_initial(previous)
+                initial.update(repeat)
+    form = ToxinSessionForm(instance=session, initial=initial)
+    vials = VialFormSet(instance=session, prefix=VIALS_PREFIX, initial=vial_rows)
+    injections = InjectionFormSet(
+        instance=session,
+        prefix=INJECTIONS_PREFIX,
+        initial=injection_rows,
+        vials=vials,
+    )
+    return form, vials, injections
+
+
+def _is_live_preview(request) -> bool:
+    return request.method == "POST" and request.POST.get("preview") == LIVE_PREVIEW
+
+
+def _live_override_form(request, warnings, may_override: bool) -> SafetyOverrideForm:
+    """The override box as it now stands: the reason typed stays, the ticks only
+    while the warnings are the very ones they were given for."""
+    initial = {"override_reason": request.POST.get("override_reason", "")}
+    shown = request.POST.get(SafetyOverrideForm.DIGEST_FIELD)
+    if shown == charting.warnings_digest(warnings):
+        initial["override"] = request.POST.get("override") == "on"
+        initial["given_already"] = request.POST.get("given_already") == "on"
+    return SafetyOverrideForm(
+        initial=initial, warnings=warnings, may_override=may_override
+    )
+
+
+def _live_preview(request, session, form, vials, injections, previous):
+    """The parts of the page worked out from the values typed so far, for the
+    page's script to swap in. Nothing is saved. The warnings are those a save
+    would raise, so they wait until the whole page is valid; until then the
+    page keeps the ones it shows."""
+    if not (vials.management_form.is_valid() and injections.management_form.is_valid()):
+        return HttpResponseBadRequest("The form's rows are missing or malformed.")
+    # Each part on its own, so that a site typed in full counts while another
+    # part of the page is still unfinished; the sites are checked against the
+    # vials, which are checked first.
+    parts_valid = [form.is_valid(), vials.is_valid(), injections.is_valid()]
+    if any(
+        error.code == "too_many_forms"
+        for formset in (vials, injections)
+        for error in formset.non_form_errors().as_data()
+    ):
+        return HttpResponseBadRequest("Too many rows.")
+    live = {
+        "problems": [*vials.non_form_errors(), *injections.non_form_errors()],
+        "warning_count": None,
+    }
+    override_form = None
+    if all(parts_valid):
+        charted_vials, sites = _charted_records(vials, injections)
+        warnings = charting.pending_warnings(
+            session=session, vials=charted_vials, sites=sites
+        )
+        live["warning_count"] = len(warnings)
+        if warnings:
+            may_override = charting.may_override(request.user, warnings)
+            override_form = _live_override_form(request, warnings, may_override)
+    return render(
+        request,
+        "treatments/_charting_live.html",
+        {
+            "live": live,
+            "override_form": override_form,
+            **_charting_context(form, vials, injections, previous),
+        },
+    )
+
+
 def _chart_session(
     request: HttpRequest, course: TreatmentCourse, session: ToxinSession
 ) -> HttpResponse:
@@ -279,11 +392,9 @@ def _chart_session(
     )
     override_form = None
     if request.method == "POST":
-        form = ToxinSessionForm(request.POST, instance=session)
-        vials = VialFormSet(request.POST, instance=session, prefix=VIALS_PREFIX)
-        injections = InjectionFormSet(
-            request.POST, instance=session, prefix=INJECTIONS_PREFIX, vials=vials
-        )
+        form, vials, injections = _bound_forms(request, session)
+        if _is_live_preview(request):
+            return _live_preview(request, session, form, vials, injections, previous)
         # In this order: the sites are checked against the vials' values.
         if form.is_valid() and vials.is_valid() and injections.is_valid():
             response, override_form = _save_charted(
@@ -292,23 +403,7 @@ def _chart_session(
             if response is not None:
                 return response
     else:
-        initial, vial_rows, injection_rows = {}, [], []
-        if creating:
-            initial["form_token"] = uuid.uuid4()
-            if request.GET.get("repeat"):
-                if previous is None:
-                    messages.info(request, "There is no earlier session to repeat.")
-                else:
-                    repeat, vial_rows, injection_rows = _repeat_initial(previous)
-                    initial.update(repeat)
-        form = ToxinSessionForm(instance=session, initial=initial)
-        vials = VialFormSet(instance=session, prefix=VIALS_PREFIX, initial=vial_rows)
-        injections = InjectionFormSet(
-            instance=session,
-            prefix=INJECTIONS_PREFIX,
-            initial=injection_rows,
-            vials=vials,
-        )
+        form, vials, injections = _opening_forms(request, session, previous)
         record_access(request, patient, session)
     return render(
         request,
@@ -322,6 +417,8 @@ def _chart_session(
             "patient": patient,
             "session": None if creating else session,
             "clinic_time_zone": settings.TIME_ZONE,
+            "blank_row": {"form": injections.empty_form, "number": ""},
+            "face_spots": face_map.spots(),
             **_charting_context(form, vials, injections, previous),
         },
     )
@@ -332,7 +429,7 @@ def _chart_session(
 @allow_query_params(repeat=frozenset({"1"}))
 def toxinsession_create(request: HttpRequest, course_pk: int) -> HttpResponse:
     course = _toxin_course(course_pk)
-    if request.method == "POST":
+    if request.method == "POST" and not _is_live_preview(request):
         # A second submit of the same form finds the session the first one saved.
         existing = saved_by_token(ToxinSession.objects.all(), request.POST)
         if existing is not None:
