@@ -92,7 +92,7 @@ def test_adult_left_hemifacial_spasm_to_the_next_booked_session(
     page.goto(f"/treatments/courses/{course.pk}/sessions/new/")
     given = timezone.now() - datetime.timedelta(minutes=10)
     chart_sites(page, product="onabotulinumtoxina", given=given, vial=VIAL, sites=SITES)
-    page.get_by_role("button", name="Save session").click()
+    page.get_by_role("button", name="Save session").last.click()
     saved(page, "Toxin session saved.")
     session = ToxinSession.objects.get(course=course)
     assert session.injections.count() == 3
