@@ -10,6 +10,7 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import partial
 
 from django.conf import settings
 from django.db.models import Prefetch
@@ -25,7 +26,7 @@ from patients.models import (
     Patient,
     RedFlagAcknowledgement,
 )
-from patients.scales import INSTRUMENT_CHOICES
+from patients.scales import INSTRUMENT_CHOICES, written_score
 from scheduling.models import UPCOMING_STATUSES, Appointment, AppointmentKind
 from treatments.models import (
     MedicationOrder,
@@ -298,7 +299,7 @@ def _score_charts(records: dict) -> list:
     charts = []
     for instrument, name in INSTRUMENT_CHOICES:
         values = [
-            (a.assessed_on, a.score, f"{a.score.normalize():f}")
+            (a.assessed_on, a.score, written_score(instrument, a.score))
             for a in records.get("assessments", [])
             if a.instrument == instrument and not a.entered_in_error
         ]
@@ -310,6 +311,7 @@ def _score_charts(records: dict) -> list:
                     markers=markers,
                     y_range=SCALE_AXES.get(instrument),
                     y_tick_values=SCALE_TICKS.get(instrument, ()),
+                    y_tick_text=partial(written_score, instrument),
                 )
             )
     return charts

@@ -5,6 +5,7 @@ these functions computed, so the arithmetic is tested here once.
 """
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -75,13 +76,15 @@ def line_chart(
     markers: list[tuple[datetime.date, str]] = (),
     y_range: tuple[Decimal, Decimal] | None = None,
     y_tick_values: tuple[int, ...] = (),
+    y_tick_text: Callable[[float], str] = "{:g}".format,
 ) -> LineChart:
     """Dated values (oldest first or not) as points, with dated event markers.
 
     `y_range` fixes the axis to an instrument's published range, so two charts of
     the same scale look alike; without it the axis spans the data (and zero).
     `y_tick_values` are the values to label (a scale's own grades, never "3.5");
-    without them the bottom, middle and top.
+    without them the bottom, middle and top. `y_tick_text` writes each label
+    (House-Brackmann's grades in Roman numerals).
     """
     values = sorted(values, key=lambda item: item[0])
     days = [day for day, _, _ in values] + [day for day, _ in markers]
@@ -107,7 +110,7 @@ def line_chart(
     )
     chart_markers = tuple(Marker(x_of(day), day, label) for day, label in markers)
     y_ticks = tuple(
-        Tick(y_of(tick), f"{tick:g}")
+        Tick(y_of(tick), y_tick_text(tick))
         for tick in (y_tick_values or (low, (low + high) / 2, high))
     )
     if first == last:

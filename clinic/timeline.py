@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from django.urls import reverse
 from django.utils import timezone
 
+from patients import scales
+
 
 @dataclass(frozen=True)
 class Entry:
@@ -69,7 +71,7 @@ def study_entries(studies) -> list[Entry]:
 def assessment_entries(assessments) -> list[Entry]:
     entries = []
     for assessment in assessments:
-        detail = f"{assessment.score.normalize():f}"
+        detail = scales.written_score(assessment.instrument, assessment.score)
         if assessment.side:
             detail += f" ({assessment.get_side_display().lower()})"
         if assessment.days_since_last_toxin is not None:

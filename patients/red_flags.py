@@ -25,6 +25,7 @@ from patients.models.choices import (
     Laterality,
     RedFlag,
 )
+from patients.scales import written_score
 
 
 class Action:
@@ -68,7 +69,6 @@ BELLS_IMPROVEMENT_DAYS = 122
 HOUSE_BRACKMANN = "house_brackmann"
 SUNNYBROOK = "sunnybrook"
 LOWER_FACE_MOVEMENTS = ("vol_open_mouth_smile", "vol_snarl", "vol_lip_pucker")
-ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV", 5: "V", 6: "VI"}
 
 
 @dataclass(frozen=True)
@@ -210,7 +210,7 @@ def _weakness_grade(facts: CaseFacts) -> Score | None:
 
 
 def _grade_reason(score: Score, prefix: str = "") -> tuple[str, str]:
-    grade = ROMAN.get(_grade(score), str(_grade(score)))
+    grade = written_score(HOUSE_BRACKMANN, _grade(score))
     return (
         f"{prefix}House-Brackmann grade {grade} on {day_text(score.assessed_on)}.",
         f"house_brackmann:{_grade(score)}",
@@ -466,7 +466,9 @@ def eye_symptoms_with_incomplete_closure(facts: CaseFacts) -> RaisedFlag | None:
     if facts.has(ExamFinding.INCOMPLETE_EYE_CLOSURE):
         closure.append("the eye does not close fully")
     elif grades and _grade(grades[-1]) >= 4:
-        closure.append(f"House-Brackmann {ROMAN[_grade(grades[-1])]}")
+        closure.append(
+            f"House-Brackmann {written_score(HOUSE_BRACKMANN, _grade(grades[-1]))}"
+        )
     elif facts.condition == Condition.BELLS_PALSY:
         closure.append("Bell's palsy")
     if not closure:

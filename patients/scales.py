@@ -482,7 +482,16 @@ MEANINGFUL_CHANGE: dict[str, Decimal] = {
 }
 
 
-# Public functions
+# House-Brackmann grades are said and written in Roman numerals.
+ROMAN_GRADES: dict[str, dict[int, str]] = {
+    "house_brackmann": {1: "I", 2: "II", 3: "III", 4: "IV", 5: "V", 6: "VI"},
+}
+
+
+def written_score(instrument: str, value: Decimal | int) -> str:
+    """A score as clinicians write it: House-Brackmann 4 is "IV", 2.50 is "2.5"."""
+    number = Decimal(value)
+    return ROMAN_GRADES.get(instrument, {}).get(number) or f"{number.normalize():f}"
 
 
 def get_definition(instrument: str, version: str) -> ScaleDefinition:

@@ -1,5 +1,6 @@
 import datetime
 from decimal import Decimal
+from functools import partial
 
 from clinic.chart import SCALE_AXES, SCALE_TICKS
 from clinic.charts import (
@@ -11,6 +12,7 @@ from clinic.charts import (
     WIDTH,
     line_chart,
 )
+from patients.scales import written_score
 
 JAN = datetime.date(2026, 1, 1)
 MAR = datetime.date(2026, 3, 1)
@@ -92,6 +94,17 @@ def test_a_scales_own_tick_values_are_labelled():
     # 1 at the bottom of the plot, 6 at its top.
     assert chart.y_ticks[0].position == chart.plot_bottom
     assert chart.y_ticks[-1].position == PAD_TOP
+
+
+def test_tick_labels_are_written_by_the_scales_own_rule():
+    chart = line_chart(
+        "House-Brackmann",
+        [(datetime.date(2026, 1, 1), Decimal(3), "III")],
+        y_range=(Decimal(1), Decimal(6)),
+        y_tick_values=(1, 2, 3, 4, 5, 6),
+        y_tick_text=partial(written_score, "house_brackmann"),
+    )
+    assert [tick.label for tick in chart.y_ticks] == ["I", "II", "III", "IV", "V", "VI"]
 
 
 def test_every_scale_on_the_chart_has_whole_ticks_inside_its_axis():

@@ -100,6 +100,30 @@ class TestChart:
         assert response.context["units_charts"][0].points[0].value == Decimal("7.50")
         assert "<svg" in content
 
+    def test_a_house_brackmann_grade_reads_in_roman_numerals(self, client, neurologist):
+        case = CaseFactory()
+        AssessmentFactory(
+            case=case,
+            instrument="house_brackmann",
+            version="1985",
+            side="left",
+            answers={"grade": 4},
+        )
+        client.force_login(neurologist)
+        response = client.get(chart_url(case.patient))
+        [entry] = [e for e in response.context["entries"] if e.kind == "assessment"]
+        assert entry.detail.startswith("IV (left)")
+        [chart] = response.context["score_charts"]
+        assert [point.label for point in chart.points] == ["IV"]
+        assert [tick.label for tick in chart.y_ticks] == [
+            "I",
+            "II",
+            "III",
+            "IV",
+            "V",
+            "VI",
+        ]
+
     def test_timeline_is_newest_first_and_filterable(self, client, neurologist):
         patient = full_record()
         client.force_login(neurologist)

@@ -13,6 +13,7 @@ from patients.scales import (
     is_clinically_meaningful_change,
     score,
     version_choices,
+    written_score,
 )
 
 EVERY_ITEM = [
@@ -508,3 +509,19 @@ def test_meaningful_change_for_an_unknown_instrument_is_refused():
     with pytest.raises(ScaleError) as exc:
         is_clinically_meaningful_change("ygtss", {}, {})
     assert exc.value.item is None
+
+
+@pytest.mark.parametrize(
+    ("instrument", "value", "written"),
+    [
+        ("house_brackmann", Decimal("4.00"), "IV"),
+        ("house_brackmann", 1, "I"),
+        ("house_brackmann", 6, "VI"),
+        ("house_brackmann", Decimal("3.5"), "3.5"),  # an axis midpoint, not a grade
+        ("jrs", Decimal("2.50"), "2.5"),
+        ("jrs", 4, "4"),
+        ("sunnybrook", Decimal("-15"), "-15"),
+    ],
+)
+def test_scores_are_written_as_clinicians_write_them(instrument, value, written):
+    assert written_score(instrument, value) == written

@@ -355,6 +355,19 @@ class TestAssessmentCreate:
             "synkinesis 15, composite -15."
         ]
 
+    def test_a_house_brackmann_grade_is_written_in_roman_numerals(
+        self, client, neurologist, case
+    ):
+        client.force_login(neurologist)
+        data = {"form_token": token(), "assessed_on": "2026-03-02", "side": "left"}
+        response = client.post(
+            assessment_url(case, "house_brackmann"), {**data, "item_grade": "4"}
+        )
+        assert Assessment.objects.get().totals == {"grade": 4}
+        assert messages_of(response) == [
+            "House-Brackmann facial nerve grade saved: grade IV."
+        ]
+
     def test_a_per_side_scale_without_its_side_is_refused_at_the_side(
         self, client, neurologist, case
     ):

@@ -61,10 +61,11 @@ def _scale_links(case: Case) -> list[dict]:
 
 def _totals_text(assessment: Assessment) -> str:
     """The computed totals as stored: "total 5", "mean 1.50, sum 6, ..."."""
+    grades = scales.ROMAN_GRADES.get(assessment.instrument, {})
     parts = []
     for key, value in assessment.totals.items():
         name = key.replace("_", " ")
-        parts.append(f"{name} {value}")
+        parts.append(f"{name} {grades.get(value, value)}")
     return ", ".join(parts)
 
 
