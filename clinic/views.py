@@ -19,6 +19,7 @@ from patients.models import (
     Patient,
 )
 from scheduling import recall
+from scheduling.calendars import local_day_bounds
 from scheduling.models import Appointment
 
 RECALL_HORIZON_DAYS = 28
@@ -102,12 +103,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "count_cap": worklists.COUNT_CAP,
     }
     if user.has_perm("scheduling.view_appointment"):
-        start = now.replace(hour=0, minute=0, second=0, microsecond=0)
+        # Local midnight to local midnight: 23 or 25 hours when the clocks change.
+        starts, ends = local_day_bounds(today, timezone.get_current_timezone())
         todays = (
-            Appointment.objects.filter(
-                starts_at__gte=start,
-                starts_at__lt=start + datetime.timedelta(days=1),
-            )
+            Appointment.objects.filter(starts_at__gte=starts, starts_at__lt=ends)
             .select_related("patient", "clinician")
             .order_by("starts_at")
         )

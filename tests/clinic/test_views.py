@@ -273,6 +273,24 @@ class TestDashboard:
         everyone = client.get(reverse("home"), {"appointments": "all"})
         assert set(everyone.context["appointments"]) == {mine, theirs}
 
+    def test_todays_appointments_on_the_day_the_clocks_go_back(
+        self, client, neurologist, monkeypatch
+    ):
+        # 1 Nov 2026 in New York lasts 25 hours: 23:30 is still that day.
+        zone = timezone.get_current_timezone()
+        noon = datetime.datetime(2026, 11, 1, 12, tzinfo=zone)
+        late = AppointmentFactory(
+            clinician=neurologist,
+            starts_at=datetime.datetime(2026, 11, 1, 23, 30, tzinfo=zone),
+        )
+        AppointmentFactory(
+            clinician=neurologist,
+            starts_at=datetime.datetime(2026, 11, 2, 0, 30, tzinfo=zone),
+        )
+        monkeypatch.setattr(timezone, "now", lambda: noon)
+        client.force_login(neurologist)
+        assert client.get(reverse("home")).context["appointments"] == [late]
+
     def test_recall_lists_due_unbooked_toxin_courses(self, client, scheduler):
         now = timezone.now()
         due = TreatmentCourseFactory(planned_interval_days=91)
