@@ -38,6 +38,7 @@ from patients.models import (
     DiagnosticStudy,
     Guardian,
     Patient,
+    RedFlagAcknowledgement,
     StudyAmendment,
 )
 from scheduling.models import (
@@ -66,6 +67,7 @@ LOAD_ORDER = (
     Patient,
     Guardian,
     Case,
+    RedFlagAcknowledgement,
     DiagnosticStudy,
     StudyAmendment,
     Assessment,

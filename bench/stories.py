@@ -25,6 +25,7 @@ from patients.models import (
     DiagnosticStudy,
     Guardian,
     Patient,
+    RedFlagAcknowledgement,
     ReminderChannel,
     Sex,
     StudyAmendment,
@@ -74,6 +75,7 @@ class Stories:
         # Who is due for a toxin session: (patient, course, injector, due date).
         self.recalls = []
         self.reviewed_studies = 0
+        self.flagged_cases = 0
 
     def at(self, day: datetime.date, minutes: int) -> datetime.datetime:
         """A local time on `day`, `minutes` after midnight."""
@@ -215,30 +217,47 @@ class Stories:
         )
         if closed_on and closed_on > self.today:
             closed_on = self.today
-        return self.spool[Case].add(
+        # Drawn in the order they always were, so the clinic stays the same.
+        onset_site = rng.choice(("upper_eyelid", "lower_eyelid", "cheek", ""))
+        spread_sites = rng.sample(["cheek", "mouth", "chin", "brow"], 2)
+        triggers = rng.sample(["stress", "fatigue", "caffeine", "bright_light"], 2)
+        flags = ["facial_weakness"] if rng.random() < 0.01 else []
+        neurologist = rng.choice(self.staff.neurologists)
+        # Every other ticked flag, the first at every size, was acknowledged;
+        # the rest wait for review, as the write path would keep them.
+        self.flagged_cases += bool(flags)
+        acknowledged = bool(flags) and self.flagged_cases % 2 == 1
+        case_id = self.spool[Case].add(
             patient=person["id"],
             condition=condition,
             icd10_code=self.code_for(condition, side),
             laterality=side,
             onset_date=onset,
             onset_at=onset_at,
-            onset_site=rng.choice(("upper_eyelid", "lower_eyelid", "cheek", "")),
-            spread_sites=rng.sample(["cheek", "mouth", "chin", "brow"], 2)
+            onset_site=onset_site,
+            spread_sites=spread_sites
             if condition == Condition.HEMIFACIAL_SPASM
             else [],
-            triggers=rng.sample(["stress", "fatigue", "caffeine", "bright_light"], 2),
-            # A ticked flag waits for review, as the write path would keep it.
-            **dict.fromkeys(
-                ("red_flags", "red_flags_to_review"),
-                ["facial_weakness"] if rng.random() < 0.01 else [],
-            ),
+            triggers=triggers,
+            red_flags=flags,
+            red_flags_to_review=[] if acknowledged else flags,
             status=status,
             opened_on=opened,
             closed_on=closed_on,
-            responsible_neurologist=rng.choice(self.staff.neurologists),
+            responsible_neurologist=neurologist,
             entered_in_error=rng.random() < 0.002,
             entered_in_error_reason="Opened on the wrong patient.",
         )
+        if acknowledged:
+            self.spool[RedFlagAcknowledgement].add(
+                case=case_id,
+                flag="facial_weakness",
+                evidence=["facial_weakness"],
+                note="Weakness from the last toxin session; reviewed, no MRI.",
+                acknowledged_by=neurologist,
+                acknowledged_at=self.at(opened, 960),
+            )
+        return case_id
 
     def code_for(self, condition: str, side: str) -> str:
         if condition == Condition.HEMIFACIAL_SPASM:

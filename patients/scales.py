@@ -25,13 +25,9 @@ Totals = dict[str, int | Decimal]
 
 
 class ScaleError(ValueError):
-    """A missing, unknown or out-of-range answer, or an unknown scale.
-
-    `item` is the code of the offending item, so a form can attach the error
-    to the right field; it is None when the problem concerns the whole answer
-    set (unknown scale, unknown keys, nothing applicable). The message names
-    the item by its label because clinicians read it.
-    """
+    """A missing, unknown or out-of-range answer, or an unknown scale. `item` is
+    the offending item's code, so a form can put the error next to its field
+    (None for the whole answer set); messages name items by their label."""
 
     def __init__(self, message: str, item: str | None = None) -> None:
         super().__init__(message)
@@ -40,11 +36,8 @@ class ScaleError(ValueError):
 
 @dataclass(frozen=True)
 class Item:
-    """One question or rating of a scale.
-
-    `anchors` pairs a value with what it means, for help text on forms; it
-    holds only the anchors DOMAIN.md gives, so it may be partial or empty.
-    """
+    """One question or rating of a scale. `anchors` pairs values with what they
+    mean, for forms: only those DOMAIN.md gives, so it may be partial or empty."""
 
     code: str
     label: str
