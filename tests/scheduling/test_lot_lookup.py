@@ -154,3 +154,30 @@ class TestLotLookup:
         assert names == [f"P{number:02}" for number in range(52)]
         assert len(first.context["rows"]) == 50
         assert "52 patients received lot" in first.content.decode()
+
+    def test_patients_are_in_name_order_whatever_the_case(self, client, neurologist):
+        """The order is by the names' upper case, so "van Dyke" sorts among the
+        Vs, not after every capitalised name as a byte order would put it."""
+        for family, given in [
+            ("Walsh", "Ann"),
+            ("van Dyke", "Ben"),
+            ("Usher", "Cal"),
+            ("VAN DYKE", "Abe"),
+        ]:
+            ToxinSessionFactory(
+                vial__lot_number="N1",
+                course__case__patient__family_name=family,
+                course__case__patient__given_name=given,
+            )
+        client.force_login(neurologist)
+        response = client.get(self.URL, {"lot": "N1"})
+        names = [
+            (row.patient.family_name, row.patient.given_name)
+            for row in response.context["rows"]
+        ]
+        assert names == [
+            ("Usher", "Cal"),
+            ("VAN DYKE", "Abe"),
+            ("van Dyke", "Ben"),
+            ("Walsh", "Ann"),
+        ]
