@@ -40,6 +40,24 @@ def record_access(
     )
 
 
+def record_export(request, exported) -> None:
+    """Log that request.user exported, in one file, each (patient id, record)
+    of `exported`: one row each, as opening them one by one would write."""
+    address, request_id = _address(request), _request_id()
+    AccessLog.objects.bulk_create(
+        AccessLog(
+            user=request.user,
+            patient_id=patient_id,
+            action=AccessAction.EXPORT,
+            record_type=record._meta.label_lower,
+            record_id=record.pk,
+            address=address,
+            request_id=request_id,
+        )
+        for patient_id, record in exported
+    )
+
+
 def _address(request) -> str | None:
     """The client's address as the sign-in lockout sees it; None when what the
     proxy passed is not an address."""

@@ -3,13 +3,12 @@ admin (search by user or patient, date and action filters), streamed so that a
 year of rows never sits in memory. Patients are named by id and MRN, not by name:
 the file is for an audit, which looks the patient up if it must."""
 
-import csv
 import logging
 
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 
-from clinic.spreadsheet_cells import text_cell
+from clinic.list_exports import csv_lines
 
 logger = logging.getLogger(__name__)
 
@@ -30,35 +29,24 @@ COLUMNS = (
 CHUNK_ROWS = 2000
 
 
-class _Echo:
-    """What csv.writer writes into: each line is handed straight back."""
-
-    def write(self, line: str) -> str:
-        return line
+def _row(entry) -> list:
+    return [
+        timezone.localtime(entry.at).isoformat(timespec="seconds"),
+        entry.user.get_username(),
+        entry.user.display_name,
+        entry.get_action_display(),
+        entry.record_label,
+        entry.record_type,
+        entry.record_id,
+        entry.patient_id,
+        entry.patient.mrn,
+        entry.address,
+        entry.request_id,
+    ]
 
 
 def _lines(rows):
-    writer = csv.writer(_Echo())
-    yield writer.writerow(COLUMNS)
-    for entry in rows.iterator(chunk_size=CHUNK_ROWS):
-        yield writer.writerow(
-            [
-                text_cell(value)
-                for value in (
-                    timezone.localtime(entry.at).isoformat(timespec="seconds"),
-                    entry.user.get_username(),
-                    entry.user.display_name,
-                    entry.get_action_display(),
-                    entry.record_label,
-                    entry.record_type,
-                    entry.record_id,
-                    entry.patient_id,
-                    entry.patient.mrn,
-                    entry.address,
-                    entry.request_id,
-                )
-            ]
-        )
+    return csv_lines(COLUMNS, (_row(entry) for entry in rows.iterator(CHUNK_ROWS)))
 
 
 def access_log_csv(request, rows) -> StreamingHttpResponse:

@@ -376,6 +376,8 @@ LOGGING = {
 
 # Clinic-configurable clinical limits (DOMAIN.md section 2); defaults are label values.
 CLINIC_REPORT_MAX_BYTES = env_int("CLINIC_REPORT_MAX_BYTES", 10 * 1024 * 1024)
+# The most rows a list's CSV or Excel export holds (clinic.list_exports).
+CLINIC_EXPORT_ROW_LIMIT = env_int("CLINIC_EXPORT_ROW_LIMIT", 5000)
 # Everything reads this setting; its default is the one DOMAIN.md constant.
 CLINIC_MIN_REINJECTION_DAYS = env_int(
     "CLINIC_MIN_REINJECTION_DAYS", MINIMUM_INTERVAL_DAYS

@@ -6,6 +6,7 @@ app_name = "patients"
 
 urlpatterns = [
     path("", views.patient_list, name="patient_list"),
+    path("export/", views.patient_list_export, name="patient_list_export"),
     path("new/", views.patient_create, name="patient_create"),
     path("<int:pk>/edit/", views.patient_update, name="patient_update"),
     path("<int:patient_pk>/cases/new/", views.case_create, name="case_create"),

@@ -8,12 +8,14 @@ from django.db import transaction
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import (
     require_GET,
     require_http_methods,
     require_POST,
 )
 
+from clinic import list_exports
 from clinic.access import record_access
 from clinic.admin_records import CappedCountPaginator
 from clinic.models import AccessAction
@@ -58,10 +60,8 @@ from patients.services import (
 PATIENTS_PER_PAGE = 25
 
 
-@require_GET
-@permission_required("patients.view_patient", raise_exception=True)
-@allow_query_params("q", "archived", "page")
-def patient_list(request: HttpRequest) -> HttpResponse:
+def _listed_patients(request: HttpRequest):
+    """The search form and the patients it lists, in the list's order."""
     form = PatientSearchForm(request.GET)
     patients = Patient.objects.for_list_page()
     if form.is_valid():
@@ -70,7 +70,14 @@ def patient_list(request: HttpRequest) -> HttpResponse:
         patients = patients.search(form.cleaned_data["q"])
     else:
         patients = patients.none()
-    patients = patients.order_by("family_name", "given_name", "pk")
+    return form, patients.order_by("family_name", "given_name", "pk")
+
+
+@require_GET
+@permission_required("patients.view_patient", raise_exception=True)
+@allow_query_params("q", "archived", "page")
+def patient_list(request: HttpRequest) -> HttpResponse:
+    form, patients = _listed_patients(request)
     # Counted up to a cap: nobody pages through a whole clinic; they search.
     page = CappedCountPaginator(patients, PATIENTS_PER_PAGE).get_page(
         request.GET.get("page")
@@ -84,6 +91,59 @@ def patient_list(request: HttpRequest) -> HttpResponse:
         "patients/patient_list.html",
         {"form": form, "page_obj": page, "rows": rows},
     )
+
+
+@require_GET
+@permission_required(
+    ["patients.view_patient", list_exports.PERMISSION], raise_exception=True
+)
+@allow_query_params("q", "archived", "format")
+def patient_list_export(request: HttpRequest) -> HttpResponse:
+    """The patients the list shows for the same search, as CSV or Excel."""
+    file_format = list_exports.chosen_format(request)
+    _, patients = _listed_patients(request)
+    patients = list(patients[: list_exports.row_limit() + 1])
+    if len(patients) > list_exports.row_limit():
+        return list_exports.refuse_too_many(
+            request, what="patients", list_url=reverse("patients:patient_list")
+        )
+    table = list_exports.ExportTable(
+        name="patients",
+        headings=PATIENT_EXPORT_HEADINGS,
+        rows=[_patient_export_row(patient) for patient in patients],
+        logged=[(patient.pk, patient) for patient in patients],
+    )
+    return list_exports.export_response(request, table, file_format)
+
+
+PATIENT_EXPORT_HEADINGS = (
+    "Family name",
+    "Given name",
+    "MRN",
+    "Date of birth",
+    "Age",
+    "Neurologist",
+    "Flags",
+)
+
+
+def _patient_export_row(patient: Patient) -> list:
+    flags = [
+        "Minor without consenting guardian"
+        if patient.needs_guardian(patient.consenting_guardian_count)
+        else "",
+        "Archived" if patient.is_archived else "",
+        "Deceased" if patient.is_deceased else "",
+    ]
+    return [
+        patient.family_name,
+        patient.given_name,
+        patient.mrn,
+        patient.date_of_birth,
+        patient.age,
+        str(patient.responsible_neurologist or ""),
+        "; ".join(flag for flag in flags if flag),
+    ]
 
 
 def _save_patient(request: HttpRequest, patient: Patient | None) -> HttpResponse:

@@ -12,8 +12,10 @@ app_name = "scheduling"
 urlpatterns = [
     # Whom to contact after a lot recall
     path("lots/", lots.lot_lookup, name="lot_lookup"),
+    path("lots/export/", lots.lot_export, name="lot_export"),
     # Recall
     path("recall/", recall_views.recall_list, name="recall_list"),
+    path("recall/export/", recall_views.recall_export, name="recall_export"),
     path(
         "recall/<int:course_pk>/contact/",
         recall_views.recall_contact_create,

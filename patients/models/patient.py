@@ -225,6 +225,9 @@ class Patient(models.Model):
 
     class Meta:
         ordering = ["family_name", "given_name"]
+        permissions = [
+            ("export_patient_lists", "Can export lists of patients (CSV, Excel)")
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["mrn"],

@@ -3,13 +3,16 @@ not treatments, because it shows each patient's next appointment, and treatments
 never imports scheduling."""
 
 from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import BadRequest
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from clinic import list_exports
 from clinic.admin_records import CappedCountPaginator
 from clinic.query_params import allow_query_params
-from scheduling import lots
+from scheduling import exports, lots
 from treatments.forms import LotLookupForm
 
 LOT_PAGE_SIZE = 50
@@ -48,3 +51,29 @@ def lot_lookup(request: HttpRequest) -> HttpResponse:
             "session_count": counts["sessions"],
         }
     return render(request, "scheduling/lot_lookup.html", context)
+
+
+@require_GET
+@permission_required(
+    [
+        "treatments.view_toxinsession",
+        "patients.view_patient",
+        list_exports.PERMISSION,
+    ],
+    raise_exception=True,
+)
+@allow_query_params("lot", "format")
+def lot_export(request: HttpRequest) -> HttpResponse:
+    """Every patient who received the lot, as CSV or Excel."""
+    file_format = list_exports.chosen_format(request)
+    form = LotLookupForm(request.GET)
+    if not form.is_valid():
+        raise BadRequest("Name the lot to export.")
+    lot = form.cleaned_data["lot"]
+    patients = list(lots.patients_with_lot(lot)[: list_exports.row_limit() + 1])
+    if len(patients) > list_exports.row_limit():
+        return list_exports.refuse_too_many(
+            request, what="patients", list_url=reverse("scheduling:lot_lookup")
+        )
+    table = exports.lot_table(lot, lots.recipients(patients, lot))
+    return list_exports.export_response(request, table, file_format)

@@ -13,10 +13,11 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods
 
+from clinic import list_exports
 from clinic.access import record_access
 from clinic.admin_records import CappedCountPaginator
 from clinic.query_params import allow_query_params
-from scheduling import recall
+from scheduling import exports, recall
 from scheduling.forms import RecallContactForm, RecallFilterForm
 from scheduling.models import ContactMethod, RecallContact
 from treatments.models import CourseKind, TreatmentCourse
@@ -39,15 +40,8 @@ def _next_url(request: HttpRequest) -> str:
     return reverse("scheduling:recall_list")
 
 
-@require_GET
-@permission_required("treatments.view_recall", raise_exception=True)
-@allow_query_params("weeks", "clinician", "product", "page")
-def recall_list(request: HttpRequest) -> HttpResponse:
-    # Queries: session, user, permissions; the clinician choices (plus one to
-    # check a chosen clinician); the counts (capped) and the page of courses;
-    # the page's latest contact attempts and guardians. None of them grows with
-    # the rows.
-    today = timezone.localdate()
+def _due(request: HttpRequest, today):
+    """The filter form, its horizon in weeks and the courses it lists."""
     data = request.GET.copy()
     data.setdefault("weeks", str(recall.DEFAULT_HORIZON_WEEKS))
     form = RecallFilterForm(data)
@@ -61,6 +55,19 @@ def recall_list(request: HttpRequest) -> HttpResponse:
         clinician=form.cleaned_data.get("clinician"),
         product=form.cleaned_data.get("product") or "",
     )
+    return form, weeks, courses
+
+
+@require_GET
+@permission_required("treatments.view_recall", raise_exception=True)
+@allow_query_params("weeks", "clinician", "product", "page")
+def recall_list(request: HttpRequest) -> HttpResponse:
+    # Queries: session, user, permissions; the clinician choices (plus one to
+    # check a chosen clinician); the counts (capped) and the page of courses;
+    # the page's latest contact attempts and guardians. None of them grows with
+    # the rows.
+    today = timezone.localdate()
+    form, weeks, courses = _due(request, today)
     counts = recall.due_counts(courses, today=today)
     paginator = RecallPaginator(courses, RECALL_PAGE_SIZE, counted=counts.counted)
     page = paginator.get_page(request.GET.get("page"))
@@ -77,6 +84,26 @@ def recall_list(request: HttpRequest) -> HttpResponse:
             "contact_methods": ContactMethod.choices,
         },
     )
+
+
+@require_GET
+@permission_required(
+    ["treatments.view_recall", list_exports.PERMISSION], raise_exception=True
+)
+@allow_query_params("weeks", "clinician", "product", "format")
+def recall_export(request: HttpRequest) -> HttpResponse:
+    """The courses the list shows for the same filters (the soonest
+    recall.COUNT_CAP, as the list pages through), as CSV or Excel."""
+    file_format = list_exports.chosen_format(request)
+    today = timezone.localdate()
+    _, _, courses = _due(request, today)
+    courses = list(courses[: recall.COUNT_CAP])
+    if len(courses) > list_exports.row_limit():
+        return list_exports.refuse_too_many(
+            request, what="patients", list_url=reverse("scheduling:recall_list")
+        )
+    table = exports.recall_table(recall.recall_items(courses, today=today))
+    return list_exports.export_response(request, table, file_format)
 
 
 @require_http_methods(["GET", "POST"])

@@ -62,6 +62,11 @@ TABLE = {
     "password_change": (None, allowed(*SIGNED_IN)),
     "password_change_done": (None, allowed(*SIGNED_IN)),
     "patients:patient_list": (None, allowed(*EVERYONE)),
+    # The list exports answer 400 without ?format=, to those who may export.
+    "patients:patient_list_export": (
+        None,
+        allowed("neurologist", "scheduler", "admin", status=400),
+    ),
     "patients:patient_create": (None, allowed("neurologist", "scheduler", "admin")),
     "patients:patient_update": (
         "patient",
@@ -92,6 +97,7 @@ TABLE = {
         allowed("neurologist", "injector", "admin"),
     ),
     "scheduling:lot_lookup": (None, allowed(*CLINICIANS)),
+    "scheduling:lot_export": (None, allowed("neurologist", "admin", status=400)),
     # POST only: every signed-in user is told the method is not allowed.
     "treatments:safetyflag_acknowledge": ("flag", allowed(*SIGNED_IN, status=405)),
     "treatments:assessment_create": ("case", allowed(*CLINICIANS)),
@@ -120,6 +126,10 @@ TABLE = {
     "scheduling:recall_list": (
         None,
         allowed("neurologist", "injector", "scheduler", "admin"),
+    ),
+    "scheduling:recall_export": (
+        None,
+        allowed("neurologist", "scheduler", "admin", status=400),
     ),
     "scheduling:recall_contact_create": (
         "course",

@@ -34,7 +34,7 @@ def test_scheduler_sees_demographics_appointments_and_recall_only():
         ("patients", f"{action}_{model}")
         for action in ("view", "add", "change")
         for model in ("patient", "guardian")
-    } | {("treatments", "view_recall")} | {
+    } | {("treatments", "view_recall"), ("patients", "export_patient_lists")} | {
         ("scheduling", codename)
         for codename in (
             "view_appointment",
@@ -48,6 +48,13 @@ def test_scheduler_sees_demographics_appointments_and_recall_only():
             "view_reminder",
         )
     }
+
+
+def test_the_roles_that_contact_patients_export_lists():
+    holders = Group.objects.filter(
+        permissions__codename="export_patient_lists"
+    ).values_list("name", flat=True)
+    assert sorted(holders) == ["Clinic admin", "Neurologist", "Scheduler"]
 
 
 def test_only_neurologists_may_book_before_the_safe_date():

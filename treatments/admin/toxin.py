@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.contrib import admin
 from django.utils.html import format_html, format_html_join
 
+from clinic.admin_exports import ExportsListedRows
 from clinic.admin_records import ENTERED_IN_ERROR, KeptRowsInline, WrittenElsewhere
 from clinic.models import CLINICAL_ROLES, INJECTING_ROLES
 from patients.admin import ClinicalRecordAdmin
@@ -93,7 +94,7 @@ class AdverseEffectInline(WrittenElsewhere, KeptRowsInline):
 
 
 @admin.register(ToxinSession)
-class ToxinSessionAdmin(ClinicalRecordAdmin):
+class ToxinSessionAdmin(ExportsListedRows, ClinicalRecordAdmin):
     """Read-only but for "entered in error": sessions are charted, changed and
     overridden on the clinician pages, where the safety rules are checked."""
 
@@ -184,8 +185,40 @@ class ToxinSessionAdmin(ClinicalRecordAdmin):
     clinician_page = clinician_page_link
     total_units = total_units_column
 
+    export_headings = (
+        "Performed at",
+        "Family name",
+        "Given name",
+        "MRN",
+        "Product",
+        "Total units",
+        "Injector",
+        "Guidance",
+        "Entered in error",
+    )
+
     def has_add_permission(self, request):
         return False
+
+    def export_queryset(self, queryset):
+        return queryset.select_related("course__case__patient")
+
+    def export_patient_id(self, obj):
+        return obj.course.case.patient_id
+
+    def export_row(self, obj):
+        patient = obj.course.case.patient
+        return [
+            obj.performed_at,
+            patient.family_name,
+            patient.given_name,
+            patient.mrn,
+            obj.get_product_display(),
+            obj.total_units,
+            str(obj.injector),
+            obj.get_guidance_display(),
+            "Yes" if obj.entered_in_error else "No",
+        ]
 
     def get_readonly_fields(self, request, obj=None):
         editable = {"entered_in_error", "entered_in_error_reason"}
