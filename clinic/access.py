@@ -58,6 +58,15 @@ def record_export(request, exported) -> None:
     )
 
 
+def record_bulk_export(user, patient_ids) -> None:
+    """Log that `user` exported these patients' records from the command line
+    (no request: no address, no request id)."""
+    AccessLog.objects.bulk_create(
+        AccessLog(user=user, patient_id=patient_id, action=AccessAction.EXPORT)
+        for patient_id in patient_ids
+    )
+
+
 def _address(request) -> str | None:
     """The client's address as the sign-in lockout sees it; None when what the
     proxy passed is not an address."""

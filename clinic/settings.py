@@ -376,6 +376,11 @@ LOGGING = {
 
 # Clinic-configurable clinical limits (DOMAIN.md section 2); defaults are label values.
 CLINIC_REPORT_MAX_BYTES = env_int("CLINIC_REPORT_MAX_BYTES", 10 * 1024 * 1024)
+# Where the clinic's FHIR resources and its own code systems are named
+# (clinic/fhir): the address other systems know the clinic by.
+CLINIC_FHIR_BASE_URL = os.environ.get(
+    "CLINIC_FHIR_BASE_URL", "http://localhost:8000/fhir"
+).rstrip("/")
 # The most rows a list's CSV or Excel export holds (clinic.list_exports).
 CLINIC_EXPORT_ROW_LIMIT = env_int("CLINIC_EXPORT_ROW_LIMIT", 5000)
 # Everything reads this setting; its default is the one DOMAIN.md constant.

@@ -4,6 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from clinic import health, second_factor, session_limits, views
+from clinic.fhir import views as fhir_views
 
 admin.site.site_header = "Facial twitching clinic"
 admin.site.site_title = "Clinic admin"
@@ -23,6 +24,7 @@ urlpatterns = [
         views.patient_chart_print,
         name="patient_chart_print",
     ),
+    path("patients/<int:pk>/fhir/", fhir_views.patient_fhir, name="patient_fhir"),
     path(
         "patients/<int:pk>/access-log/",
         views.patient_access_log,

@@ -58,6 +58,8 @@ TABLE = {
     "worklist": ("worklist", allowed(*CLINICIANS)),
     "patient_chart": ("patient", allowed(*EVERYONE)),
     "patient_chart_print": ("patient", allowed(*EVERYONE)),
+    # FHIR: each role gets the kinds of record it may view.
+    "patient_fhir": ("patient", allowed(*EVERYONE)),
     "patient_access_log": ("patient", allowed("neurologist", "admin")),
     "password_change": (None, allowed(*SIGNED_IN)),
     "password_change_done": (None, allowed(*SIGNED_IN)),
