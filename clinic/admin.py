@@ -8,14 +8,16 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseBadRequest, HttpResponseNotAllowed
-from django.urls import path
+from django.urls import path, reverse
+from django.utils.html import format_html
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from clinic import accounts
 from clinic.access_export import EXPORT_PERMISSION, access_log_csv
 from clinic.admin_records import CheapChangelist, NeverDeleted, ReadOnlyAdmin
-from clinic.models import AccessLog, RoleChange, User
+from clinic.models import AccessLog, Letter, RoleChange, User
+from patients.admin import ReachesPatient
 
 
 def is_autocomplete_for_own_form(request) -> bool:
@@ -370,3 +372,31 @@ class SignInAdmin(ReadOnlyAdmin):
     search_fields = ("=username", "=ip_address")
     fields = (*SIGNIN_FIELDS, "logout_time")
     readonly_fields = fields
+
+
+@admin.register(Letter)
+class LetterAdmin(ReachesPatient, ReadOnlyAdmin):
+    """Letters are produced from the clinician pages (clinic.letters) and never
+    changed; read here, the PDF downloaded through the chart's link (the file is
+    never served directly)."""
+
+    patient_path = "patient"
+    list_display = ("produced_at", "kind", "patient", "recipient", "produced_by")
+    list_filter = ("kind", ("produced_at", admin.DateFieldListFilter))
+    list_select_related = ("produced_by",)
+    fields = (
+        "kind",
+        "patient",
+        ("toxin_session", "referral", "appointment"),
+        "recipient",
+        "signed_by",
+        ("produced_by", "produced_at"),
+        "download",
+    )
+    readonly_fields = ("download",)
+
+    @admin.display(description="PDF")
+    def download(self, obj):
+        return format_html(
+            '<a href="{}">Download the PDF</a>', reverse("letter_pdf", args=[obj.pk])
+        )

@@ -19,6 +19,8 @@ from django.utils import timezone
 
 from clinic import red_flag_panel, timeline
 from clinic.charts import line_chart
+from clinic.letters.service import may_read
+from clinic.models import Letter
 from patients.models import (
     Assessment,
     Case,
@@ -55,6 +57,8 @@ SCALE_TICKS = {
     "sunnybrook": (0, 25, 50, 75, 100),
     "bsdi": (0, 1, 2, 3, 4),
 }
+
+LETTERS_ON_CHART = 20
 
 
 @dataclass(frozen=True)
@@ -154,6 +158,15 @@ SECTIONS = {
         "appointment",
         timeline.appointment_entries,
     ),
+    # The newest letters kept; each shown only to who may read its kind.
+    "letters": Section(
+        "clinic.view_letter",
+        lambda patient: list(
+            Letter.objects.filter(patient=patient).select_related("produced_by")[
+                :LETTERS_ON_CHART
+            ]
+        ),
+    ),
 }
 
 
@@ -170,6 +183,12 @@ def chart_context(request: HttpRequest, patient: Patient) -> dict:
     today = timezone.localdate()
     shown = sections_for(request.user)
     records = {name: SECTIONS[name].load(patient) for name in shown}
+    if "letters" in records:
+        records["letters"] = [
+            letter
+            for letter in records["letters"]
+            if may_read(request.user, letter.kind)
+        ]
     guardians = list(patient.guardians.all())
     context = {
         "patient": patient,

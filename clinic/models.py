@@ -174,3 +174,94 @@ class RoleChange(models.Model):
     def __str__(self):
         verb = "gave" if self.change == RoleChangeKind.ADDED else "took away"
         return f"{self.actor} {verb} {self.role} ({self.user})"
+
+
+class LetterKind(models.TextChoices):
+    POST_SESSION = "post_session", "Letter to the referrer after a toxin session"
+    MVD_REFERRAL = "mvd_referral", "MVD referral letter"
+    APPOINTMENT = "appointment", "Appointment letter"
+
+
+def letter_upload_path(letter, filename: str) -> str:
+    return f"letters/{letter.patient_id}/{filename}"
+
+
+class Letter(models.Model):
+    """A letter as produced: the PDF kept on the chart, who produced it and when.
+    Never changed once made (clinic.letters.service.produce_letter writes it);
+    a new letter is produced instead."""
+
+    kind = models.CharField(max_length=20, choices=LetterKind)
+    patient = models.ForeignKey(
+        "patients.Patient", models.PROTECT, related_name="letters"
+    )
+    # The record the letter is about: the one its kind names.
+    toxin_session = models.ForeignKey(
+        "treatments.ToxinSession",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    referral = models.ForeignKey(
+        "treatments.Referral", models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    appointment = models.ForeignKey(
+        "scheduling.Appointment",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    recipient = models.CharField(max_length=200)
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The clinician who signs it; none for a letter from the clinic.",
+    )
+    pdf = models.FileField(upload_to=letter_upload_path)
+    produced_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+"
+    )
+    produced_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-produced_at", "-id"]
+        indexes = [
+            models.Index(
+                fields=["patient", "-produced_at"], name="clinic_letter_chart"
+            ),
+            # The admin's list: newest first, with the -pk tiebreak Django adds.
+            models.Index(fields=["-produced_at", "-id"], name="clinic_letter_newest"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(
+                        kind=LetterKind.POST_SESSION,
+                        toxin_session__isnull=False,
+                        referral__isnull=True,
+                        appointment__isnull=True,
+                    )
+                    | models.Q(
+                        kind=LetterKind.MVD_REFERRAL,
+                        toxin_session__isnull=True,
+                        referral__isnull=False,
+                        appointment__isnull=True,
+                    )
+                    | models.Q(
+                        kind=LetterKind.APPOINTMENT,
+                        toxin_session__isnull=True,
+                        referral__isnull=True,
+                        appointment__isnull=False,
+                    )
+                ),
+                name="clinic_letter_names_the_record_of_its_kind",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} to {self.recipient}"

@@ -463,6 +463,8 @@ CLINIC_REQUIRE_2FA = env_bool("CLINIC_REQUIRE_2FA", not DEBUG)
 # How authenticator apps name the account.
 OTP_TOTP_ISSUER = os.environ.get("CLINIC_NAME", "Twitch clinic")
 CLINIC_PHONE = os.environ.get("CLINIC_PHONE", "")
+# The letterhead's address (clinic/letters), on one line.
+CLINIC_ADDRESS = os.environ.get("CLINIC_ADDRESS", "")
 EMAIL_BACKEND = os.environ.get(
     "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
 )

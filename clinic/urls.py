@@ -5,6 +5,7 @@ from django.urls import include, path
 
 from clinic import health, second_factor, session_limits, views
 from clinic.fhir import views as fhir_views
+from clinic.letters import views as letters
 
 admin.site.site_header = "Facial twitching clinic"
 admin.site.site_title = "Clinic admin"
@@ -25,6 +26,10 @@ urlpatterns = [
         name="patient_chart_print",
     ),
     path("patients/<int:pk>/fhir/", fhir_views.patient_fhir, name="patient_fhir"),
+    path(
+        "letters/<slug:kind>/<int:pk>/", letters.letter_preview, name="letter_preview"
+    ),
+    path("letters/<int:pk>/pdf/", letters.letter_pdf, name="letter_pdf"),
     path(
         "patients/<int:pk>/access-log/",
         views.patient_access_log,

@@ -416,6 +416,8 @@ def appointment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "minutes": _minutes(appointment),
             "series": series,
             "may_change": may_change,
+            "may_write_letter": request.user.has_perm("clinic.add_letter")
+            and appointment.status in UPCOMING_STATUSES,
             "status_actions": _status_actions(request, appointment),
             **_waitlist_suggestions(request, appointment),
         },

@@ -69,6 +69,7 @@ def a_full_record(neurologist) -> dict[str, str]:
         "recall list": reverse("scheduling:recall_list"),
         "lot look-up": reverse("scheduling:lot_lookup") + f"?lot={vial.lot_number}",
         "waitlist": reverse("scheduling:waitlist_list"),
+        "letter preview": reverse("letter_preview", args=["post_session", session.pk]),
     }
 
 

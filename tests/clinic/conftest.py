@@ -7,6 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from clinic.models import Letter
 from tests.factories import (
     AppointmentFactory,
     AssessmentFactory,
@@ -36,6 +37,14 @@ def records():
     therapy = TherapySessionFactory(course__case=case)
     medication = MedicationOrderFactory(course__case=case)
     referral = ReferralFactory(course__case=case)
+    letter = Letter.objects.create(
+        kind="post_session",
+        patient=case.patient,
+        toxin_session=session,
+        recipient="Dr A. Referrer",
+        pdf=SimpleUploadedFile("letter.pdf", b"%PDF-1.7 letter"),
+        produced_by=session.injector,
+    )
     return {
         "patient": case.patient,
         "case": case,
@@ -55,6 +64,7 @@ def records():
         "medication": medication,
         "referral_course": referral.course,
         "referral": referral,
+        "letter": letter,
         "worklist": "awaiting-review",
         "calendar_appointment": AppointmentFactory(patient=case.patient),
         "appointment": AppointmentFactory(

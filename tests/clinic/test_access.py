@@ -60,6 +60,13 @@ TABLE = {
     "patient_chart_print": ("patient", allowed(*EVERYONE)),
     # FHIR: each role gets the kinds of record it may view.
     "patient_fhir": ("patient", allowed(*EVERYONE)),
+    # A letter after a toxin session: produced by the roles that chart sessions
+    # or run the clinic, read by the clinical roles.
+    "letter_preview": (
+        ("post_session", "session"),
+        allowed("neurologist", "injector", "admin"),
+    ),
+    "letter_pdf": ("letter", allowed(*CLINICIANS)),
     "patient_access_log": ("patient", allowed("neurologist", "admin")),
     "password_change": (None, allowed(*SIGNED_IN)),
     "password_change_done": (None, allowed(*SIGNED_IN)),
@@ -241,6 +248,9 @@ def table_url(name, records):
     argument = TABLE[name][0]
     if argument is None:
         return reverse(name)
+    if isinstance(argument, tuple):  # a fixed first argument, then a record
+        fixed, argument = argument
+        return reverse(name, args=[fixed, records[argument].pk])
     record = records[argument]
     return reverse(name, args=[record if isinstance(record, str) else record.pk])
 

@@ -11,7 +11,7 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
-from clinic.models import AccessLog
+from clinic.models import AccessLog, Letter
 from patients.admin import ReachesPatient
 from scheduling.models import Reminder
 from tests.clinic.test_access import TABLE, table_url
@@ -37,6 +37,8 @@ AUDITED = {
     "patient_chart_print": ("neurologist", "", PRINT),
     "patient_access_log": ("neurologist", "clinic.accesslog", VIEW),
     "patient_fhir": ("neurologist", "", EXPORT),
+    "letter_preview": ("injector", "session", VIEW),
+    "letter_pdf": ("therapist", "letter", DOWNLOAD),
     "patients:patient_update": ("neurologist", "patient", VIEW),
     "patients:case_create": ("neurologist", "patients.case", VIEW),
     "patients:case_update": ("neurologist", "case", VIEW),
@@ -222,8 +224,25 @@ def make_reminder():
     )
 
 
+def make_letter():
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.factories import AppointmentFactory
+
+    appointment = AppointmentFactory()
+    return Letter.objects.create(
+        kind="appointment",
+        patient=appointment.patient,
+        appointment=appointment,
+        recipient="The patient",
+        pdf=SimpleUploadedFile("letter.pdf", b"%PDF-1.7 letter"),
+        produced_by=appointment.clinician,
+    )
+
+
 # The admins of patient records that tests/test_admin_pages.py does not make.
 MORE_MODELS = [
+    pytest.param(Letter, make_letter, id="letter"),
     pytest.param(SafetyFlag, make_safety_flag, id="safety-flag"),
     pytest.param(Reminder, make_reminder, id="reminder"),
     pytest.param(

@@ -20,6 +20,7 @@ ALL = [
     "medication_orders",
     "referrals",
     "appointments",
+    "letters",
 ]
 # The roles' grants (clinic/migrations/0003_roles.py and later): a therapist
 # opens no medication orders or referrals; a scheduler only appointments.
@@ -28,8 +29,11 @@ SHOWN = {
     "injector": ALL,
     "admin": ALL,
     "therapist": [s for s in ALL if s not in ("medication_orders", "referrals")],
-    "scheduler": ["appointments"],
+    "scheduler": ["appointments", "letters"],
 }
+# A scheduler's letters section leaves out the records' letter: it tells of a
+# toxin session (clinic.letters.service.LETTER_PERMISSIONS).
+LETTER_UNREAD = {"scheduler"}
 # Text each section puts on the page, from the records of tests/clinic/conftest.py.
 TEXT = {
     "cases": "G51.31",
@@ -41,6 +45,7 @@ TEXT = {
     "medication_orders": "clonazepam",
     "referrals": "Mr K. Surgeon",
     "appointments": "Next appointment",
+    "letters": "Dr A. Referrer",
 }
 
 
@@ -57,7 +62,8 @@ def test_each_role_is_sent_only_the_sections_it_may_view(
     assert response.context["shown"] == SHOWN[role]
     content = response.content.decode()
     present = {section for section, text in TEXT.items() if text in content}
-    assert present == set(SHOWN[role])
+    unread = {"letters"} if role in LETTER_UNREAD else set()
+    assert present == set(SHOWN[role]) - unread
     for section in ALL:
         assert (section in response.context) == (section in SHOWN[role]), section
 

@@ -34,7 +34,12 @@ def test_scheduler_sees_demographics_appointments_and_recall_only():
         ("patients", f"{action}_{model}")
         for action in ("view", "add", "change")
         for model in ("patient", "guardian")
-    } | {("treatments", "view_recall"), ("patients", "export_patient_lists")} | {
+    } | {
+        ("treatments", "view_recall"),
+        ("patients", "export_patient_lists"),
+        ("clinic", "view_letter"),
+        ("clinic", "add_letter"),
+    } | {
         ("scheduling", codename)
         for codename in (
             "view_appointment",
