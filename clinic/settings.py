@@ -371,6 +371,10 @@ LOGGING = {
         "django": {"handlers": [], "level": "INFO" if DEBUG else "WARNING"},
         # Who exported the access log, and when: an audit line, by user id.
         "clinic.access_export": {"level": "INFO"},
+        # PDFs: WeasyPrint names each rule of Bootstrap's CSS it ignores (the
+        # screen-only ones), a line each per document.
+        "weasyprint": {"level": "ERROR"},
+        "fontTools": {"level": "ERROR"},
     },
 }
 

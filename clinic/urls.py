@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from clinic import health, second_factor, session_limits, views
+from clinic import health, record_export, second_factor, session_limits, views
 from clinic.fhir import views as fhir_views
 from clinic.letters import views as letters
 
@@ -26,6 +26,11 @@ urlpatterns = [
         name="patient_chart_print",
     ),
     path("patients/<int:pk>/fhir/", fhir_views.patient_fhir, name="patient_fhir"),
+    path(
+        "patients/<int:pk>/record/",
+        record_export.patient_record_export,
+        name="patient_record_export",
+    ),
     path(
         "letters/<slug:kind>/<int:pk>/", letters.letter_preview, name="letter_preview"
     ),

@@ -226,7 +226,11 @@ class Patient(models.Model):
     class Meta:
         ordering = ["family_name", "given_name"]
         permissions = [
-            ("export_patient_lists", "Can export lists of patients (CSV, Excel)")
+            ("export_patient_lists", "Can export lists of patients (CSV, Excel)"),
+            (
+                "export_patient_record",
+                "Can export a patient's whole record (right of access)",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

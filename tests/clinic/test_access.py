@@ -60,6 +60,8 @@ TABLE = {
     "patient_chart_print": ("patient", allowed(*EVERYONE)),
     # FHIR: each role gets the kinds of record it may view.
     "patient_fhir": ("patient", allowed(*EVERYONE)),
+    # The whole record: the roles that read every kind of record.
+    "patient_record_export": ("patient", allowed("neurologist", "admin")),
     # A letter after a toxin session: produced by the roles that chart sessions
     # or run the clinic, read by the clinical roles.
     "letter_preview": (

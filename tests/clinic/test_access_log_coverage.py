@@ -37,6 +37,7 @@ AUDITED = {
     "patient_chart_print": ("neurologist", "", PRINT),
     "patient_access_log": ("neurologist", "clinic.accesslog", VIEW),
     "patient_fhir": ("neurologist", "", EXPORT),
+    "patient_record_export": ("neurologist", "", EXPORT),
     "letter_preview": ("injector", "session", VIEW),
     "letter_pdf": ("therapist", "letter", DOWNLOAD),
     "patients:patient_update": ("neurologist", "patient", VIEW),
