@@ -195,6 +195,8 @@ def chart_context(request: HttpRequest, patient: Patient) -> dict:
         "shown": shown,
         **records,
         "guardians": guardians,
+        # The duplicates merged into this record (clinic.merging), shown on it.
+        "merged_from": list(patient.merged_records.select_related("merged_by")),
         "needs_guardian": patient.needs_guardian(
             sum(1 for guardian in guardians if guardian.holds_consent)
         ),

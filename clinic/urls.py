@@ -3,7 +3,14 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from clinic import health, record_export, second_factor, session_limits, views
+from clinic import (
+    health,
+    merge_views,
+    record_export,
+    second_factor,
+    session_limits,
+    views,
+)
 from clinic.fhir import views as fhir_views
 from clinic.letters import views as letters
 
@@ -26,6 +33,7 @@ urlpatterns = [
         name="patient_chart_print",
     ),
     path("patients/<int:pk>/fhir/", fhir_views.patient_fhir, name="patient_fhir"),
+    path("patients/<int:pk>/merge/", merge_views.patient_merge, name="patient_merge"),
     path(
         "patients/<int:pk>/record/",
         record_export.patient_record_export,

@@ -143,6 +143,9 @@ class GuardianInline(KeptRowsInline):
     show_change_link = True
 
 
+MERGE_FIELDS = ("merged_into", "merged_at", "merged_by", "merge_reason")
+
+
 @admin.register(Patient)
 class PatientAdmin(ClinicalRecordAdmin):
     form = PatientForm  # strips and upper-cases the MRN before it is checked
@@ -195,11 +198,18 @@ class PatientAdmin(ClinicalRecordAdmin):
     )
 
     def get_fieldsets(self, request, obj=None):
-        fieldsets = super().get_fieldsets(request, obj)
+        fieldsets = list(super().get_fieldsets(request, obj))
+        if obj is None:  # a new record is checked for likely duplicates
+            fieldsets.append(("Duplicates", {"fields": ("not_a_duplicate",)}))
+        elif obj.merged_into_id is not None:
+            fieldsets.append(("Merged", {"fields": MERGE_FIELDS}))
         if request.user.has_perm("patients.view_case"):
             return fieldsets
         # Contraindications are clinical: not for who books appointments.
         return [f for f in fieldsets if f[0] != "Toxin precautions"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return (*super().get_readonly_fields(request, obj), *MERGE_FIELDS)
 
     inlines = (GuardianInline,)
     actions = ("archive_patients", "unarchive_patients")
@@ -229,7 +239,10 @@ class PatientAdmin(ClinicalRecordAdmin):
         # One save per row, never QuerySet.update(): update() writes no history.
         changed = 0
         with transaction.atomic():
-            for patient in queryset.filter(is_archived=not archived):
+            # A merged record stays archived: its records are on the other one.
+            for patient in queryset.filter(
+                is_archived=not archived, merged_into__isnull=True
+            ):
                 patient.is_archived = archived
                 patient._history_user = request.user
                 patient.save()

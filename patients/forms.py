@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from clinic.models import Role
 from clinic.submissions import FormTokenField
 from patients import coding
+from patients.duplicates import likely_duplicates
 from patients.models import (
     ALL_FINDING_FIELDS,
     FINDING_FIELDS,
@@ -53,6 +54,12 @@ class PatientForm(forms.ModelForm):
             "date_of_death": forms.DateInput(**DATE_INPUT),
         }
 
+    not_a_duplicate = forms.BooleanField(
+        label="This is a different person: save the new record",
+        required=False,
+        help_text="Asked when the patient looks like one already on record.",
+    )
+
     def __init__(self, *args, clinical: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         if not clinical:
@@ -61,9 +68,44 @@ class PatientForm(forms.ModelForm):
         self.fields["responsible_neurologist"].queryset = neurologists(
             also=self.instance.responsible_neurologist_id
         )
+        self.duplicates = []
+        if self.instance.pk is not None:
+            del self.fields["not_a_duplicate"]  # only a new record is checked
 
     def clean_mrn(self):
         return self.cleaned_data["mrn"].strip().upper()
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.merged_into_id is not None and not cleaned.get("is_archived"):
+            self.add_error(
+                "is_archived",
+                "A record merged into another stays archived: its records are there.",
+            )
+        if "not_a_duplicate" in self.fields and not self.errors:
+            self.duplicates = likely_duplicates(
+                Patient.objects.filter(merged_into__isnull=True),
+                given_name=cleaned.get("given_name", ""),
+                family_name=cleaned.get("family_name", ""),
+                date_of_birth=cleaned.get("date_of_birth"),
+                phone=cleaned.get("phone", ""),
+                email=cleaned.get("email", ""),
+            )
+            if self.duplicates and not cleaned.get("not_a_duplicate"):
+                self.add_error("not_a_duplicate", duplicate_message(self.duplicates))
+        return cleaned
+
+
+def duplicate_message(duplicates) -> str:
+    listed = "; ".join(
+        f"{patient.family_name.upper()}, {patient.given_name}, born "
+        f"{patient.date_of_birth:%d %b %Y}, MRN {patient.mrn}"
+        for patient in duplicates
+    )
+    return (
+        f"This may be a patient already on record: {listed}. Open that record "
+        "instead, or tick this box if this is a different person."
+    )
 
 
 class PatientSearchForm(forms.Form):

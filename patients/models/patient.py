@@ -217,6 +217,26 @@ class Patient(models.Model):
     # A minor, when last saved, with no guardian who holds consent (kept by
     # Patient and Guardian saves): derived, so not part of the history.
     is_minor_without_guardian = models.BooleanField(default=False, editable=False)
+    # A duplicate merged into another record (clinic.merging.merge_patients):
+    # archived, its records moved to that one.
+    merged_into = models.ForeignKey(
+        "self",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="merged_records",
+    )
+    merged_at = models.DateTimeField(null=True, blank=True, editable=False)
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    merge_reason = NoteField(blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords(excluded_fields=["is_minor_without_guardian"])
@@ -231,6 +251,7 @@ class Patient(models.Model):
                 "export_patient_record",
                 "Can export a patient's whole record (right of access)",
             ),
+            ("merge_patient", "Can merge a duplicate patient into another"),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -244,6 +265,26 @@ class Patient(models.Model):
             models.CheckConstraint(
                 condition=Q(reminder_channel__in=[*ReminderChannel.values, ""]),
                 name="patients_patient_channel_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    merged_into__isnull=True,
+                    merged_at__isnull=True,
+                    merged_by__isnull=True,
+                )
+                | (
+                    Q(
+                        merged_into__isnull=False,
+                        merged_at__isnull=False,
+                        merged_by__isnull=False,
+                        is_archived=True,
+                    )
+                    & ~Q(merged_into=F("pk"))
+                    & ~Q(merge_reason="")
+                ),
+                name="patients_patient_merge_complete",
+                violation_error_message="A merged record names the record it was "
+                "merged into, who merged it, when and why, and is archived.",
             ),
             models.CheckConstraint(
                 condition=Q(reminder_consent=False) | ~Q(reminder_channel=""),

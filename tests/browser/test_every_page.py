@@ -70,6 +70,7 @@ def a_full_record(neurologist) -> dict[str, str]:
         "lot look-up": reverse("scheduling:lot_lookup") + f"?lot={vial.lot_number}",
         "waitlist": reverse("scheduling:waitlist_list"),
         "letter preview": reverse("letter_preview", args=["post_session", session.pk]),
+        "merge": reverse("patient_merge", args=[patient.pk]),
     }
 
 

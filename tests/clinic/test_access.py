@@ -62,6 +62,7 @@ TABLE = {
     "patient_fhir": ("patient", allowed(*EVERYONE)),
     # The whole record: the roles that read every kind of record.
     "patient_record_export": ("patient", allowed("neurologist", "admin")),
+    "patient_merge": ("patient", allowed("neurologist", "admin")),
     # A letter after a toxin session: produced by the roles that chart sessions
     # or run the clinic, read by the clinical roles.
     "letter_preview": (

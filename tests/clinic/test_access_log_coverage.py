@@ -38,6 +38,7 @@ AUDITED = {
     "patient_access_log": ("neurologist", "clinic.accesslog", VIEW),
     "patient_fhir": ("neurologist", "", EXPORT),
     "patient_record_export": ("neurologist", "", EXPORT),
+    "patient_merge": ("neurologist", "", VIEW),
     "letter_preview": ("injector", "session", VIEW),
     "letter_pdf": ("therapist", "letter", DOWNLOAD),
     "patients:patient_update": ("neurologist", "patient", VIEW),
