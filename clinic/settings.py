@@ -169,6 +169,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "simple_history",
+    "import_export",
     "pgtrigger",
     "csp",
     "axes",
@@ -385,6 +386,8 @@ CLINIC_REPORT_MAX_BYTES = env_int("CLINIC_REPORT_MAX_BYTES", 10 * 1024 * 1024)
 CLINIC_FHIR_BASE_URL = os.environ.get(
     "CLINIC_FHIR_BASE_URL", "http://localhost:8000/fhir"
 ).rstrip("/")
+# CSV import (patients/imports.py): in the admin, by who may add the records.
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
 # The most rows a list's CSV or Excel export holds (clinic.list_exports).
 CLINIC_EXPORT_ROW_LIMIT = env_int("CLINIC_EXPORT_ROW_LIMIT", 5000)
 # Everything reads this setting; its default is the one DOMAIN.md constant.

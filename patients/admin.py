@@ -1,8 +1,12 @@
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
+from django.urls import path
 from django.utils.html import format_html, format_html_join
+from import_export.admin import ImportMixin
+from import_export.formats.base_formats import CSV
 from simple_history.admin import SimpleHistoryAdmin
 
 from clinic.access import record_access
@@ -13,8 +17,10 @@ from clinic.admin_records import (
     NeverDeleted,
     WrittenElsewhere,
 )
+from clinic.list_exports import csv_lines
 from clinic.models import CLINICAL_ROLES, Role, User
 from patients.forms import BaseGuardianFormSet, PatientForm
+from patients.imports import IMPORT_COLUMNS, TEMPLATE_ROWS, PatientResource
 from patients.models import (
     SIGN_OFF_FIELDS,
     SIGNED_STUDY_FIELDS,
@@ -147,8 +153,32 @@ MERGE_FIELDS = ("merged_into", "merged_at", "merged_by", "merge_reason")
 
 
 @admin.register(Patient)
-class PatientAdmin(ClinicalRecordAdmin):
+class PatientAdmin(ImportMixin, ClinicalRecordAdmin):
     form = PatientForm  # strips and upper-cases the MRN before it is checked
+    # CSV import: each row checked by PatientForm (patients/imports.py).
+    resource_classes = [PatientResource]
+    import_formats = [CSV]
+    import_template_name = "admin/patients/patient/import.html"
+
+    def get_urls(self):
+        template = path(
+            "import-template/",
+            self.admin_site.admin_view(self.import_template_view),
+            name="patients_patient_import_template",
+        )
+        return [template, *super().get_urls()]
+
+    def import_template_view(self, request):
+        """The import's columns, with an adult's row and a child's."""
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        response = HttpResponse(
+            "".join(csv_lines(IMPORT_COLUMNS, TEMPLATE_ROWS)),
+            content_type="text/csv; charset=utf-8",
+        )
+        response["Content-Disposition"] = 'attachment; filename="patients-import.csv"'
+        return response
+
     list_display = (
         "mrn",
         "family_name",
