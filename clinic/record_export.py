@@ -62,6 +62,7 @@ RECORD_FILES = (
     ("appointments", Appointment, "patient"),
     ("letters", Letter, "patient"),
 )
+MISSING_LETTER = "This letter was produced, but its file is missing from the store.\n"
 README = """This file holds the record {clinic} keeps of {name}, produced {when}.
 
 fhir-bundle.json  the whole record as a FHIR R4 Bundle, for another clinic's system
@@ -134,10 +135,12 @@ def record_zip(request: HttpRequest, patient: Patient) -> bytes:
             rows = model._default_manager.filter(**{path: patient.pk}).order_by("pk")
             archive.writestr(f"csv/{name}.csv", _csv(model, rows))
         for letter in Letter.objects.filter(patient=patient).order_by("pk"):
-            with letter.pdf.open("rb") as pdf:
-                archive.writestr(
-                    f"letters/letter-{letter.pk}-{letter.kind}.pdf", pdf.read()
-                )
+            name = f"letters/letter-{letter.pk}-{letter.kind}"
+            try:
+                with letter.pdf.open("rb") as pdf:
+                    archive.writestr(f"{name}.pdf", pdf.read())
+            except FileNotFoundError:
+                archive.writestr(f"{name}-missing.txt", MISSING_LETTER)
     return buffer.getvalue()
 
 

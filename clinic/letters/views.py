@@ -117,8 +117,12 @@ def letter_pdf(request: HttpRequest, pk: int) -> FileResponse:
     letter = get_object_or_404(Letter, pk=pk)
     _source(request, letter.kind)
     record_access(request, letter.patient_id, letter, action=AccessAction.DOWNLOAD)
+    try:
+        pdf = letter.pdf.open("rb")
+    except FileNotFoundError:
+        raise Http404("The letter's file is missing from the store.") from None
     response = FileResponse(
-        letter.pdf.open("rb"),
+        pdf,
         as_attachment=True,
         content_type="application/pdf",
         filename=f"letter-{letter.pk}-{letter.kind.replace('_', '-')}.pdf",

@@ -250,3 +250,10 @@ class TestKeptCopies:
     def test_an_unknown_kind_is_not_found(self, client, neurologist, session):
         client.force_login(neurologist)
         assert client.get(preview_url("postcard", session)).status_code == 404
+
+
+def test_a_letter_whose_file_is_gone_is_not_found(client, neurologist, session):
+    letter = produce(client, neurologist, "post_session", session)
+    letter.pdf.delete(save=False)
+    response = client.get(reverse("letter_pdf", args=[letter.pk]))
+    assert response.status_code == 404

@@ -124,3 +124,19 @@ def test_queries_do_not_grow_with_records(client, neurologist, session):
     with CaptureQueriesContext(connection) as grown:
         client.get(url)
     assert len(grown) == len(baseline)
+
+
+def test_a_kept_letter_whose_file_is_gone_is_said_so(client, neurologist, session):
+    patient = session.course.case.patient
+    letter = Letter.objects.create(
+        kind="post_session",
+        patient=patient,
+        toxin_session=session,
+        recipient="Dr A. Referrer",
+        pdf=SimpleUploadedFile("l.pdf", b"%PDF-1.7"),
+        produced_by=neurologist,
+    )
+    letter.pdf.delete(save=False)
+    archive = opened(download(client, neurologist, patient))
+    missing = f"letters/letter-{letter.pk}-post_session-missing.txt"
+    assert "missing from the store" in archive.read(missing).decode()
