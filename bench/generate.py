@@ -31,7 +31,7 @@ from bench.schedule import Schedule
 from bench.stories import Stories
 from bench.tables import Spool
 from clinic.accounts import change_roles
-from clinic.models import AccessLog, Role, User
+from clinic.models import AccessLog, Letter, Role, User
 from patients.models import (
     Assessment,
     Case,
@@ -86,6 +86,7 @@ LOAD_ORDER = (
     RecallContact,
     WaitlistEntry,
     CalendarFeed,
+    Letter,
     AccessLog,
 )
 # The users the measurement signs in as, one per role.

@@ -16,6 +16,7 @@ from django.conf import settings
 
 from bench import courses, names
 from bench.tables import Spool
+from clinic.models import Letter
 from patients import coding, scales
 from patients.models import (
     Assessment,
@@ -416,7 +417,12 @@ class Stories:
             if status == CourseStatus.STOPPED
             else "",
         )
-        course = {"id": course_id, "injector": injector, "kind": "toxin"}
+        course = {
+            "id": course_id,
+            "injector": injector,
+            "kind": "toxin",
+            "patient": person["id"],
+        }
         self.add_sessions(case, course, dates)
         if status == CourseStatus.ACTIVE:
             due = dates[-1] + interval * DAY
@@ -472,6 +478,19 @@ class Stories:
             entered_in_error_reason="Charted on the wrong course." if error else "",
         )
         self.add_vials(session_id, product, sites, day, performed)
+        # Every 25th session's letter to the referrer (by id: the draws stay as
+        # they were); its file is never read by the pages timed.
+        if session_id % 25 == 0 and not error:
+            self.spool[Letter].add(
+                kind="post_session",
+                patient=course["patient"],
+                toxin_session=session_id,
+                recipient="Dr A. Referrer",
+                signed_by=course["injector"],
+                pdf=f"letters/{course['patient']}/bench-{session_id}.pdf",
+                produced_by=course["injector"],
+                produced_at=performed + DAY,
+            )
         if rng.random() < 0.02:
             self.add_adverse_effect(session_id, day)
         if rng.random() < 0.0005:
