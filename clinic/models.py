@@ -49,6 +49,12 @@ class User(AbstractUser):
         blank=True,
         help_text="Professional credentials shown on charted records, e.g. MD, RN.",
     )
+    language = models.CharField(
+        "interface language",
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+    )
 
     objects = ClinicUserManager()
 

@@ -257,6 +257,9 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en-gb"
+# The interface language is each user's choice (User.language); what a patient
+# receives (reminders, the appointment letter) is in the patient's (Patient.language).
+LANGUAGES = [("en-gb", "English"), ("es", "Español")]
 TIME_ZONE = time_zone_from_env()
 USE_I18N = True
 USE_TZ = True

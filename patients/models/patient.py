@@ -178,6 +178,12 @@ class Patient(models.Model):
     reminder_channel = models.CharField(
         max_length=10, choices=ReminderChannel, blank=True
     )
+    language = models.CharField(
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text="The language of the reminders and letters the patient receives.",
+    )
     weight_kg = models.DecimalField(
         "weight (kg)",
         max_digits=5,
