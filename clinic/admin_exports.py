@@ -1,13 +1,18 @@
 """An admin list that exports the rows it shows, with the same search and
-filters, as CSV or Excel (clinic.list_exports): for the roles that may export
-lists of patients."""
+filters, as CSV or Excel (clinic.list_exports; a long list in the background,
+clinic.jobs_exports): for the roles that may export lists of patients."""
 
+from django.apps import apps
+from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import BadRequest, PermissionDenied
 from django.http import HttpResponseNotAllowed
 from django.urls import path, reverse
+from django.utils.text import capfirst
+from django.utils.translation import gettext
 
-from clinic import list_exports
+from clinic import jobs_exports, list_exports
+from clinic.jobs import PERMISSION_LOST, JobFile, JobRefused
 
 
 class ExportsListedRows:
@@ -43,8 +48,8 @@ class ExportsListedRows:
         return super().changelist_view(request, extra_context)
 
     def export_view(self, request):
-        """The rows the list shows with the same search and filters, up to the
-        export limit."""
+        """The rows the list shows with the same search and filters; a long
+        list in the background (clinic.jobs_exports)."""
         if request.method != "GET":
             return HttpResponseNotAllowed(["GET"])
         if not (
@@ -56,24 +61,55 @@ class ExportsListedRows:
         # The changelist reads every other parameter as a filter.
         request.GET = request.GET.copy()
         request.GET.pop("format")
+        return jobs_exports.export_or_queue(
+            request,
+            self.export_listed(
+                request, BadRequest("Unknown filter in the export's address.")
+            ),
+            file_format=file_format,
+            table=self.export_table,
+            runner="clinic.admin_exports.admin_export_job",
+            parameters={"model": self.opts.label_lower},
+            permissions=[list_exports.PERMISSION],
+            title=capfirst(self.opts.verbose_name_plural),
+            what=str(self.opts.verbose_name_plural),
+            list_url=reverse(
+                f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist"
+            ),
+        )
+
+    def export_listed(self, request, refusal: Exception):
+        """The rows the changelist shows for the request's search and filters."""
         try:
             changelist = self.get_changelist_instance(request)
-        except IncorrectLookupParameters as error:
-            raise BadRequest("Unknown filter in the export's address.") from error
-        limit = list_exports.row_limit()
-        rows = list(self.export_queryset(changelist.get_queryset(request))[: limit + 1])
-        if len(rows) > limit:
-            return list_exports.refuse_too_many(
-                request,
-                what=str(self.opts.verbose_name_plural),
-                list_url=reverse(
-                    f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist"
-                ),
-            )
-        table = list_exports.ExportTable(
+        except IncorrectLookupParameters:
+            raise refusal from None
+        return self.export_queryset(changelist.get_queryset(request))
+
+    def export_table(self, rows) -> list_exports.ExportTable:
+        return list_exports.ExportTable(
             name=str(self.opts.verbose_name_plural).replace(" ", "-"),
             headings=self.export_headings,
             rows=[self.export_row(obj) for obj in rows],
             logged=[(self.export_patient_id(obj), obj) for obj in rows],
         )
-        return list_exports.export_response(request, table, file_format)
+
+
+def admin_export_job(*, model: str, **parameters) -> JobFile:
+    """The worker's half of ExportsListedRows.export_view, for the admin of
+    `model` (its label)."""
+    model_admin = admin.site.get_model_admin(apps.get_model(model))
+
+    def listed(request):
+        if not model_admin.has_view_permission(request):
+            raise JobRefused(PERMISSION_LOST)
+        return model_admin.export_listed(
+            request,
+            JobRefused(gettext("A filter of this list is not known any more.")),
+        )
+
+    return jobs_exports.run_export(
+        items=listed,
+        table=lambda request, rows: model_admin.export_table(rows),
+        **parameters,
+    )

@@ -6,9 +6,11 @@ quote (clinic.spreadsheet_cells); in Excel every text is a string cell, so it
 opens as text whatever it starts with. Numbers and dates stay numbers and dates
 in Excel, so a column sorts and sums.
 
-An export holds at most CLINIC_EXPORT_ROW_LIMIT rows: past it the list page says
-so and the user narrows the list. Every exported row is in the access log as an
-export of its patient's record.
+A list of more rows than CLINIC_EXPORT_BACKGROUND_ROWS (or, if lower,
+CLINIC_EXPORT_ROW_LIMIT) is exported by the task worker instead
+(clinic.jobs_exports), up to CLINIC_BACKGROUND_EXPORT_ROW_LIMIT rows: past it the
+list page says so and the user narrows the list. Every exported row is in the
+access log as an export of its patient's record.
 """
 
 import csv
@@ -24,6 +26,7 @@ from django.core.exceptions import BadRequest
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
+from django.utils.translation import gettext
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -66,13 +69,28 @@ def row_limit() -> int:
     return settings.CLINIC_EXPORT_ROW_LIMIT
 
 
-def refuse_too_many(request: HttpRequest, *, what: str, list_url: str) -> HttpResponse:
+def immediate_rows() -> int:
+    """The most rows a file made during the request holds; more are exported by
+    the task worker."""
+    return min(settings.CLINIC_EXPORT_BACKGROUND_ROWS, row_limit())
+
+
+def background_row_limit() -> int:
+    return settings.CLINIC_BACKGROUND_EXPORT_ROW_LIMIT
+
+
+def too_many_message(what: str, limit: int) -> str:
+    return gettext(
+        "More than {limit} {what} match: an export holds at most {limit}. "
+        "Narrow the list and export again."
+    ).format(limit=f"{limit:,}", what=what)
+
+
+def refuse_too_many(
+    request: HttpRequest, *, what: str, list_url: str, limit: int | None = None
+) -> HttpResponse:
     """Back to the list with its filters, which says why nothing was exported."""
-    messages.error(
-        request,
-        f"More than {row_limit():,} {what} match: an export holds at most "
-        f"{row_limit():,}. Narrow the list and export again.",
-    )
+    messages.error(request, too_many_message(what, limit or row_limit()))
     query = request.GET.copy()
     query.pop("format", None)
     return redirect(f"{list_url}?{query.urlencode()}" if query else list_url)
@@ -107,8 +125,13 @@ class _Echo:
 
 def csv_lines(headings: Sequence[str], rows: Iterable[Sequence]) -> Iterator[str]:
     """The CSV file line by line (for a streamed response)."""
+    yield csv.writer(_Echo()).writerow(headings)
+    yield from csv_row_lines(rows)
+
+
+def csv_row_lines(rows: Iterable[Sequence]) -> Iterator[str]:
+    """The CSV lines of `rows`, without the headings."""
     writer = csv.writer(_Echo())
-    yield writer.writerow(headings)
     for row in rows:
         yield writer.writerow([text_cell(_written(value)) for value in row])
 
@@ -124,6 +147,16 @@ def _written(value):
 
 def excel_bytes(headings: Sequence[str], rows: Iterable[Sequence]) -> bytes:
     """The Excel workbook: one sheet, headings in bold, texts as string cells."""
+    workbook, sheet = excel_workbook(headings)
+    excel_append(sheet, rows)
+    output = io.BytesIO()
+    workbook.save(output)
+    return output.getvalue()
+
+
+def excel_workbook(headings: Sequence[str]):
+    """A write-only workbook (its rows are kept on disk, not in memory) and its
+    one sheet, with the headings in bold."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Export")
     sheet.freeze_panes = "A2"
@@ -132,11 +165,12 @@ def excel_bytes(headings: Sequence[str], rows: Iterable[Sequence]) -> bytes:
     for cell in header:
         cell.font = bold
     sheet.append(header)
+    return workbook, sheet
+
+
+def excel_append(sheet, rows: Iterable[Sequence]) -> None:
     for row in rows:
         sheet.append([_excel_cell(sheet, value) for value in row])
-    output = io.BytesIO()
-    workbook.save(output)
-    return output.getvalue()
 
 
 def _excel_cell(sheet, value) -> WriteOnlyCell:
