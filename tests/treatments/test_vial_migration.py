@@ -8,7 +8,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
-from tests.factories import CaseFactory, UserFactory
+from tests.factories import CaseFactory
 
 BEFORE = [("treatments", "0009_appointment_no_overlap")]
 AFTER = [("treatments", "0013_vial_roles")]
@@ -24,9 +24,11 @@ def migrate(targets):
 
 def old_session(apps):
     """A session with its vial fields, a site and two versions in its history."""
-    # Patients and users as they are now; the treatments tables as they were.
+    # Patients as they are now; users (their table changed since, with the
+    # clinic migrations after the letters, which need treatments) and the
+    # treatments tables as they were.
     case = CaseFactory(condition="blepharospasm")
-    user = UserFactory()
+    user = apps.get_model("clinic", "User").objects.create(username="injector")
     course = apps.get_model("treatments", "TreatmentCourse").objects.create(
         case_id=case.pk,
         kind="botulinum_toxin",
