@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 RUN_ENV := DJANGO_DEBUG=$${DJANGO_DEBUG:-1} CLINIC_REQUIRE_2FA=$${CLINIC_REQUIRE_2FA:-1}
 TEST_ENV := DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-tests-only-not-secret}
 
-.PHONY: run test lint venv clean bench serve serve-needs-secret-key backup restore-check
+.PHONY: run test lint venv clean bench serve serve-needs-secret-key worker backup restore-check
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -18,10 +18,15 @@ $(BIN)/.installed: requirements.txt requirements-dev.txt
 
 venv: $(BIN)/.installed
 
+# The task worker runs the long exports (README "Background jobs") beside the
+# development server, and stops with it (Ctrl+C ends the server, the trap the worker).
 run: venv
+	@$(RUN_ENV) $(BIN)/python manage.py compile_translations --stale
 	@$(RUN_ENV) $(BIN)/python manage.py migrate --no-input
 	@$(RUN_ENV) $(BIN)/python manage.py seed_demo --if-empty
-	@$(RUN_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
+	@$(RUN_ENV) $(BIN)/python manage.py db_worker --no-reload & \
+		trap "kill $$! 2>/dev/null" EXIT INT TERM; \
+		$(RUN_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 # Production: debug off, migrations applied, static files collected (hashed and
 # gzipped, served by WhiteNoise), gunicorn listening on every interface. The key is
@@ -36,14 +41,22 @@ serve-needs-secret-key:
 # code needs a restart, not a HUP. A request still running after 30 s is stuck: its
 # worker is replaced. The access log goes to stdout, errors to stderr.
 serve: serve-needs-secret-key venv
+	@$(SERVE_ENV) $(BIN)/python manage.py compile_translations
 	@$(SERVE_ENV) $(BIN)/python manage.py migrate --no-input
 	@$(SERVE_ENV) $(BIN)/python manage.py collectstatic --no-input
 	@$(SERVE_ENV) exec $(BIN)/gunicorn clinic.wsgi:application --preload \
 		--bind 0.0.0.0:$${PORT:-8000} --workers $${WEB_CONCURRENCY:-2} \
 		--timeout 30 --access-logfile -
 
+# The task worker for background jobs (README "Background jobs"): production runs
+# it beside `make serve`, as a service of its own with the same environment (one or
+# more of them; each runs one job at a time). On SIGTERM it finishes its job first.
+worker: serve-needs-secret-key venv
+	@$(SERVE_ENV) exec $(BIN)/python manage.py db_worker --no-reload
+
 test: venv
 	@[ -x "$${CLINIC_CHROMIUM:-/usr/bin/chromium}" ] || echo "Browser tests skipped: no Chromium at $${CLINIC_CHROMIUM:-/usr/bin/chromium} (apt-get install chromium to run them)."
+	$(TEST_ENV) $(BIN)/python manage.py compile_translations --stale
 	$(TEST_ENV) $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: venv

@@ -67,6 +67,54 @@ def record_bulk_export(user, patient_ids) -> None:
     )
 
 
+def request_origin(request) -> tuple[str | None, str]:
+    """Where a request came from, as the log keeps it: address and request id
+    (kept on a background job, for the rows its worker logs)."""
+    return _address(request), _request_id()
+
+
+def record_job_export(job, exported) -> None:
+    """Log that the requester of a background job (clinic.jobs) exported, in its
+    file, each (patient id, record type, record id) of `exported`, from where
+    the job was asked for."""
+    AccessLog.objects.bulk_create(
+        (
+            AccessLog(
+                user_id=job.requested_by_id,
+                patient_id=patient_id,
+                action=AccessAction.EXPORT,
+                record_type=record_type,
+                record_id=record_id,
+                address=job.address,
+                request_id=job.request_id,
+            )
+            for patient_id, record_type, record_id in exported
+        ),
+        batch_size=1000,
+    )
+
+
+def record_job_download(request, job) -> None:
+    """Log that request.user downloaded a background job's file: one row for
+    each patient it holds, the job as the record, as a letter's download is."""
+    address, request_id = _address(request), _request_id()
+    AccessLog.objects.bulk_create(
+        (
+            AccessLog(
+                user=request.user,
+                patient_id=patient_id,
+                action=AccessAction.DOWNLOAD,
+                record_type=job._meta.label_lower,
+                record_id=job.pk,
+                address=address,
+                request_id=request_id,
+            )
+            for patient_id in job.patient_ids
+        ),
+        batch_size=1000,
+    )
+
+
 def _address(request) -> str | None:
     """The client's address as the sign-in lockout sees it; None when what the
     proxy passed is not an address."""

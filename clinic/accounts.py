@@ -25,6 +25,7 @@ from collections.abc import Iterable
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils.translation import gettext
 
 from clinic.models import Role, RoleChange, RoleChangeKind, User
 
@@ -79,13 +80,15 @@ def role_refusal(*, actor: User, user: User | None, role: str) -> str | None:
     if actor.is_superuser and actor.is_active:
         return None
     if not administers_users(actor):
-        return "Only user administrators change roles."
+        return gettext("Only user administrators change roles.")
     if user is not None and user.pk == actor.pk:
-        return "Only a superuser changes their own roles."
+        return gettext("Only a superuser changes their own roles.")
     if user is not None and user.is_superuser:
-        return "Only a superuser changes a superuser's roles."
+        return gettext("Only a superuser changes a superuser's roles.")
     if role not in DELEGATED_ROLES:
-        return f"Only a superuser gives or takes away the {role} role."
+        return gettext("Only a superuser gives or takes away the %(role)s role.") % {
+            "role": role
+        }
     return None
 
 

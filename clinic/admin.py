@@ -10,10 +10,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseBadRequest, HttpResponseNotAllowed
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from clinic import accounts
+from clinic import accounts, jobs_admin  # noqa: F401 (jobs_admin registers)
 from clinic.access_export import EXPORT_PERMISSION, access_log_csv
 from clinic.admin_records import CheapChangelist, NeverDeleted, ReadOnlyAdmin
 from clinic.models import AccessLog, Letter, RoleChange, User
@@ -46,7 +48,7 @@ for device_model in (TOTPDevice, StaticDevice):
         admin.site.unregister(device_model)
 
 
-@admin.action(description="Reset the second factor (a lost or new phone)")
+@admin.action(description=_("Reset the second factor (a lost or new phone)"))
 def reset_second_factor(modeladmin, request, queryset):
     """The users' authenticators and recovery codes removed: each sets up a new
     authenticator at the next sign-in. A superuser's action only."""
@@ -57,8 +59,14 @@ def reset_second_factor(modeladmin, request, queryset):
         device_model.objects.filter(user__in=users).delete()
     modeladmin.message_user(
         request,
-        f"Second factor reset for {len(users)} user(s): each sets up a new "
-        "authenticator at the next sign-in.",
+        ngettext(
+            "Second factor reset for %(count)d user(s): each sets up a new "
+            "authenticator at the next sign-in.",
+            "Second factor reset for %(count)d user(s): each sets up a new "
+            "authenticator at the next sign-in.",
+            len(users),
+        )
+        % {"count": len(users)},
         messages.SUCCESS,
     )
 
@@ -78,11 +86,11 @@ class UserAdmin(CheapChangelist, NeverDeleted, BaseUserAdmin):
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         (
-            "Personal info",
-            {"fields": ("first_name", "last_name", "credentials", "email")},
+            _("Personal info"),
+            {"fields": ("first_name", "last_name", "credentials", "email", "language")},
         ),
         (
-            "Permissions",
+            _("Permissions"),
             {
                 "fields": (
                     "is_active",
@@ -93,7 +101,7 @@ class UserAdmin(CheapChangelist, NeverDeleted, BaseUserAdmin):
                 ),
             },
         ),
-        ("Important dates", {"fields": ("last_login", "date_joined")}),
+        (_("Important dates"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = (
         (
@@ -109,10 +117,10 @@ class UserAdmin(CheapChangelist, NeverDeleted, BaseUserAdmin):
             },
         ),
         (
-            "Personal info",
+            _("Personal info"),
             {"fields": ("first_name", "last_name", "credentials", "email")},
         ),
-        ("Roles", {"fields": ("is_staff", "groups")}),
+        (_("Roles"), {"fields": ("is_staff", "groups")}),
     )
     list_display = (
         "username",
@@ -289,7 +297,7 @@ class AccessLogAdmin(ReadOnlyAdmin):
         "user__username",
         "user__last_name",
     )
-    search_help_text = "A patient's MRN or name, or a user's username or last name."
+    search_help_text = _("A patient's MRN or name, or a user's username or last name.")
     fields = (
         "at",
         "user",
@@ -303,7 +311,7 @@ class AccessLogAdmin(ReadOnlyAdmin):
     )
     readonly_fields = fields
 
-    @admin.display(description="What")
+    @admin.display(description=_("What"))
     def record(self, obj):
         return obj.record_label
 
@@ -395,7 +403,7 @@ class LetterAdmin(ReachesPatient, ReadOnlyAdmin):
     )
     readonly_fields = ("download",)
 
-    @admin.display(description="PDF")
+    @admin.display(description=_("PDF"))
     def download(self, obj):
         return format_html(
             '<a href="{}">Download the PDF</a>', reverse("letter_pdf", args=[obj.pk])

@@ -12,10 +12,11 @@ from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Q
 from django.utils.text import smart_split, unescape_string_literal
+from django.utils.translation import gettext_lazy as _
 
 # Collapsed: marking a record entered in error is rare, and says why.
 ENTERED_IN_ERROR = (
-    "Entered in error",
+    _("Entered in error"),
     {
         "classes": ("collapse",),
         "fields": ("entered_in_error", "entered_in_error_reason"),

@@ -16,6 +16,8 @@ from django.conf import settings
 from django.db.models import Prefetch
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext, ngettext
 
 from clinic import red_flag_panel, timeline
 from clinic.charts import line_chart
@@ -263,7 +265,10 @@ def _alerts(patient: Patient, records: dict, today: datetime.date) -> list[str]:
 
 def _death_alerts(patient: Patient, records: dict) -> list[str]:
     died = patient.date_of_death
-    alerts = [f"Died on {died:%d %b %Y}: no recall, reminders or new bookings."]
+    alerts = [
+        gettext("Died on %(date)s: no recall, reminders or new bookings.")
+        % {"date": date_format(died, "d M Y")}
+    ]
     after = [
         appointment
         for appointment in records.get("appointments", [])
@@ -272,8 +277,14 @@ def _death_alerts(patient: Patient, records: dict) -> list[str]:
     ]
     if after:
         alerts.append(
-            f"{len(after)} visit(s) still booked after the date of death: cancel "
-            "them from their appointment pages."
+            ngettext(
+                "%(count)d visit(s) still booked after the date of death: cancel "
+                "them from their appointment pages.",
+                "%(count)d visit(s) still booked after the date of death: cancel "
+                "them from their appointment pages.",
+                len(after),
+            )
+            % {"count": len(after)}
         )
     return alerts
 
@@ -283,7 +294,9 @@ def _toxin_alerts(
 ) -> list:
     alerts = []
     if patient.is_minor and patient.weight_kg is None:
-        alerts.append("Child with no recorded weight: toxin doses cannot be checked.")
+        alerts.append(
+            gettext("Child with no recorded weight: toxin doses cannot be checked.")
+        )
     valid_sessions = [s for s in sessions if not s.entered_in_error]
     if valid_sessions:
         last = valid_sessions[-1]
@@ -292,8 +305,15 @@ def _toxin_alerts(
         safe_on = last.performed_on + datetime.timedelta(days=minimum)
         if days < minimum and not _toxin_booked_from(appointments, safe_on):
             alerts.append(
-                f"Last toxin session {days} days ago ({last.get_product_display()}): "
-                f"the next should not be before {minimum} days."
+                gettext(
+                    "Last toxin session %(days)s days ago (%(product)s): the next "
+                    "should not be before %(minimum)s days."
+                )
+                % {
+                    "days": days,
+                    "product": last.get_product_display(),
+                    "minimum": minimum,
+                }
             )
     return alerts
 
@@ -352,6 +372,8 @@ def _units_charts(sessions) -> list:
             )
         )
     return [
-        line_chart(f"Units per session: {product}", values)
+        line_chart(
+            gettext("Units per session: %(product)s") % {"product": product}, values
+        )
         for product, values in by_product.items()
     ]

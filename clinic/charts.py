@@ -9,6 +9,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.utils.formats import date_format
+
 WIDTH = 640
 HEIGHT = 200
 PAD_LEFT = 44
@@ -114,10 +116,10 @@ def line_chart(
         for tick in (y_tick_values or (low, (low + high) / 2, high))
     )
     if first == last:
-        x_ticks = (Tick(x_of(first), first.strftime("%b %Y")),)
+        x_ticks = (Tick(x_of(first), date_format(first, "M Y")),)
     else:
         x_ticks = (
-            Tick(x_of(first), first.strftime("%b %Y"), "start"),
-            Tick(x_of(last), last.strftime("%b %Y"), "end"),
+            Tick(x_of(first), date_format(first, "M Y"), "start"),
+            Tick(x_of(last), date_format(last, "M Y"), "end"),
         )
     return LineChart(title, points, chart_markers, y_ticks, x_ticks)

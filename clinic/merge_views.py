@@ -6,6 +6,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from clinic.access import record_access
@@ -18,12 +20,12 @@ PERMISSION = "patients.merge_patient"
 
 class MergeForm(forms.Form):
     duplicate = forms.CharField(
-        label="MRN of the duplicate",
+        label=_("MRN of the duplicate"),
         max_length=40,
-        help_text="The record to merge into this one; it is archived as merged.",
+        help_text=_("The record to merge into this one; it is archived as merged."),
     )
     reason = forms.CharField(
-        label="Why these are the same person",
+        label=_("Why these are the same person"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -38,9 +40,11 @@ class MergeForm(forms.Form):
         mrn = self.cleaned_data["duplicate"].strip().upper()
         self.merged = Patient.objects.filter(mrn=mrn).first()
         if self.merged is None:
-            raise forms.ValidationError(f"No patient has MRN {mrn}.")
+            raise forms.ValidationError(
+                gettext("No patient has MRN %(mrn)s.") % {"mrn": mrn}
+            )
         if self.merged.pk == self.kept.pk:
-            raise forms.ValidationError("This is the record being kept.")
+            raise forms.ValidationError(gettext("This is the record being kept."))
         return mrn
 
 
@@ -78,8 +82,12 @@ def patient_merge(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"MRN {form.merged.mrn} merged into this record: {moved} "
-                f"record{'s' if moved != 1 else ''} moved.",
+                ngettext(
+                    "MRN %(mrn)s merged into this record: %(count)d record moved.",
+                    "MRN %(mrn)s merged into this record: %(count)d records moved.",
+                    moved,
+                )
+                % {"mrn": form.merged.mrn, "count": moved},
             )
             return redirect(kept)
     merged = None if form.errors.get("duplicate") else form.merged

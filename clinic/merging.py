@@ -11,6 +11,8 @@ record's id, and its chart links to the kept one.
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 
 from patients.models import Patient
 from scheduling.models import OPEN_APPOINTMENT_STATUSES, Appointment
@@ -40,10 +42,11 @@ def moved_relations():
 
 def _when(appointment) -> str:
     starts = timezone.localtime(appointment.starts_at)
-    return (
-        f"{starts:%d %b %Y %H:%M} {appointment.get_kind_display().lower()} with "
-        f"{appointment.clinician.display_name}"
-    )
+    return gettext("%(when)s %(kind)s with %(clinician)s") % {
+        "when": date_format(starts, "d M Y H:i"),
+        "kind": appointment.get_kind_display().lower(),
+        "clinician": appointment.clinician.display_name,
+    }
 
 
 def overlapping_appointments(merged: Patient, kept: Patient) -> list[str]:
@@ -53,7 +56,8 @@ def overlapping_appointments(merged: Patient, kept: Patient) -> list[str]:
     ).select_related("clinician")
     kept_ones = list(open_ones.filter(patient=kept))
     return [
-        f"{_when(mine)} overlaps {_when(theirs)}."
+        gettext("%(mine)s overlaps %(theirs)s.")
+        % {"mine": _when(mine), "theirs": _when(theirs)}
         for mine in open_ones.filter(patient=merged)
         for theirs in kept_ones
         if mine.starts_at < theirs.ends_at and theirs.starts_at < mine.ends_at
@@ -62,24 +66,36 @@ def overlapping_appointments(merged: Patient, kept: Patient) -> list[str]:
 
 def merge_refusals(merged: Patient, kept: Patient, reason: str) -> list[str]:
     if merged.pk == kept.pk:
-        return ["A record cannot be merged into itself."]
+        return [gettext("A record cannot be merged into itself.")]
     refusals = []
     if merged.merged_into_id is not None:
-        refusals.append(f"MRN {merged.mrn} was already merged into another record.")
+        refusals.append(
+            gettext("MRN %(mrn)s was already merged into another record.")
+            % {"mrn": merged.mrn}
+        )
     if kept.merged_into_id is not None:
         refusals.append(
-            f"MRN {kept.mrn} was itself merged into another record: merge into "
-            "that one."
+            gettext(
+                "MRN %(mrn)s was itself merged into another record: merge into "
+                "that one."
+            )
+            % {"mrn": kept.mrn}
         )
     if kept.is_archived:
-        refusals.append(f"MRN {kept.mrn} is archived: unarchive the record to keep.")
+        refusals.append(
+            gettext("MRN %(mrn)s is archived: unarchive the record to keep.")
+            % {"mrn": kept.mrn}
+        )
     if not reason.strip():
-        refusals.append("Give the reason for the merge.")
+        refusals.append(gettext("Give the reason for the merge."))
     overlaps = overlapping_appointments(merged, kept)
     if overlaps:
         refusals.append(
-            "Both records have appointments at the same time; cancel or move one "
-            "of each pair first: " + " ".join(overlaps)
+            gettext(
+                "Both records have appointments at the same time; cancel or move "
+                "one of each pair first: %(overlaps)s"
+            )
+            % {"overlaps": " ".join(overlaps)}
         )
     return refusals
 
@@ -107,7 +123,12 @@ def merge_patients(*, merged: Patient, kept: Patient, by, reason: str) -> int:
         except IntegrityError as error:
             # Another booking made meanwhile overlaps: the database refused it.
             raise MergeRefused(
-                ["An appointment booked meanwhile overlaps one of the other record."]
+                [
+                    gettext(
+                        "An appointment booked meanwhile overlaps one of the other "
+                        "record."
+                    )
+                ]
             ) from error
         merged.merged_into = kept
         merged.merged_at = timezone.now()

@@ -2,6 +2,8 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from clinic.text import NameField
 
@@ -42,15 +44,16 @@ class ClinicUserManager(UserManager.from_queryset(UserQuerySet)):
 
 class User(AbstractUser):
     # The names as AbstractUser has them, checked like every other person's name.
-    first_name = NameField("first name", max_length=150, blank=True)
-    last_name = NameField("last name", max_length=150, blank=True)
+    first_name = NameField(_("first name"), max_length=150, blank=True)
+    last_name = NameField(_("last name"), max_length=150, blank=True)
     credentials = NameField(
         max_length=40,
         blank=True,
-        help_text="Professional credentials shown on charted records, e.g. MD, RN.",
+        help_text=_("Professional credentials shown on charted records, e.g. MD, RN."),
+        verbose_name=_("credentials"),
     )
     language = models.CharField(
-        "interface language",
+        _("interface language"),
         max_length=10,
         choices=settings.LANGUAGES,
         default=settings.LANGUAGE_CODE,
@@ -73,10 +76,10 @@ class User(AbstractUser):
 
 
 class AccessAction(models.TextChoices):
-    VIEW = "view", "Opened"
-    PRINT = "print", "Printed"
-    EXPORT = "export", "Exported"
-    DOWNLOAD = "download", "Downloaded"
+    VIEW = "view", _("Opened")
+    PRINT = "print", _("Printed")
+    EXPORT = "export", _("Exported")
+    DOWNLOAD = "download", _("Downloaded")
 
 
 class AccessLog(models.Model):
@@ -85,26 +88,46 @@ class AccessLog(models.Model):
     clinic.access.record_access only."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.PROTECT, related_name="access_logs"
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        related_name="access_logs",
+        verbose_name=_("user"),
     )
     patient = models.ForeignKey(
-        "patients.Patient", models.PROTECT, related_name="access_logs"
+        "patients.Patient",
+        models.PROTECT,
+        related_name="access_logs",
+        verbose_name=_("patient"),
     )
-    action = models.CharField(max_length=10, choices=AccessAction)
+    action = models.CharField(
+        max_length=10, choices=AccessAction, verbose_name=_("action")
+    )
     # The record shown, by model label ("treatments.toxinsession") and id; no id
     # for a page of a record not yet saved (a blank form under the patient).
     # Blank: the patient's chart.
-    record_type = models.CharField(max_length=100, blank=True)
-    record_id = models.PositiveBigIntegerField(null=True, blank=True)
+    record_type = models.CharField(
+        max_length=100, blank=True, verbose_name=_("record type")
+    )
+    record_id = models.PositiveBigIntegerField(
+        null=True, blank=True, verbose_name=_("record id")
+    )
     address = models.GenericIPAddressField(
-        null=True, blank=True, help_text="The address the request came from."
+        null=True,
+        blank=True,
+        help_text=_("The address the request came from."),
+        verbose_name=_("address"),
     )
     request_id = models.CharField(
-        max_length=64, blank=True, help_text="The request's id in the server's log."
+        max_length=64,
+        blank=True,
+        help_text=_("The request's id in the server's log."),
+        verbose_name=_("request id"),
     )
-    at = models.DateTimeField(auto_now_add=True)
+    at = models.DateTimeField(auto_now_add=True, verbose_name=_("at"))
 
     class Meta:
+        verbose_name = _("access log")
+        verbose_name_plural = _("access logs")
         ordering = ["-at"]
         permissions = [("export_accesslog", "Can export the access log")]
         indexes = [
@@ -121,30 +144,32 @@ class AccessLog(models.Model):
         ]
 
     def __str__(self):
-        return (
-            f"{self.user} {self.get_action_display().lower()} {self.record_label} "
-            f"of patient #{self.patient_id}"
-        )
+        return gettext("%(user)s %(action)s %(record)s of patient #%(patient)s") % {
+            "user": self.user,
+            "action": self.get_action_display().lower(),
+            "record": self.record_label,
+            "patient": self.patient_id,
+        }
 
     @property
     def record_label(self) -> str:
         """What was shown, in words: "toxin session #12", "the chart"."""
         if not self.record_type:
-            return "the chart"
+            return gettext("the chart")
         if self.record_type == self._meta.label_lower:
-            return "the access log"
+            return gettext("the access log")
         try:
             name = apps.get_model(self.record_type)._meta.verbose_name
         except (LookupError, ValueError):
             name = self.record_type
         if self.record_id is None:
-            return f"a new {name}"
-        return f"{name} #{self.record_id}"
+            return gettext("a new %(record)s") % {"record": name}
+        return gettext("%(record)s #%(id)s") % {"record": name, "id": self.record_id}
 
 
 class RoleChangeKind(models.TextChoices):
-    ADDED = "added", "Given"
-    REMOVED = "removed", "Taken away"
+    ADDED = "added", _("Given")
+    REMOVED = "removed", _("Taken away")
 
 
 class RoleChange(models.Model):
@@ -155,16 +180,26 @@ class RoleChange(models.Model):
     """
 
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.PROTECT, related_name="role_changes_made"
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        related_name="role_changes_made",
+        verbose_name=_("actor"),
     )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.PROTECT, related_name="role_changes"
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        related_name="role_changes",
+        verbose_name=_("user"),
     )
-    role = models.CharField(max_length=150)
-    change = models.CharField(max_length=10, choices=RoleChangeKind)
-    at = models.DateTimeField(auto_now_add=True)
+    role = models.CharField(max_length=150, verbose_name=_("role"))
+    change = models.CharField(
+        max_length=10, choices=RoleChangeKind, verbose_name=_("change")
+    )
+    at = models.DateTimeField(auto_now_add=True, verbose_name=_("at"))
 
     class Meta:
+        verbose_name = _("role change")
+        verbose_name_plural = _("role changes")
         ordering = ["-at", "-pk"]
         indexes = [
             # "Whose roles changed, and when", newest first.
@@ -178,14 +213,17 @@ class RoleChange(models.Model):
         ]
 
     def __str__(self):
-        verb = "gave" if self.change == RoleChangeKind.ADDED else "took away"
-        return f"{self.actor} {verb} {self.role} ({self.user})"
+        if self.change == RoleChangeKind.ADDED:
+            sentence = gettext("%(actor)s gave %(role)s (%(user)s)")
+        else:
+            sentence = gettext("%(actor)s took away %(role)s (%(user)s)")
+        return sentence % {"actor": self.actor, "role": self.role, "user": self.user}
 
 
 class LetterKind(models.TextChoices):
-    POST_SESSION = "post_session", "Letter to the referrer after a toxin session"
-    MVD_REFERRAL = "mvd_referral", "MVD referral letter"
-    APPOINTMENT = "appointment", "Appointment letter"
+    POST_SESSION = "post_session", _("Letter to the referrer after a toxin session")
+    MVD_REFERRAL = "mvd_referral", _("MVD referral letter")
+    APPOINTMENT = "appointment", _("Appointment letter")
 
 
 def letter_upload_path(letter, filename: str) -> str:
@@ -197,9 +235,12 @@ class Letter(models.Model):
     Never changed once made (clinic.letters.service.produce_letter writes it);
     a new letter is produced instead."""
 
-    kind = models.CharField(max_length=20, choices=LetterKind)
+    kind = models.CharField(max_length=20, choices=LetterKind, verbose_name=_("kind"))
     patient = models.ForeignKey(
-        "patients.Patient", models.PROTECT, related_name="letters"
+        "patients.Patient",
+        models.PROTECT,
+        related_name="letters",
+        verbose_name=_("patient"),
     )
     # The record the letter is about: the one its kind names.
     toxin_session = models.ForeignKey(
@@ -208,9 +249,15 @@ class Letter(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        verbose_name=_("toxin session"),
     )
     referral = models.ForeignKey(
-        "treatments.Referral", models.PROTECT, null=True, blank=True, related_name="+"
+        "treatments.Referral",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("referral"),
     )
     appointment = models.ForeignKey(
         "scheduling.Appointment",
@@ -218,23 +265,30 @@ class Letter(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        verbose_name=_("appointment"),
     )
-    recipient = models.CharField(max_length=200)
+    recipient = models.CharField(max_length=200, verbose_name=_("recipient"))
     signed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
-        help_text="The clinician who signs it; none for a letter from the clinic.",
+        help_text=_("The clinician who signs it; none for a letter from the clinic."),
+        verbose_name=_("signed by"),
     )
-    pdf = models.FileField(upload_to=letter_upload_path)
+    pdf = models.FileField(upload_to=letter_upload_path, verbose_name=_("pdf"))
     produced_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        related_name="+",
+        verbose_name=_("produced by"),
     )
-    produced_at = models.DateTimeField(auto_now_add=True)
+    produced_at = models.DateTimeField(auto_now_add=True, verbose_name=_("produced at"))
 
     class Meta:
+        verbose_name = _("letter")
+        verbose_name_plural = _("letters")
         ordering = ["-produced_at", "-id"]
         indexes = [
             models.Index(
@@ -270,4 +324,83 @@ class Letter(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_kind_display()} to {self.recipient}"
+        return gettext("%(kind)s to %(recipient)s") % {
+            "kind": self.get_kind_display(),
+            "recipient": self.recipient,
+        }
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", _("Waiting to start")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+def job_file_path(job, filename: str) -> str:
+    return f"jobs/{job.requested_by_id}/{filename}"
+
+
+class BackgroundJob(models.Model):
+    """A long export or import run by the task worker (clinic.jobs): who asked,
+    what, how far it got, and the file it made. Only the requester sees it.
+
+    The file is removed after CLINIC_JOB_FILE_DAYS (manage.py
+    remove_old_job_files); the row stays, as the record of what was made."""
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="background_jobs"
+    )
+    # What the job is, in words ("Patients, CSV"); never patient data.
+    title = models.CharField(max_length=200)
+    # The dotted name of the function the worker runs, and its keyword arguments.
+    runner = models.CharField(max_length=200)
+    parameters = models.JSONField(default=dict, blank=True)
+    status = models.CharField(
+        max_length=10, choices=JobStatus, default=JobStatus.QUEUED
+    )
+    rows_done = models.PositiveIntegerField(default=0)
+    rows_total = models.PositiveIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    file = models.FileField(upload_to=job_file_path, blank=True)
+    file_removed_at = models.DateTimeField(null=True, blank=True)
+    # Where a job whose result is a page, not a download, shows it (an import's
+    # report): the job page and My exports link there.
+    result_page = models.CharField(max_length=200, blank=True)
+    # What the file needs its reader to hold: each download checks them again.
+    permissions = models.JSONField(default=list, blank=True)
+    # The patients whose records the file holds: each download is logged for them.
+    patient_ids = models.JSONField(default=list, blank=True)
+    # Shown to the requester when the job failed: written by clinic.jobs, never
+    # an exception's text (it may quote patient data).
+    error = models.CharField(max_length=300, blank=True)
+    # The request that queued it, so the rows it logs say where it came from.
+    address = models.GenericIPAddressField(null=True, blank=True)
+    request_id = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            # "My exports", newest first.
+            models.Index(
+                fields=["requested_by", "-created_at"], name="clinic_job_mine"
+            ),
+            # The admin's list: newest first, with the -pk tiebreak Django adds.
+            models.Index(fields=["-created_at", "-id"], name="clinic_job_newest"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=JobStatus.values),
+                name="clinic_backgroundjob_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(rows_total__isnull=True)
+                | models.Q(rows_done__lte=models.F("rows_total")),
+                name="clinic_backgroundjob_done_within_total",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.title} ({self.get_status_display().lower()})"

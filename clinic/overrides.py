@@ -5,6 +5,7 @@ import hashlib
 from collections.abc import Iterable
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 # The hidden input that posts the digest of the warnings shown back.
 DIGEST_FIELD = "warnings_digest"
@@ -22,7 +23,7 @@ class OverrideForm(forms.Form):
     a page adds its own choices in a subclass."""
 
     DIGEST_FIELD = DIGEST_FIELD
-    reason_label = "Reason for overriding"
+    reason_label = _("Reason for overriding")
 
     override_reason = forms.CharField(
         required=False,
@@ -71,7 +72,7 @@ class ConfirmsWarnings(forms.Form):
     instance); the write service checks the same digest (every door)."""
 
     warnings_digest = forms.CharField(required=False, widget=forms.HiddenInput)
-    confirm_hint = "Save again to keep it with this warning."
+    confirm_hint = _("Save again to keep it with this warning.")
 
     def warnings_to_confirm(self) -> list[str]:
         raise NotImplementedError

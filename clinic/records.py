@@ -7,13 +7,23 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils.functional import keep_lazy_text
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
-ENTERED_IN_ERROR_MESSAGE = "Say why the record was entered in error."
+ENTERED_IN_ERROR_MESSAGE = _("Say why the record was entered in error.")
 # Help text, not a secret (ruff's S105 reads "TOKEN" as one).
-FORM_TOKEN_HELP = (
+FORM_TOKEN_HELP = _(
     "The one-time token of the form that created the record: a double submit of "  # noqa: S105
     "that form finds this record instead of saving a second one."
 )
+
+
+# As str.capitalize, kept lazy so that a form made at import time shows the
+# label in the language of each request.
+@keep_lazy_text
+def capitalized(text) -> str:
+    return str(text).capitalize()
 
 
 class MultipleChoiceField(models.JSONField):
@@ -41,12 +51,14 @@ class MultipleChoiceField(models.JSONField):
     def validate(self, value, model_instance):
         super().validate(value, model_instance)
         if not isinstance(value, list):
-            raise ValidationError("Choose from the list.", code="invalid_choice")
+            raise ValidationError(
+                gettext("Choose from the list."), code="invalid_choice"
+            )
         allowed = {option for option, _ in self.options}
         unknown = [item for item in value if item not in allowed]
         if unknown:
             raise ValidationError(
-                "Not a choice on this list: %(values)s.",
+                gettext("Not a choice on this list: %(values)s."),
                 code="invalid_choice",
                 params={"values": ", ".join(map(str, unknown))},
             )
@@ -55,14 +67,14 @@ class MultipleChoiceField(models.JSONField):
         return forms.MultipleChoiceField(
             choices=self.options,
             required=not self.blank,
-            label=kwargs.get("label") or self.verbose_name.capitalize(),
+            label=kwargs.get("label") or capitalized(self.verbose_name),
             help_text=self.help_text,
             widget=forms.CheckboxSelectMultiple,
         )
 
     def labels(self, value) -> list[str]:
         names = dict(self.options)
-        return [names.get(item, item) for item in value or []]
+        return [str(names.get(item, item)) for item in value or []]
 
 
 def entered_in_error_constraint(prefix: str) -> models.CheckConstraint:
@@ -103,7 +115,7 @@ def override_complete_constraint(prefix: str) -> models.CheckConstraint:
             & ~Q(override_reason="")
         ),
         name=f"{prefix}_override_complete",
-        violation_error_message="An override needs who overrode, when and why.",
+        violation_error_message=_("An override needs who overrode, when and why."),
     )
 
 
@@ -117,5 +129,5 @@ def form_token_unique(prefix: str) -> models.UniqueConstraint:
     return models.UniqueConstraint(
         fields=["form_token"],
         name=f"{prefix}_form_token_unique",
-        violation_error_message="This form was already saved.",
+        violation_error_message=_("This form was already saved."),
     )

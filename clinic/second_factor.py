@@ -18,6 +18,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 from django_otp import devices_for_user, user_has_device
@@ -35,10 +37,12 @@ OPEN_PATHS = ("/healthz", "/readyz")
 
 class CodeForm(forms.Form):
     code = forms.CharField(
-        label="Code",
+        label=_("Code"),
         max_length=16,
-        help_text="The 6 digits your authenticator app shows (or, signing in, a "
-        "recovery code).",
+        help_text=_(
+            "The 6 digits your authenticator app shows (or, signing in, a "
+            "recovery code)."
+        ),
         widget=forms.TextInput(
             attrs={"autocomplete": "one-time-code", "inputmode": "text"}
         ),
@@ -70,8 +74,12 @@ def _verify(request: HttpRequest, code: str, devices) -> str:
             pass_device(request, device)
             return ""
     if throttled:
-        return "Too many wrong codes: wait a minute, then enter the current code."
-    return "That code is not right, or was already used. Enter the current code."
+        return gettext(
+            "Too many wrong codes: wait a minute, then enter the current code."
+        )
+    return gettext(
+        "That code is not right, or was already used. Enter the current code."
+    )
 
 
 @never_cache
@@ -133,7 +141,7 @@ def second_factor_enrol(request: HttpRequest) -> HttpResponse:
         problem = _verify(request, form.cleaned_data["code"], [device])
         if not problem:
             codes = _confirm(request.user, device)
-            messages.success(request, "Your authenticator is set up.")
+            messages.success(request, gettext("Your authenticator is set up."))
             return render(
                 request,
                 "registration/recovery_codes.html",

@@ -17,6 +17,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 SIGNED_IN_AT = "signed_in_at"
@@ -86,8 +87,14 @@ class SessionLimitsMiddleware:
             _keep_form(request, username)
         messages.info(
             request,
-            "You were signed out after a while without activity. Sign in again"
-            + (": what you sent is kept and filled back in." if posted else "."),
+            gettext(
+                "You were signed out after a while without activity. Sign in "
+                "again: what you sent is kept and filled back in."
+            )
+            if posted
+            else gettext(
+                "You were signed out after a while without activity. Sign in again."
+            ),
         )
         query = urlencode({"next": request.path if posted else request.get_full_path()})
         return redirect(f"{reverse('login')}?{query}")

@@ -154,6 +154,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_tasks",
+    "django_tasks_db",
     "clinic",
     "patients",
     "treatments",
@@ -186,6 +188,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Each signed-in user's pages in their own language (clinic/languages.py).
+    "clinic.languages.UserLanguageMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "clinic.second_factor.RequireSecondFactorMiddleware",
@@ -262,6 +266,9 @@ LANGUAGE_CODE = "en-gb"
 LANGUAGES = [("en-gb", "English"), ("es", "Español")]
 TIME_ZONE = time_zone_from_env()
 USE_I18N = True
+# The templates' catalog; each app's own is in <app>/locale. Compiled by
+# `manage.py compile_translations` (make run and make test do it first).
+LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_TZ = True
 # One input format (ISO, what date inputs need) and one display format: see the module.
 FORMAT_MODULE_PATH = ["clinic.formats"]
@@ -393,6 +400,19 @@ CLINIC_FHIR_BASE_URL = os.environ.get(
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
 # The most rows a list's CSV or Excel export holds (clinic.list_exports).
 CLINIC_EXPORT_ROW_LIMIT = env_int("CLINIC_EXPORT_ROW_LIMIT", 5000)
+# A list export of more rows than this is run by the task worker (clinic.jobs),
+# which lifts the page's limit to CLINIC_BACKGROUND_EXPORT_ROW_LIMIT; the file
+# it makes is removed after CLINIC_JOB_FILE_DAYS (manage.py remove_old_job_files).
+CLINIC_EXPORT_BACKGROUND_ROWS = env_int("CLINIC_EXPORT_BACKGROUND_ROWS", 300)
+CLINIC_BACKGROUND_EXPORT_ROW_LIMIT = env_int(
+    "CLINIC_BACKGROUND_EXPORT_ROW_LIMIT", 200_000
+)
+CLINIC_JOB_FILE_DAYS = env_int("CLINIC_JOB_FILE_DAYS", 7)
+# A historical-session file of more lines is checked and imported in the background.
+CLINIC_IMPORT_BACKGROUND_LINES = env_int("CLINIC_IMPORT_BACKGROUND_LINES", 1000)
+# Background jobs are queued in the database and run by `manage.py db_worker`
+# (django-tasks with the django-tasks-db backend; README "Background jobs").
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # Everything reads this setting; its default is the one DOMAIN.md constant.
 CLINIC_MIN_REINJECTION_DAYS = env_int(
     "CLINIC_MIN_REINJECTION_DAYS", MINIMUM_INTERVAL_DAYS

@@ -14,6 +14,8 @@ from django.contrib import messages
 from django.db import IntegrityError, models, transaction
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils.text import capfirst
+from django.utils.translation import gettext
 
 from clinic.access import record_access
 
@@ -58,6 +60,14 @@ def save_once(form, queryset: models.QuerySet, *, save=None):
         return earlier, False
 
 
+def already_saved(noun: str) -> str:
+    return gettext("This %(record)s was already saved.") % {"record": noun}
+
+
+def saved(noun: str) -> str:
+    return gettext("%(record)s saved.") % {"record": capfirst(noun)}
+
+
 def create_from_post(
     request, *, form, queryset, write, noun: str, then, on_created=None
 ) -> HttpResponse | None:
@@ -71,17 +81,17 @@ def create_from_post(
     """
     earlier = saved_by_token(queryset, request.POST)
     if earlier is not None:
-        messages.info(request, f"This {noun} was already saved.")
+        messages.info(request, already_saved(noun))
         return then(earlier)
     if not form.is_valid():
         return None
     record, created = save_once(form, queryset, save=lambda: write(form.instance))
     if not created:
-        messages.info(request, f"This {noun} was already saved.")
+        messages.info(request, already_saved(noun))
     elif on_created is not None:
         on_created(record)
     else:
-        messages.success(request, f"{noun[0].upper()}{noun[1:]} saved.")
+        messages.success(request, saved(noun))
     return then(record)
 
 
@@ -97,7 +107,7 @@ def update_from_post(
     if on_saved is not None:
         on_saved(record)
     else:
-        messages.success(request, f"{noun[0].upper()}{noun[1:]} saved.")
+        messages.success(request, saved(noun))
     return then(record)
 
 

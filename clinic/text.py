@@ -13,6 +13,7 @@ import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext
 
 # Marks that change the direction text is shown in (Unicode bidi controls).
 DIRECTION_CONTROLS = frozenset(
@@ -38,14 +39,16 @@ def _hidden_character_problem(value: str, allowed=frozenset()) -> str | None:
         if character in allowed:
             continue
         if character in DIRECTION_CONTROLS:
-            return (
+            return gettext(
                 "Remove the hidden character that changes the text's direction "
                 "(it can make the text read differently from what is stored)."
             )
         if character in ZERO_WIDTH:
-            return "Remove the invisible zero-width character (often pasted in)."
+            return gettext(
+                "Remove the invisible zero-width character (often pasted in)."
+            )
         if unicodedata.category(character) in ("Cc", "Cf"):
-            return "Remove the invisible control character (often pasted in)."
+            return gettext("Remove the invisible control character (often pasted in).")
     return None
 
 
@@ -73,8 +76,10 @@ def validate_lot_number(value: str) -> None:
     refuse_hidden_characters(value)
     if not LOT_NUMBER.fullmatch(value):
         raise ValidationError(
-            "A lot number is 2 to 40 letters, digits, hyphens, slashes or dots, "
-            "as printed on the vial, beginning and ending with a letter or digit.",
+            gettext(
+                "A lot number is 2 to 40 letters, digits, hyphens, slashes or dots, "
+                "as printed on the vial, beginning and ending with a letter or digit."
+            ),
             code="lot_number",
         )
 

@@ -9,6 +9,9 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from patients import scales
 
@@ -26,13 +29,13 @@ class Entry:
 
 
 KINDS = {
-    "study": "Studies",
-    "assessment": "Scores",
-    "toxin": "Toxin sessions",
-    "therapy": "Therapy",
-    "medication": "Medication",
-    "referral": "Referrals",
-    "appointment": "Appointments",
+    "study": _("Studies"),
+    "assessment": _("Scores"),
+    "toxin": _("Toxin sessions"),
+    "therapy": _("Therapy"),
+    "medication": _("Medication"),
+    "referral": _("Referrals"),
+    "appointment": _("Appointments"),
 }
 
 
@@ -75,7 +78,9 @@ def assessment_entries(assessments) -> list[Entry]:
         if assessment.side:
             detail += f" ({assessment.get_side_display().lower()})"
         if assessment.days_since_last_toxin is not None:
-            detail += f", {assessment.days_since_last_toxin} days after toxin"
+            detail += ", " + gettext("%(days)s days after toxin") % {
+                "days": assessment.days_since_last_toxin
+            }
         entries.append(
             Entry(
                 "assessment",
@@ -95,15 +100,22 @@ def toxin_entries(sessions) -> list[Entry]:
     entries = []
     for session in sessions:
         units = session.total_units
-        detail = f"{units.normalize():f} U" if units is not None else "no sites"
+        detail = (
+            f"{units.normalize():f} U" if units is not None else gettext("no sites")
+        )
         lots = ", ".join(vial.lot_number for vial in session.vials.all())
-        detail += f", lot {lots}, by {session.injector}"
+        detail += ", " + gettext("lot %(lots)s, by %(injector)s") % {
+            "lots": lots,
+            "injector": session.injector,
+        }
         if session.is_overridden:
-            overridden = "; ".join(session.overridden_warnings)
-            detail += (
-                f". Warnings overridden by {session.overridden_by} "
-                f"({session.override_reason}): {overridden}"
-            )
+            detail += ". " + gettext(
+                "Warnings overridden by %(user)s (%(reason)s): %(warnings)s"
+            ) % {
+                "user": session.overridden_by,
+                "reason": session.override_reason,
+                "warnings": "; ".join(session.overridden_warnings),
+            }
         entries.append(
             Entry(
                 "toxin",
@@ -145,7 +157,9 @@ def medication_entries(orders) -> list[Entry]:
     for order in orders:
         detail = f"{order.get_route_display()}"
         if order.stop_on:
-            detail += f", stopped {order.stop_on:%d %b %Y}"
+            detail += ", " + gettext("stopped %(date)s") % {
+                "date": date_format(order.stop_on, "d M Y")
+            }
         entries.append(
             Entry(
                 "medication",
@@ -187,8 +201,13 @@ def appointment_entries(appointments) -> list[Entry]:
                 "appointment",
                 appointment.starts_at,
                 starts.date(),
-                f"{appointment.get_kind_display()} at {starts:%H:%M}",
-                f"{appointment.get_status_display()} with {appointment.clinician}",
+                gettext("%(kind)s at %(time)s")
+                % {"kind": appointment.get_kind_display(), "time": f"{starts:%H:%M}"},
+                gettext("%(status)s with %(clinician)s")
+                % {
+                    "status": appointment.get_status_display(),
+                    "clinician": appointment.clinician,
+                },
                 _url("scheduling:appointment_detail", appointment.pk),
                 permission="scheduling.view_appointment",
             )

@@ -5,6 +5,8 @@ from django.urls import include, path
 
 from clinic import (
     health,
+    jobs_views,
+    languages,
     merge_views,
     record_export,
     second_factor,
@@ -43,6 +45,9 @@ urlpatterns = [
         "letters/<slug:kind>/<int:pk>/", letters.letter_preview, name="letter_preview"
     ),
     path("letters/<int:pk>/pdf/", letters.letter_pdf, name="letter_pdf"),
+    path("jobs/", jobs_views.job_list, name="job_list"),
+    path("jobs/<int:pk>/", jobs_views.job_detail, name="job_detail"),
+    path("jobs/<int:pk>/file/", jobs_views.job_download, name="job_download"),
     path(
         "patients/<int:pk>/access-log/",
         views.patient_access_log,
@@ -52,6 +57,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/second-factor/", second_factor.second_factor, name="second_factor"),
     path("accounts/keep-alive/", session_limits.keep_alive, name="keep_alive"),
+    path("accounts/language/", languages.language_settings, name="language_settings"),
     # A forgotten password: a link by e-mail to the account's own address. The
     # link's host is the request's, which ALLOWED_HOSTS has checked.
     path(

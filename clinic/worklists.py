@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from patients.models import Case, DiagnosticStudy, Modality, Patient, StudyStatus
 from treatments.models import (
@@ -102,43 +103,43 @@ WORKLISTS = {
     for worklist in (
         Worklist(
             "minors-without-guardian",
-            "Minors with no guardian who holds consent",
+            _("Minors with no guardian who holds consent"),
             "patients.view_patient",
-            "Every minor has a guardian who holds consent.",
-            "by name",
+            _("Every minor has a guardian who holds consent."),
+            _("by name"),
             _minors_without_guardian,
             hidden_when_empty=True,
         ),
         Worklist(
             "safety-flags",
-            "Safety flags to acknowledge",
+            _("Safety flags to acknowledge"),
             "treatments.acknowledge_safetyflag",
-            "No flags waiting.",
-            "oldest first",
+            _("No flags waiting."),
+            _("oldest first"),
             _safety_flags,
         ),
         Worklist(
             "awaiting-review",
-            "Results awaiting review",
+            _("Results awaiting review"),
             "patients.view_diagnosticstudy",
-            "No results waiting.",
-            "oldest first",
+            _("No results waiting."),
+            _("oldest first"),
             _awaiting_review,
         ),
         Worklist(
             "red-flag-cases",
-            "Red flags to review",
+            _("Red flags to review"),
             "patients.view_case",
-            "No red flags waiting for review.",
-            "oldest first",
+            _("No red flags waiting for review."),
+            _("oldest first"),
             _red_flag_cases,
         ),
         Worklist(
             "open-referrals",
-            "Referrals awaiting a reply",
+            _("Referrals awaiting a reply"),
             "treatments.view_referral",
-            "No referrals waiting.",
-            "oldest first",
+            _("No referrals waiting."),
+            _("oldest first"),
             _open_referrals,
         ),
     )

@@ -5,6 +5,8 @@ from django.db import transaction
 from django.http import HttpResponse, HttpResponseRedirect
 from django.urls import path
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportMixin
 from import_export.formats.base_formats import CSV
 from simple_history.admin import SimpleHistoryAdmin
@@ -20,6 +22,7 @@ from clinic.admin_records import (
 from clinic.list_exports import csv_lines
 from clinic.models import CLINICAL_ROLES, Role, User
 from patients.forms import BaseGuardianFormSet, PatientForm
+from patients.import_jobs import ImportsInBackground
 from patients.imports import IMPORT_COLUMNS, TEMPLATE_ROWS, PatientResource
 from patients.models import (
     SIGN_OFF_FIELDS,
@@ -46,7 +49,7 @@ def _patient_column(path: str):
     """A "Patient" list column reached through `path`, e.g. "case__patient"
     (ReachesPatient fetches it with the rows)."""
 
-    @admin.display(description="Patient", ordering=f"{path}__family_name")
+    @admin.display(description=_("Patient"), ordering=f"{path}__family_name")
     def patient(self, obj):
         for name in path.split("__"):
             obj = getattr(obj, name)
@@ -153,7 +156,7 @@ MERGE_FIELDS = ("merged_into", "merged_at", "merged_by", "merge_reason")
 
 
 @admin.register(Patient)
-class PatientAdmin(ImportMixin, ClinicalRecordAdmin):
+class PatientAdmin(ImportsInBackground, ImportMixin, ClinicalRecordAdmin):
     form = PatientForm  # strips and upper-cases the MRN before it is checked
     # CSV import: each row checked by PatientForm (patients/imports.py).
     resource_classes = [PatientResource]
@@ -193,7 +196,7 @@ class PatientAdmin(ImportMixin, ClinicalRecordAdmin):
     list_filter = ("sex", "is_archived", "reminder_consent")
     list_select_related = ("responsible_neurologist",)
     search_fields = PATIENT_SEARCH_FIELDS
-    search_help_text = "MRN, name, or date of birth (1968-05-17 or 17/05/1968)."
+    search_help_text = _("MRN, name, or date of birth (1968-05-17 or 17/05/1968).")
     autocomplete_fields = ("responsible_neurologist",)
     user_roles = {"responsible_neurologist": (Role.NEUROLOGIST,)}
     readonly_fields = ("created_at", "updated_at")
@@ -212,31 +215,32 @@ class PatientAdmin(ImportMixin, ClinicalRecordAdmin):
             },
         ),
         (
-            "Contact and reminders",
+            _("Contact and reminders"),
             {
                 "fields": (
                     "email",
                     "phone",
                     "address",
                     ("reminder_consent", "reminder_channel"),
+                    "language",
                 )
             },
         ),
-        ("Weight", {"fields": (("weight_kg", "weight_measured_on"),)}),
-        ("Toxin precautions", {"fields": ("toxin_precautions",)}),
-        ("Record", {"fields": ("created_at", "updated_at")}),
+        (_("Weight"), {"fields": (("weight_kg", "weight_measured_on"),)}),
+        (_("Toxin precautions"), {"fields": ("toxin_precautions",)}),
+        (_("Record"), {"fields": ("created_at", "updated_at")}),
     )
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = list(super().get_fieldsets(request, obj))
         if obj is None:  # a new record is checked for likely duplicates
-            fieldsets.append(("Duplicates", {"fields": ("not_a_duplicate",)}))
+            fieldsets.append((gettext("Duplicates"), {"fields": ("not_a_duplicate",)}))
         elif obj.merged_into_id is not None:
-            fieldsets.append(("Merged", {"fields": MERGE_FIELDS}))
+            fieldsets.append((gettext("Merged"), {"fields": MERGE_FIELDS}))
         if request.user.has_perm("patients.view_case"):
             return fieldsets
         # Contraindications are clinical: not for who books appointments.
-        return [f for f in fieldsets if f[0] != "Toxin precautions"]
+        return [f for f in fieldsets if "toxin_precautions" not in f[1]["fields"]]
 
     def get_readonly_fields(self, request, obj=None):
         return (*super().get_readonly_fields(request, obj), *MERGE_FIELDS)
@@ -244,7 +248,7 @@ class PatientAdmin(ImportMixin, ClinicalRecordAdmin):
     inlines = (GuardianInline,)
     actions = ("archive_patients", "unarchive_patients")
 
-    @admin.display(description="Age")
+    @admin.display(description=_("Age"))
     def age(self, obj):
         return obj.age
 
@@ -257,11 +261,11 @@ class PatientAdmin(ImportMixin, ClinicalRecordAdmin):
             results |= queryset.filter(date_of_birth=born)
         return results, may_have_duplicates
 
-    @admin.action(description="Archive selected patients", permissions=["change"])
+    @admin.action(description=_("Archive selected patients"), permissions=["change"])
     def archive_patients(self, request, queryset):
         self._set_archived(request, queryset, archived=True)
 
-    @admin.action(description="Unarchive selected patients", permissions=["change"])
+    @admin.action(description=_("Unarchive selected patients"), permissions=["change"])
     def unarchive_patients(self, request, queryset):
         self._set_archived(request, queryset, archived=False)
 
@@ -280,8 +284,21 @@ class PatientAdmin(ImportMixin, ClinicalRecordAdmin):
                     request, patient, "Archived." if archived else "Unarchived."
                 )
                 changed += 1
-        verb = "Archived" if archived else "Unarchived"
-        self.message_user(request, f"{verb} {changed} patient(s).", messages.SUCCESS)
+        if archived:
+            # The English says "patient(s)" for any count; ngettext lets Spanish
+            # choose the singular or the plural.
+            done = ngettext(
+                "Archived %(count)d patient(s).",
+                "Archived %(count)d patient(s).",
+                changed,
+            )
+        else:
+            done = ngettext(
+                "Unarchived %(count)d patient(s).",
+                "Unarchived %(count)d patient(s).",
+                changed,
+            )
+        self.message_user(request, done % {"count": changed}, messages.SUCCESS)
 
 
 @admin.register(Guardian)
@@ -337,7 +354,7 @@ class CaseAdmin(ClinicalRecordAdmin):
             },
         ),
         (
-            "Onset and spread",
+            _("Onset and spread"),
             {
                 "fields": (
                     ("onset_date", "onset_at"),
@@ -348,23 +365,25 @@ class CaseAdmin(ClinicalRecordAdmin):
             },
         ),
         (
-            "Red flags",
+            _("Red flags"),
             {
-                "description": "The examination checklist and the hand-ticked flags "
-                "are saved through the case's write path, which raises the flags the "
-                "record shows; a neurologist acknowledges them on the chart.",
+                "description": _(
+                    "The examination checklist and the hand-ticked flags are saved "
+                    "through the case's write path, which raises the flags the record "
+                    "shows; a neurologist acknowledges them on the chart."
+                ),
                 "fields": ("findings", "red_flags", "raised_flags", "flags_waiting"),
             },
         ),
-        ("Notes", {"fields": ("notes",)}),
+        (_("Notes"), {"fields": ("notes",)}),
         ENTERED_IN_ERROR,
     )
 
-    @admin.display(description="Red flag", boolean=True)
+    @admin.display(description=_("Red flag"), boolean=True)
     def red_flag(self, obj):
         return obj.has_red_flag
 
-    @admin.display(description="Red flags (ticked or raised), with why")
+    @admin.display(description=_("Red flags (ticked or raised), with why"))
     def raised_flags(self, obj):
         entries = obj.red_flag_entries() if obj else []
         if not entries:
@@ -375,7 +394,7 @@ class CaseAdmin(ClinicalRecordAdmin):
             ((e.label, " ".join(e.why)) for e in entries),
         )
 
-    @admin.display(description="Waiting for a neurologist's acknowledgement")
+    @admin.display(description=_("Waiting for a neurologist's acknowledgement"))
     def flags_waiting(self, obj):
         return "; ".join(obj.red_flag_labels_waiting()) if obj else "-"
 
@@ -439,7 +458,7 @@ class DiagnosticStudyAdmin(ClinicalRecordAdmin):
             },
         ),
         (
-            "MRI findings",
+            _("MRI findings"),
             {
                 "classes": ("collapse",),
                 "fields": (
@@ -452,7 +471,7 @@ class DiagnosticStudyAdmin(ClinicalRecordAdmin):
             },
         ),
         (
-            "EMG findings",
+            _("EMG findings"),
             {
                 "classes": ("collapse",),
                 "fields": (
@@ -464,7 +483,7 @@ class DiagnosticStudyAdmin(ClinicalRecordAdmin):
             },
         ),
         (
-            "EEG findings",
+            _("EEG findings"),
             {
                 "classes": ("collapse",),
                 "fields": (
@@ -474,17 +493,17 @@ class DiagnosticStudyAdmin(ClinicalRecordAdmin):
                 ),
             },
         ),
-        ("Result", {"fields": ("impression", "report", "report_link")}),
+        (_("Result"), {"fields": ("impression", "report", "report_link")}),
         ENTERED_IN_ERROR,
     )
 
-    @admin.display(description="Clinician page")
+    @admin.display(description=_("Clinician page"))
     def clinician_page(self, obj):
         if obj is None or obj.pk is None:
             return "-"
         return format_html(
-            '<a href="{}">Enter the result, sign off or amend on the clinician '
-            "page</a>",
+            '<a href="{}">{}</a>',
+            gettext("Enter the result, sign off or amend on the clinician page"),
             obj.get_absolute_url(),
         )
 
@@ -508,11 +527,13 @@ class DiagnosticStudyAdmin(ClinicalRecordAdmin):
             messages.error(request, error.message)
             return HttpResponseRedirect(request.get_full_path())
 
-    @admin.display(description="Report on file")
+    @admin.display(description=_("Report on file"))
     def report_link(self, obj):
         if obj is None or obj.pk is None or not obj.report:
             return "-"
-        return format_html('<a href="{}">Download the report</a>', obj.get_report_url())
+        return format_html(
+            '<a href="{}">{}</a>', obj.get_report_url(), gettext("Download the report")
+        )
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "report":

@@ -8,6 +8,9 @@ release.
 
 from collections.abc import Mapping, Sequence
 
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
 CODE_SYSTEM_VERSION = "ICD-10-CM FY2026"
 
 # Confirmed leaf codes per condition. Hemifacial spasm is coded by side (G51.31 right,
@@ -72,6 +75,10 @@ def codes_for(
     return CONFIRMED_CODES.get(condition, ()) + tuple(unconfirmed.get(condition, ()))
 
 
+# The sides in the sentence a wrong hemifacial spasm code gets, by laterality value.
+SIDE_WORDS = {"right": _("right"), "left": _("left"), "bilateral": _("bilateral")}
+
+
 def code_problem(
     condition: str,
     code: str,
@@ -81,18 +88,19 @@ def code_problem(
     """Why this code cannot be used for the case, or None when it can."""
     code = normalise_code(code)
     allowed = codes_for(condition, unconfirmed)
+    listed = ", ".join(allowed) or gettext("none configured")
     if code in NON_BILLABLE_HEADERS:
-        return (
-            f"{code} is a non-billable category header; choose a leaf code: "
-            f"{', '.join(allowed) or 'none configured'}."
-        )
+        return gettext(
+            "%(code)s is a non-billable category header; choose a leaf code: %(codes)s."
+        ) % {"code": code, "codes": listed}
     if code not in allowed:
-        return (
-            f"{code} is not a code for this condition; choose one of: "
-            f"{', '.join(allowed) or 'none configured'}."
-        )
+        return gettext(
+            "%(code)s is not a code for this condition; choose one of: %(codes)s."
+        ) % {"code": code, "codes": listed}
     if condition == "hemifacial_spasm":
         expected = HEMIFACIAL_SPASM_CODE_BY_SIDE.get(laterality)
         if expected and code != expected:
-            return f"{code} does not match the {laterality} side; use {expected}."
+            return gettext(
+                "%(code)s does not match the %(side)s side; use %(expected)s."
+            ) % {"code": code, "side": SIDE_WORDS[laterality], "expected": expected}
     return None

@@ -17,7 +17,7 @@ import datetime
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from patients import red_flags
 from patients.models import (
@@ -90,7 +90,10 @@ def _set_source(case: Case, source: str, raised: list[red_flags.RaisedFlag]) -> 
 def raise_record_flags(case: Case, *, today: datetime.date | None = None) -> None:
     """Evaluate the rules over the case's record; the caller saves."""
     facts = case_facts(case, today=today or timezone.localdate())
-    _set_source(case, RECORD, red_flags.record_flags(facts))
+    # The reasons are stored on the case: in the clinic's language, whoever saved.
+    with translation.override(settings.LANGUAGE_CODE):
+        raised = red_flags.record_flags(facts)
+    _set_source(case, RECORD, raised)
 
 
 def raise_toxin_flags(case: Case, raised: list[red_flags.RaisedFlag]) -> None:

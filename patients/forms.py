@@ -1,6 +1,9 @@
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.utils.formats import date_format
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from clinic.models import Role
 from clinic.submissions import FormTokenField
@@ -40,6 +43,7 @@ class PatientForm(forms.ModelForm):
             "address",
             "reminder_consent",
             "reminder_channel",
+            "language",
             "weight_kg",
             "weight_measured_on",
             "toxin_precautions",
@@ -55,13 +59,16 @@ class PatientForm(forms.ModelForm):
         }
 
     not_a_duplicate = forms.BooleanField(
-        label="This is a different person: save the new record",
+        label=_("This is a different person: save the new record"),
         required=False,
-        help_text="Asked when the patient looks like one already on record.",
+        help_text=_("Asked when the patient looks like one already on record."),
     )
 
     def __init__(self, *args, clinical: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
+        # A post or an import row without it keeps the record's (the clinic's
+        # default for a new patient).
+        self.fields["language"].required = False
         if not clinical:
             # Contraindications are clinical: not for who books appointments.
             del self.fields["toxin_precautions"]
@@ -80,7 +87,10 @@ class PatientForm(forms.ModelForm):
         if self.instance.merged_into_id is not None and not cleaned.get("is_archived"):
             self.add_error(
                 "is_archived",
-                "A record merged into another stays archived: its records are there.",
+                gettext(
+                    "A record merged into another stays archived: its records are "
+                    "there."
+                ),
             )
         if "not_a_duplicate" in self.fields and not self.errors:
             self.duplicates = likely_duplicates(
@@ -98,24 +108,29 @@ class PatientForm(forms.ModelForm):
 
 def duplicate_message(duplicates) -> str:
     listed = "; ".join(
-        f"{patient.family_name.upper()}, {patient.given_name}, born "
-        f"{patient.date_of_birth:%d %b %Y}, MRN {patient.mrn}"
+        gettext("%(family_name)s, %(given_name)s, born %(born)s, MRN %(mrn)s")
+        % {
+            "family_name": patient.family_name.upper(),
+            "given_name": patient.given_name,
+            "born": date_format(patient.date_of_birth, "d M Y"),
+            "mrn": patient.mrn,
+        }
         for patient in duplicates
     )
-    return (
-        f"This may be a patient already on record: {listed}. Open that record "
+    return gettext(
+        "This may be a patient already on record: %(patients)s. Open that record "
         "instead, or tick this box if this is a different person."
-    )
+    ) % {"patients": listed}
 
 
 class PatientSearchForm(forms.Form):
     q = forms.CharField(
-        label="Search",
+        label=_("Search"),
         required=False,
         max_length=100,
-        help_text="Name, MRN, or date of birth (1968-05-17 or 17/05/1968).",
+        help_text=_("Name, MRN, or date of birth (1968-05-17 or 17/05/1968)."),
     )
-    archived = forms.BooleanField(label="Include archived", required=False)
+    archived = forms.BooleanField(label=_("Include archived"), required=False)
 
 
 class BaseGuardianFormSet(forms.BaseInlineFormSet):
@@ -134,8 +149,10 @@ class BaseGuardianFormSet(forms.BaseInlineFormSet):
         )
         if patient.needs_guardian(consenting):
             raise forms.ValidationError(
-                "This patient is under %(age)s: add at least one guardian who holds "
-                "consent before saving.",
+                gettext(
+                    "This patient is under %(age)s: add at least one guardian who "
+                    "holds consent before saving."
+                ),
                 code="minor_without_guardian",
                 params={"age": settings.CLINIC_ADULT_AGE_YEARS},
             )
@@ -162,7 +179,7 @@ def _code_label(condition: str, code: str, unconfirmed: frozenset[str]) -> str:
             if side_code == code:
                 return f"{code} ({Laterality(side).label.lower()})"
     if code in unconfirmed:
-        return f"{code} (not confirmed)"
+        return gettext("%(code)s (not confirmed)") % {"code": code}
     return code
 
 
@@ -188,7 +205,8 @@ def icd10_code_choices(current: str = "") -> list:
         )
         offered.update(codes)
     if current and current not in offered:
-        choices.append(("Current", [(current, f"{current} (current code)")]))
+        label = gettext("%(code)s (current code)") % {"code": current}
+        choices.append((gettext("Current"), [(current, label)]))
     return choices
 
 
@@ -204,14 +222,18 @@ class CaseForm(forms.ModelForm):
     # Any text reaches the model, so that a refused code (a category header such as
     # G51.3) is explained next to the field rather than as "not a valid choice".
     icd10_code = forms.CharField(
-        label="ICD-10-CM code",
+        label=_("ICD-10-CM code"),
         required=False,
         max_length=10,
-        help_text="A billable leaf code for the condition. Left empty, hemifacial "
-        "spasm takes the code for its side, and a condition with one code takes it.",
+        help_text=_(
+            "A billable leaf code for the condition. Left empty, hemifacial "
+            "spasm takes the code for its side, and a condition with one code takes it."
+        ),
     )
     responsible_neurologist = forms.ModelChoiceField(
-        queryset=User.objects.none(), required=False
+        queryset=User.objects.none(),
+        required=False,
+        label=_("Responsible neurologist"),
     )
     form_token = FormTokenField()
 
@@ -244,8 +266,9 @@ class CaseForm(forms.ModelForm):
             "notes": forms.Textarea(attrs={"rows": 3}),
         }
         help_texts = {
-            "onset_at": "Required for Bell's palsy: steroids are timed from onset. "
-            "Clinic time.",
+            "onset_at": _(
+                "Required for Bell's palsy: steroids are timed from onset. Clinic time."
+            ),
         }
 
     def __init__(self, *args, **kwargs):
@@ -272,7 +295,7 @@ class CaseForm(forms.ModelForm):
             if code:
                 cleaned["icd10_code"] = code
             else:
-                self.add_error("icd10_code", "Choose the ICD-10-CM code.")
+                self.add_error("icd10_code", gettext("Choose the ICD-10-CM code."))
         return cleaned
 
 
@@ -280,12 +303,15 @@ class RedFlagAcknowledgementForm(forms.Form):
     """Which of the case's waiting flags a neurologist acknowledges, and the note
     that says what was reviewed or decided (required)."""
 
-    flag = forms.ChoiceField(label="Red flag", widget=forms.RadioSelect)
+    flag = forms.ChoiceField(label=_("Red flag"), widget=forms.RadioSelect)
     note = forms.CharField(
+        label=_("Note"),
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
-        help_text='What was reviewed, ordered or decided, e.g. "MRI ordered; '
-        'reviewed with the patient".',
+        help_text=_(
+            'What was reviewed, ordered or decided, e.g. "MRI ordered; '
+            'reviewed with the patient".'
+        ),
         error_messages={"required": ACKNOWLEDGEMENT_NOTE_MESSAGE},
     )
 
@@ -294,7 +320,7 @@ class RedFlagAcknowledgementForm(forms.Form):
         self.fields["flag"].choices = [
             (entry.flag, entry.label) for entry in case.red_flags_waiting()
         ]
-        self.fields["flag"].error_messages["required"] = "Choose the red flag."
+        self.fields["flag"].error_messages["required"] = gettext("Choose the red flag.")
 
     def clean_note(self):
         note = self.cleaned_data["note"].strip()
@@ -323,7 +349,7 @@ RESULT_STATUS_CHOICES = [
 class StudyResultForm(forms.ModelForm):
     """Result entry, showing the structured findings of the study's modality only."""
 
-    status = forms.ChoiceField(choices=RESULT_STATUS_CHOICES)
+    status = forms.ChoiceField(choices=RESULT_STATUS_CHOICES, label=_("Status"))
 
     class Meta:
         model = DiagnosticStudy
@@ -365,14 +391,18 @@ class StudyResultForm(forms.ModelForm):
         ):
             self.add_error(
                 "status",
-                "A result date is recorded: set the status to resulted, or clear "
-                "the result date.",
+                gettext(
+                    "A result date is recorded: set the status to resulted, or clear "
+                    "the result date."
+                ),
             )
         elif status == StudyStatus.ORDERED and cleaned.get("performed_on"):
             self.add_error(
                 "status",
-                "A performed date is recorded: set the status to performed, or "
-                "clear the date.",
+                gettext(
+                    "A performed date is recorded: set the status to performed, or "
+                    "clear the date."
+                ),
             )
         return cleaned
 
@@ -391,12 +421,12 @@ class StudyAmendmentForm(forms.ModelForm):
     class Meta:
         model = StudyAmendment
         fields = ["text", "reason"]
-        labels = {"text": "Amendment", "reason": "Reason for the amendment"}
+        labels = {"text": _("Amendment"), "reason": _("Reason for the amendment")}
         widgets = {
             "text": forms.Textarea(attrs={"rows": 3}),
             "reason": forms.Textarea(attrs={"rows": 2}),
         }
         error_messages = {
-            "text": {"required": "Write the amendment."},
-            "reason": {"required": "Say why the signed result is amended."},
+            "text": {"required": _("Write the amendment.")},
+            "reason": {"required": _("Say why the signed result is amended.")},
         }

@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.utils.translation import gettext_lazy as _
+
 from patients.models.choices import (
     Condition,
     ExamFinding,
@@ -38,10 +40,10 @@ class Action:
     URGENT_REVIEW = "urgent_review"
 
     LABELS = {
-        MRI: "Order an MRI",
-        EEG: "Order an EEG",
-        OPHTHALMOLOGY: "Refer to ophthalmology, urgently",
-        URGENT_REVIEW: "Book an urgent review",
+        MRI: _("Order an MRI"),
+        EEG: _("Order an EEG"),
+        OPHTHALMOLOGY: _("Refer to ophthalmology, urgently"),
+        URGENT_REVIEW: _("Book an urgent review"),
     }
 
 
@@ -144,7 +146,7 @@ class RaisedFlag:
 
     @property
     def label(self) -> str:
-        return RedFlag(self.flag).label
+        return str(RedFlag(self.flag).label)
 
     def as_stored(self) -> dict:
         return {

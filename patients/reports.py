@@ -5,6 +5,7 @@ import uuid
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext
 
 # Leading bytes of each accepted format, with the type it is served as.
 SIGNATURES = (
@@ -29,7 +30,7 @@ def detect_report_type(file) -> tuple[str, str] | None:
 def validate_report_file(file) -> None:
     if file.size > settings.CLINIC_REPORT_MAX_BYTES:
         raise ValidationError(
-            "The report is %(size)s; the limit is %(limit)s.",
+            gettext("The report is %(size)s; the limit is %(limit)s."),
             code="too_large",
             params={
                 "size": filesizeformat(file.size),
@@ -38,7 +39,8 @@ def validate_report_file(file) -> None:
         )
     if detect_report_type(file) is None:
         raise ValidationError(
-            "Upload the report as a PDF, PNG or JPEG file.", code="invalid_type"
+            gettext("Upload the report as a PDF, PNG or JPEG file."),
+            code="invalid_type",
         )
 
 

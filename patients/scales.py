@@ -3,15 +3,15 @@
 Pure functions with no database or settings access, so the arithmetic can be
 tested on its own and reused by models, forms and reports alike.
 
-Each scale is a frozen `ScaleDefinition` keyed by (instrument, version). A
-stored score records both, so a definition is never edited in place: new
-items, anchors or arithmetic become a new version, and old scores keep
-meaning what they meant when they were entered. Version strings are unique
-across instruments because `version_choices()` keys a choices field on the
-version alone.
+Each scale is a frozen `ScaleDefinition` keyed by (instrument, version). A stored score
+records both, so a definition is never edited in place: new items, anchors or arithmetic
+become a new version, and old scores keep meaning what they meant when they were
+entered. Version strings are unique across instruments because `version_choices()` keys
+a choices field on the version alone.
 
 Anchor texts are paraphrased from DOMAIN.md. Licensed item wording (HFS-7,
-BSDI) is deliberately not reproduced.
+BSDI) is deliberately not reproduced. Item wording is not marked for translation:
+a validated instrument is valid only in its validated translation.
 """
 
 import re

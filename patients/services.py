@@ -11,6 +11,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.forms import ModelForm
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext_lazy as _
 
 from patients import flagging
 from patients.models import (
@@ -32,7 +34,8 @@ def _locked(study: DiagnosticStudy) -> DiagnosticStudy:
     return DiagnosticStudy.objects.select_for_update(of=("self",)).get(pk=study.pk)
 
 
-REPORT_NOT_STORED = (
+# Marked here, translated when shown (ReportNotStored.message).
+REPORT_NOT_STORED = gettext_noop(
     "The report could not be stored: the server's storage refused it (it may be "
     "full). Nothing was saved; try again, or tell the clinic administrator."
 )
@@ -41,7 +44,9 @@ REPORT_NOT_STORED = (
 class ReportNotStored(Exception):
     """The report's file could not be written: nothing of the save was kept."""
 
-    message = REPORT_NOT_STORED
+    @property
+    def message(self) -> str:
+        return gettext(REPORT_NOT_STORED)
 
 
 def save_study(*, form: ModelForm, by) -> DiagnosticStudy:
@@ -103,9 +108,9 @@ def sign_off_study(
         raise PermissionDenied("Signing off a result needs the sign-off permission.")
     stored = _locked(study)
     if stored.entered_in_error:
-        raise ValidationError("A study entered in error is not signed off.")
+        raise ValidationError(gettext("A study entered in error is not signed off."))
     if stored.status != StudyStatus.RESULTED:
-        raise ValidationError("Only a resulted study can be reviewed.")
+        raise ValidationError(gettext("Only a resulted study can be reviewed."))
     stored.status = StudyStatus.REVIEWED
     stored.reviewed_by = by
     stored.reviewed_at = at or timezone.now()
@@ -133,11 +138,14 @@ def amend_study(
     stored = _locked(study)
     if not stored.is_signed:
         raise ValidationError(
-            "Only a signed-off study is amended: correct this one on its result page."
+            gettext(
+                "Only a signed-off study is amended: correct this one on its result "
+                "page."
+            )
         )
     if stored.entered_in_error:
         raise ValidationError(
-            "This study is marked entered in error: it is not amended."
+            gettext("This study is marked entered in error: it is not amended.")
         )
     amendment = StudyAmendment(
         study=stored,
@@ -174,7 +182,7 @@ def save_case(*, case: Case, by) -> Case:
 
 
 ACKNOWLEDGE_PERMISSION = "patients.acknowledge_red_flag"
-NOT_WAITING = (
+NOT_WAITING = _(
     "This red flag is not waiting for review: it was acknowledged already, or is "
     "no longer raised."
 )

@@ -14,12 +14,16 @@ from collections.abc import Iterable, Mapping
 import pgtrigger
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
-SIGNED_MESSAGE = (
+# Marked, not translated here: the PostgreSQL trigger below raises it in English;
+# the refusals shown to users translate it when raised.
+SIGNED_MESSAGE = gettext_noop(
     "This study was signed off: its result and sign-off cannot be changed. Add an "
     "amendment to correct it."
 )
-SIGN_OFF_ONLY_MESSAGE = (
+SIGN_OFF_ONLY_MESSAGE = _(
     "A study is marked reviewed, and its reviewer and review time set, only by "
     "signing it off."
 )

@@ -9,15 +9,18 @@ from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.text import capfirst
+from django.utils.translation import gettext
 from django.views.decorators.http import (
     require_GET,
     require_http_methods,
     require_POST,
 )
 
-from clinic import list_exports
+from clinic import jobs_exports, list_exports
 from clinic.access import record_access
 from clinic.admin_records import CappedCountPaginator
+from clinic.jobs import JobFile
 from clinic.models import AccessAction
 from clinic.query_params import allow_query_params
 from clinic.submissions import (
@@ -93,27 +96,44 @@ def patient_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+PATIENT_EXPORT_PERMISSIONS = ("patients.view_patient", list_exports.PERMISSION)
+
+
 @require_GET
-@permission_required(
-    ["patients.view_patient", list_exports.PERMISSION], raise_exception=True
-)
+@permission_required(PATIENT_EXPORT_PERMISSIONS, raise_exception=True)
 @allow_query_params("q", "archived", "format")
 def patient_list_export(request: HttpRequest) -> HttpResponse:
-    """The patients the list shows for the same search, as CSV or Excel."""
-    file_format = list_exports.chosen_format(request)
-    _, patients = _listed_patients(request)
-    patients = list(patients[: list_exports.row_limit() + 1])
-    if len(patients) > list_exports.row_limit():
-        return list_exports.refuse_too_many(
-            request, what="patients", list_url=reverse("patients:patient_list")
-        )
-    table = list_exports.ExportTable(
+    """The patients the list shows for the same search, as CSV or Excel; a long
+    list in the background (clinic.jobs_exports)."""
+    return jobs_exports.export_or_queue(
+        request,
+        _listed_patients(request)[1],
+        file_format=list_exports.chosen_format(request),
+        table=_patient_table,
+        runner="patients.views.patient_list_export_job",
+        permissions=PATIENT_EXPORT_PERMISSIONS,
+        title=gettext("Patients"),
+        what=gettext("patients"),
+        list_url=reverse("patients:patient_list"),
+    )
+
+
+def patient_list_export_job(**parameters) -> JobFile:
+    """The worker's half of patient_list_export."""
+    return jobs_exports.run_export(
+        items=lambda request: _listed_patients(request)[1],
+        table=lambda request, patients: _patient_table(patients),
+        **parameters,
+    )
+
+
+def _patient_table(patients: list[Patient]) -> list_exports.ExportTable:
+    return list_exports.ExportTable(
         name="patients",
         headings=PATIENT_EXPORT_HEADINGS,
         rows=[_patient_export_row(patient) for patient in patients],
         logged=[(patient.pk, patient) for patient in patients],
     )
-    return list_exports.export_response(request, table, file_format)
 
 
 PATIENT_EXPORT_HEADINGS = (
@@ -160,7 +180,7 @@ def _save_patient(request: HttpRequest, patient: Patient | None) -> HttpResponse
                 saved = form.save()
                 guardians.instance = saved
                 guardians.save()
-            messages.success(request, "Patient saved.")
+            messages.success(request, gettext("Patient saved."))
             return redirect(saved)
     else:
         form = PatientForm(instance=patient, clinical=clinical)
@@ -226,7 +246,7 @@ def _case_page(request, case: Case) -> HttpResponse:
         instance=case,
         queryset=Case.objects.select_related("patient"),
         write=lambda saved: save_case(case=saved, by=request.user),
-        noun="case",
+        noun=gettext("case"),
         then=lambda saved: redirect(saved.patient),
         template="patients/case_form.html",
         context={
@@ -283,7 +303,10 @@ def red_flag_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
                 form.add_error(None, error)
             else:
                 label = acknowledgement.get_flag_display()
-                messages.success(request, f"Red flag acknowledged: {label}.")
+                messages.success(
+                    request,
+                    gettext("Red flag acknowledged: %(flag)s.") % {"flag": label},
+                )
                 return redirect(back)
     else:
         form = RedFlagAcknowledgementForm(
@@ -316,9 +339,9 @@ def study_create(request: HttpRequest, case_pk: int) -> HttpResponse:
             form=form,
             queryset=DiagnosticStudy.objects.select_related("case__patient"),
             write=lambda _: save_study(form=form, by=request.user),
-            noun="study",
+            noun=gettext("study"),
             then=lambda study: redirect(study.case.patient),
-            on_created=lambda _: messages.success(request, "Study ordered."),
+            on_created=lambda _: messages.success(request, gettext("Study ordered.")),
         )
         if answer is not None:
             return answer
@@ -346,8 +369,10 @@ def study_update(request: HttpRequest, pk: int) -> HttpResponse:
     if study.is_signed:
         messages.warning(
             request,
-            "This study was signed off: its result is not changed in place. Add an "
-            "amendment to correct it.",
+            gettext(
+                "This study was signed off: its result is not changed in place. Add an "
+                "amendment to correct it."
+            ),
         )
         return redirect(study)
     if request.method == "POST":
@@ -363,7 +388,7 @@ def study_update(request: HttpRequest, pk: int) -> HttpResponse:
             except ReportNotStored as error:
                 form.add_error("report", error.message)
             else:
-                messages.success(request, "Study saved.")
+                messages.success(request, gettext("Study saved."))
                 return redirect(patient)
     else:
         form = StudyResultForm(instance=study)
@@ -398,14 +423,14 @@ def _findings(study: DiagnosticStudy) -> list[tuple[str, str]]:
         if value in (None, "", []):
             continue
         if isinstance(value, bool):
-            shown = "Yes" if value else "No"
+            shown = gettext("Yes") if value else gettext("No")
         elif isinstance(value, list):
             shown = ", ".join(field.labels(value))
         elif field.choices:
             shown = getattr(study, f"get_{name}_display")()
         else:
             shown = str(value)
-        rows.append((field.verbose_name[:1].upper() + field.verbose_name[1:], shown))
+        rows.append((capfirst(field.verbose_name), shown))
     return rows
 
 
@@ -453,11 +478,14 @@ def study_amend(request: HttpRequest, pk: int) -> HttpResponse:
             amend_study(study=study, by=request.user, **form.cleaned_data)
         except ValidationError as error:
             if not hasattr(error, "error_dict"):
-                messages.error(request, f"Not amended: {' '.join(error.messages)}")
+                messages.error(
+                    request,
+                    gettext("Not amended: %(why)s") % {"why": " ".join(error.messages)},
+                )
                 return redirect(study)
             form.add_error(None, error)  # next to the amendment's fields
         else:
-            messages.success(request, "Amendment added.")
+            messages.success(request, gettext("Amendment added."))
             return redirect(study)
     return _study_page(request, study, form)
 
@@ -475,9 +503,12 @@ def study_review(request: HttpRequest, pk: int) -> HttpResponse:
         study.refresh_from_db(fields=["status"])
         messages.error(
             request,
-            f"Not signed off: {' '.join(error.messages)} This study is "
-            f"{study.get_status_display().lower()}.",
+            gettext("Not signed off: %(why)s This study is %(status)s.")
+            % {
+                "why": " ".join(error.messages),
+                "status": study.get_status_display().lower(),
+            },
         )
         return redirect(study.case.patient)
-    messages.success(request, "Study signed off.")
+    messages.success(request, gettext("Study signed off."))
     return redirect(study.case.patient)

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from clinic.admin_records import ReadOnlyAdmin, WrittenElsewhere
 from clinic.models import CLINICAL_ROLES
@@ -49,11 +51,12 @@ class AppointmentAdmin(WrittenElsewhere, ClinicalRecordAdmin):
     )
     readonly_fields = ("series", "override_reason", "overridden_by", "overridden_at")
 
-    @admin.display(description="Scheduling page")
+    @admin.display(description=_("Scheduling page"))
     def scheduling_page(self, obj):
         return format_html(
-            '<a href="{}">Move, cancel or mark it on the scheduling page</a>',
+            '<a href="{}">{}</a>',
             reverse("scheduling:appointment_detail", args=[obj.pk]),
+            gettext("Move, cancel or mark it on the scheduling page"),
         )
 
 
@@ -113,14 +116,16 @@ class CalendarFeedAdmin(ReadOnlyAdmin):
     readonly_fields = fields
     actions = ["revoke"]
 
-    @admin.action(description="Revoke the selected feeds", permissions=["revoke"])
+    @admin.action(description=_("Revoke the selected feeds"), permissions=["revoke"])
     def revoke(self, request, queryset):
         revoked = 0
         for feed in queryset.select_related("clinician"):
             if calendars.revoke_this_feed(feed=feed):
                 self.log_change(request, feed, "Revoked the feed.")
                 revoked += 1
-        self.message_user(request, f"Feeds revoked: {revoked}.")
+        self.message_user(
+            request, gettext("Feeds revoked: %(count)s.") % {"count": revoked}
+        )
 
     def has_revoke_permission(self, request):
         return request.user.has_perm("scheduling.change_calendarfeed")

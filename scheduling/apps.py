@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 def _complete_appointment(sender, *, session, **kwargs):
@@ -9,7 +10,7 @@ def _complete_appointment(sender, *, session, **kwargs):
 
 class SchedulingConfig(AppConfig):
     name = "scheduling"
-    verbose_name = "Scheduling"
+    verbose_name = _("Scheduling")
 
     def ready(self):
         from treatments.signals import toxin_session_charted

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from patients.models import Patient
 from scheduling import booking_checks
@@ -75,7 +76,7 @@ def _save_all(appointments: list[Appointment], *, by) -> None:
         if getattr(error.__cause__, "sqlstate", None) != DEADLOCK_DETECTED:
             raise
         raise ValidationError(
-            {"starts_at": booking_checks.SLOT_TAKEN}, code="slot_taken"
+            {"starts_at": gettext(booking_checks.SLOT_TAKEN)}, code="slot_taken"
         ) from error
 
 
@@ -96,7 +97,9 @@ def _new_appointment(
 
 def _check_minutes(minutes: int) -> None:
     if minutes < 1:
-        raise ValidationError({"minutes": "An appointment lasts at least a minute."})
+        raise ValidationError(
+            {"minutes": gettext("An appointment lasts at least a minute.")}
+        )
 
 
 def _use_waitlist_entry(entry: WaitlistEntry | None, patient: Patient, *, by):
@@ -104,7 +107,7 @@ def _use_waitlist_entry(entry: WaitlistEntry | None, patient: Patient, *, by):
     if entry is None:
         return
     if entry.patient_id != patient.pk:
-        raise ValidationError("The waitlist entry is for another patient.")
+        raise ValidationError(gettext("The waitlist entry is for another patient."))
     entry.is_active = False
     entry._history_user = by
     entry.save(update_fields=["is_active"])
@@ -117,11 +120,18 @@ def series_starts(
     An occurrence at a time a clock change skips or doubles is refused."""
     if not 1 <= count <= MAX_SERIES:
         raise ValidationError(
-            {"series_count": f"Book between 1 and {MAX_SERIES} sessions at once."}
+            {
+                "series_count": gettext("Book between 1 and %(max)s sessions at once.")
+                % {"max": MAX_SERIES}
+            }
         )
     if count > 1 and not interval_days:
         raise ValidationError(
-            {"series_count": "A series needs a course with a planned interval."}
+            {
+                "series_count": gettext(
+                    "A series needs a course with a planned interval."
+                )
+            }
         )
     local = timezone.localtime(first_starts_at)
     starts = [first_starts_at]
@@ -221,10 +231,11 @@ def following_count(appointment: Appointment) -> int:
     return len(_with_following(appointment, True)) - 1
 
 
-def _require_upcoming(appointment: Appointment, doing: str) -> None:
+def _require_upcoming(appointment: Appointment, refusal: str) -> None:
+    """`refusal` says what cannot be done, with the appointment's %(status)s."""
     if appointment.status not in UPCOMING_STATUSES:
         status = appointment.get_status_display().lower()
-        raise ValidationError(f"A {status} appointment cannot be {doing}.")
+        raise ValidationError(refusal % {"status": status})
 
 
 def _moved_starts(
@@ -262,7 +273,9 @@ def reschedule(
         .select_related("clinician", "patient")
         .get(pk=appointment.pk)
     )
-    _require_upcoming(appointment, "rescheduled")
+    _require_upcoming(
+        appointment, gettext("A %(status)s appointment cannot be rescheduled.")
+    )
     if minutes is not None:
         _check_minutes(minutes)
     moving = _with_following(appointment, this_and_following, lock=True)
@@ -308,9 +321,13 @@ def cancel(
     time is free again. Returns the cancelled appointments."""
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": "Say why the appointment is cancelled."})
+        raise ValidationError(
+            {"reason": gettext("Say why the appointment is cancelled.")}
+        )
     appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
-    _require_upcoming(appointment, "cancelled")
+    _require_upcoming(
+        appointment, gettext("A %(status)s appointment cannot be cancelled.")
+    )
     cancelled = _with_following(appointment, this_and_following, lock=True)
     for each in cancelled:
         each.status = AppointmentStatus.CANCELLED
@@ -328,11 +345,13 @@ def set_status(appointment: Appointment, *, status: str, by) -> Appointment:
         now = appointment.get_status_display().lower()
         wanted = AppointmentStatus(status).label.lower()
         raise ValidationError(
-            f"A {now} appointment cannot be marked {wanted}.", code="not_allowed"
+            gettext("A %(now)s appointment cannot be marked %(wanted)s.")
+            % {"now": now, "wanted": wanted},
+            code="not_allowed",
         )
     if status == AppointmentStatus.NO_SHOW and appointment.starts_at > timezone.now():
         raise ValidationError(
-            "An appointment that has not started cannot be a no-show.",
+            gettext("An appointment that has not started cannot be a no-show."),
             code="not_started",
         )
     appointment.status = status

@@ -22,6 +22,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop, ngettext
 
 from clinic.overrides import digest_of
 from patients.models import Patient
@@ -35,14 +36,55 @@ OVERRIDE_PERMISSION = "scheduling.override_booking_interval"
 # that loses a race against another one is told.
 CLINICIAN_NO_OVERLAP = "treatments_appointment_clinician_no_overlap"
 PATIENT_NO_OVERLAP = "treatments_appointment_patient_no_overlap"
-SLOT_TAKEN = "That slot was just taken – choose another time."
-PATIENT_JUST_BOOKED = (
+# In English here (pages and tests look for them); translated where they are used.
+SLOT_TAKEN = gettext_noop("That slot was just taken – choose another time.")
+PATIENT_JUST_BOOKED = gettext_noop(
     "The patient was just booked at an overlapping time – choose another time."
 )
-NEEDS_NEUROLOGIST = (
+NEEDS_NEUROLOGIST = gettext_noop(
     "A neurologist must override this before the appointment can be booked."
 )
-GIVE_OVERRIDE_REASON = "Give the reason for booking before the earliest safe date."
+GIVE_OVERRIDE_REASON = gettext_noop(
+    "Give the reason for booking before the earliest safe date."
+)
+
+
+# What a toxin session booked too soon is counted from.
+LAST_SESSION, SESSION_BOOKED, SERIES_SESSION = "last", "booked", "series"
+
+
+def _too_soon_message(what: str, days: int) -> str:
+    """The warning's sentence for a session `days` after `what`, whole for the
+    translator."""
+    if what == LAST_SESSION:
+        return ngettext(
+            "A toxin session on %(day)s is %(days)s day after the last toxin session "
+            "on %(last_on)s: the earliest safe date is %(safe_on)s (%(minimum)s "
+            "days). Injecting more often risks loss of response.",
+            "A toxin session on %(day)s is %(days)s days after the last toxin "
+            "session on %(last_on)s: the earliest safe date is %(safe_on)s "
+            "(%(minimum)s days). Injecting more often risks loss of response.",
+            days,
+        )
+    if what == SESSION_BOOKED:
+        return ngettext(
+            "A toxin session on %(day)s is %(days)s day after the toxin session "
+            "booked on %(last_on)s: the earliest safe date is %(safe_on)s "
+            "(%(minimum)s days). Injecting more often risks loss of response.",
+            "A toxin session on %(day)s is %(days)s days after the toxin session "
+            "booked on %(last_on)s: the earliest safe date is %(safe_on)s "
+            "(%(minimum)s days). Injecting more often risks loss of response.",
+            days,
+        )
+    return ngettext(
+        "A toxin session on %(day)s is %(days)s day after the previous session of "
+        "this series on %(last_on)s: the earliest safe date is %(safe_on)s "
+        "(%(minimum)s days). Injecting more often risks loss of response.",
+        "A toxin session on %(day)s is %(days)s days after the previous session of "
+        "this series on %(last_on)s: the earliest safe date is %(safe_on)s "
+        "(%(minimum)s days). Injecting more often risks loss of response.",
+        days,
+    )
 
 
 def _when(starts_at: datetime.datetime, ends_at: datetime.datetime) -> str:
@@ -101,11 +143,20 @@ def conflicts(slots: list[Slot], *, exclude_pks: Iterable[int] = ()) -> list[str
             when, name = _when(starts_at, ends_at), clinician.display_name
             same_clinician = clinician.pk == slot.clinician.pk
             if same_clinician and patient_id == slot.patient_id:
-                found.append(f"The patient is already booked with {name} {when}.")
+                found.append(
+                    gettext("The patient is already booked with %(name)s %(when)s.")
+                    % {"name": name, "when": when}
+                )
             elif same_clinician:
-                found.append(f"{name} already has an appointment {when}.")
+                found.append(
+                    gettext("%(name)s already has an appointment %(when)s.")
+                    % {"name": name, "when": when}
+                )
             elif patient_id == slot.patient_id:
-                found.append(f"The patient already has an appointment {when}.")
+                found.append(
+                    gettext("The patient already has an appointment %(when)s.")
+                    % {"when": when}
+                )
     return list(dict.fromkeys(found))
 
 
@@ -141,14 +192,14 @@ def interval_warnings(
     minimum = settings.CLINIC_MIN_REINJECTION_DAYS
     latest = max(starts)
     earlier = [
-        (performed_at, "the last toxin session")
+        (performed_at, LAST_SESSION)
         for performed_at in ToxinSession.objects.valid()
         .for_patient(patient)
         .filter(performed_at__lt=latest)
         .values_list("performed_at", flat=True)
     ]
     earlier += [
-        (starts_at, "the toxin session booked")
+        (starts_at, SESSION_BOOKED)
         for starts_at in Appointment.objects.open()
         .filter(
             patient=patient,
@@ -162,9 +213,7 @@ def interval_warnings(
     for index, starts_at in enumerate(starts):
         before = [(moment, what) for moment, what in earlier if moment < starts_at]
         before += [
-            (moment, "the previous session of this series")
-            for moment in starts[:index]
-            if moment < starts_at
+            (moment, SERIES_SESSION) for moment in starts[:index] if moment < starts_at
         ]
         if not before:
             warnings.append(None)
@@ -177,10 +226,14 @@ def interval_warnings(
             continue
         days = (day - last_on).days
         warnings.append(
-            f"A toxin session on {day:%d %b %Y} is {days} day{'s' * (days != 1)} "
-            f"after {what} on {last_on:%d %b %Y}: the earliest safe date is "
-            f"{safe_on:%d %b %Y} ({minimum} days). Injecting more often risks "
-            "loss of response."
+            _too_soon_message(what, days)
+            % {
+                "day": f"{day:%d %b %Y}",
+                "days": days,
+                "last_on": f"{last_on:%d %b %Y}",
+                "safe_on": f"{safe_on:%d %b %Y}",
+                "minimum": minimum,
+            }
         )
     return warnings
 
@@ -217,7 +270,7 @@ def record_override(
         raise OverrideRequired(
             shown,
             may_override=False,
-            errors={"starts_at": [*shown, NEEDS_NEUROLOGIST]},
+            errors={"starts_at": [*shown, gettext(NEEDS_NEUROLOGIST)]},
         )
     if shown_digest is not None and shown_digest != digest_of(shown):
         raise OverrideRequired(shown, may_override=True, errors={"starts_at": shown})
@@ -226,7 +279,7 @@ def record_override(
         raise OverrideRequired(
             shown,
             may_override=True,
-            errors={"override_reason": GIVE_OVERRIDE_REASON},
+            errors={"override_reason": gettext(GIVE_OVERRIDE_REASON)},
         )
     now = timezone.now()
     for appointment, warning in zip(appointments, warnings, strict=True):
@@ -243,9 +296,11 @@ def slot_taken(error: IntegrityError) -> ValidationError | None:
     name = getattr(getattr(cause, "diag", None), "constraint_name", None) or ""
     text = f"{name} {error}"
     if CLINICIAN_NO_OVERLAP in text:
-        return ValidationError({"starts_at": SLOT_TAKEN}, code="slot_taken")
+        return ValidationError({"starts_at": gettext(SLOT_TAKEN)}, code="slot_taken")
     if PATIENT_NO_OVERLAP in text:
-        return ValidationError({"starts_at": PATIENT_JUST_BOOKED}, code="slot_taken")
+        return ValidationError(
+            {"starts_at": gettext(PATIENT_JUST_BOOKED)}, code="slot_taken"
+        )
     return None
 
 

@@ -20,6 +20,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from scheduling.clinic_time import clinic_datetime
 from scheduling.models import ACTIVE_APPOINTMENT_STATUSES, CalendarFeed
@@ -363,7 +364,7 @@ def feed_calendar(
     calendar = icalendar.Calendar.new(
         prodid=PRODID,
         method="PUBLISH",
-        name="Clinic appointments",
+        name=gettext("Clinic appointments"),
         uid=f"calendar-feed-{feed_pk}@{UID_DOMAIN}",
         refresh_interval=datetime.timedelta(minutes=30),
         subcomponents=[
@@ -395,7 +396,7 @@ def patient_calendar(
         stamp=stamp.astimezone(UTC),
         start=starts_at.astimezone(UTC),
         end=ends_at.astimezone(UTC),
-        summary=f"Appointment at the clinic: {kind}",
+        summary=gettext("Appointment at the clinic: %(kind)s") % {"kind": kind},
         location=settings.CLINIC_NAME,
     )
     return icalendar.Calendar.new(

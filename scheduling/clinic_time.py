@@ -12,6 +12,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext
 
 
 def clinic_datetime(day: datetime.date, at: datetime.time) -> datetime.datetime:
@@ -22,17 +23,25 @@ def clinic_datetime(day: datetime.date, at: datetime.time) -> datetime.datetime:
     later = naive.replace(tzinfo=zone, fold=1)
     if earlier.utcoffset() == later.utcoffset():
         return earlier
-    wall = f"{naive:%H:%M} on {naive:%d %b %Y}"
+    wall = gettext("%(time)s on %(day)s") % {
+        "time": f"{naive:%H:%M}",
+        "day": f"{naive:%d %b %Y}",
+    }
     round_trip = earlier.astimezone(datetime.UTC).astimezone(zone)
     if round_trip.replace(tzinfo=None) != naive:
         raise ValidationError(
-            "%(wall)s does not exist in %(zone)s: the clocks go forward. "
-            "Choose another time.",
+            gettext(
+                "%(wall)s does not exist in %(zone)s: the clocks go forward. "
+                "Choose another time."
+            ),
             code="nonexistent_time",
             params={"wall": wall, "zone": zone.key},
         )
     raise ValidationError(
-        "%(wall)s happens twice in %(zone)s: the clocks go back. Choose another time.",
+        gettext(
+            "%(wall)s happens twice in %(zone)s: the clocks go back. Choose another "
+            "time."
+        ),
         code="ambiguous_time",
         params={"wall": wall, "zone": zone.key},
     )

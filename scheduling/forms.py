@@ -2,6 +2,8 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from clinic.overrides import OverrideForm
 from scheduling.booking import MAX_SERIES
@@ -27,22 +29,22 @@ class RecallFilterForm(forms.Form):
     """The recall list's horizon and filters, read from the query string."""
 
     weeks = forms.IntegerField(
-        label="Due within (weeks)",
+        label=_("Due within (weeks)"),
         min_value=0,
         max_value=MAX_RECALL_HORIZON_WEEKS,
         required=False,
-        help_text="Overdue patients are always listed.",
+        help_text=_("Overdue patients are always listed."),
     )
     clinician = forms.ModelChoiceField(
         queryset=User.objects.none(),
         required=False,
-        empty_label="Any clinician",
-        help_text="The clinician responsible for the course.",
+        empty_label=_("Any clinician"),
+        help_text=_("The clinician responsible for the course."),
     )
     product = forms.ChoiceField(
-        choices=[("", "Any product"), *Product.choices],
+        choices=[("", _("Any product")), *Product.choices],
         required=False,
-        help_text="The product of the last session.",
+        help_text=_("The product of the last session."),
     )
 
     def __init__(self, *args, **kwargs):
@@ -61,13 +63,13 @@ class RecallContactForm(forms.ModelForm):
     class Meta:
         model = RecallContact
         fields = ["method", "note"]
-        labels = {"method": "How"}
+        labels = {"method": _("How")}
 
 
 # Booking and the waitlist
 
 BOOKABLE_COURSE_STATUSES = [CourseStatus.PLANNED, CourseStatus.ACTIVE]
-OVERRIDE_REASON_LABEL = "Reason for booking before the earliest safe date"
+OVERRIDE_REASON_LABEL = _("Reason for booking before the earliest safe date")
 
 
 def _bookable_courses(patient):
@@ -79,7 +81,10 @@ def _bookable_courses(patient):
 class BookableCourseField(forms.ModelChoiceField):
     def label_from_instance(self, course):
         if course.planned_interval_days:
-            return f"{course} (every {course.planned_interval_days} days)"
+            return gettext("%(course)s (every %(days)s days)") % {
+                "course": course,
+                "days": course.planned_interval_days,
+            }
         return str(course)
 
 
@@ -88,12 +93,14 @@ def _usual_minutes_help() -> str:
         f"{AppointmentKind(kind).label.lower()} {minutes}"
         for kind, minutes in settings.CLINIC_APPOINTMENT_MINUTES.items()
     )
-    return f"Leave blank for the usual length in minutes: {usual}."
+    return gettext("Leave blank for the usual length in minutes: %(usual)s.") % {
+        "usual": usual
+    }
 
 
 def _minutes_field(**kwargs):
     return forms.IntegerField(
-        label="Duration (minutes)", min_value=5, max_value=8 * 60, **kwargs
+        label=_("Duration (minutes)"), min_value=5, max_value=8 * 60, **kwargs
     )
 
 
@@ -109,24 +116,26 @@ class AppointmentBookForm(forms.Form):
     interval; the booking service checks clashes and the earliest safe date."""
 
     clinician = UserChoiceField(queryset=User.objects.none())
-    kind = forms.ChoiceField(label="Appointment", choices=AppointmentKind.choices)
-    starts_at = ClinicDateTimeField(label="Starts at")
+    kind = forms.ChoiceField(label=_("Appointment"), choices=AppointmentKind.choices)
+    starts_at = ClinicDateTimeField(label=_("Starts at"))
     minutes = _minutes_field(required=False)
     course = BookableCourseField(
         queryset=TreatmentCourse.objects.none(),
         required=False,
-        help_text="The treatment course the visit belongs to, if any.",
+        help_text=_("The treatment course the visit belongs to, if any."),
     )
     notes = forms.CharField(
-        max_length=200, required=False, help_text="Administrative notes only."
+        max_length=200, required=False, help_text=_("Administrative notes only.")
     )
     series_count = forms.IntegerField(
-        label="Sessions to book",
+        label=_("Sessions to book"),
         min_value=1,
         max_value=MAX_SERIES,
         initial=1,
-        help_text="1 books this appointment only. More books this one and the next "
-        "ones at the course's planned interval, at the same clock time.",
+        help_text=_(
+            "1 books this appointment only. More books this one and the next "
+            "ones at the course's planned interval, at the same clock time."
+        ),
     )
     # The waitlist entry the booking comes from, if any (the view looks it up).
     waitlist = forms.CharField(required=False, widget=forms.HiddenInput)
@@ -137,7 +146,7 @@ class AppointmentBookForm(forms.Form):
         self.fields["course"].queryset = _bookable_courses(patient)
         self.fields["minutes"].help_text = _usual_minutes_help()
         self.fields["starts_at"].help_text = clinic_time_help(
-            "When the appointment starts."
+            gettext("When the appointment starts.")
         )
 
     def clean_starts_at(self):
@@ -149,13 +158,14 @@ class AppointmentBookForm(forms.Form):
         kind = cleaned.get("kind")
         if kind == AppointmentKind.TOXIN_SESSION and course and not course.is_toxin:
             self.add_error(
-                "course", "A toxin session belongs to a botulinum-toxin course."
+                "course",
+                gettext("A toxin session belongs to a botulinum-toxin course."),
             )
         count = cleaned.get("series_count") or 1
         if count > 1 and not (course and course.planned_interval_days):
             self.add_error(
                 "series_count",
-                "To book a series, choose a course with a planned interval.",
+                gettext("To book a series, choose a course with a planned interval."),
             )
         return cleaned
 
@@ -163,7 +173,7 @@ class AppointmentBookForm(forms.Form):
 def _not_before_today(starts_at):
     if starts_at and timezone.localtime(starts_at).date() < timezone.localdate():
         raise forms.ValidationError(
-            "Choose today or a later day: a past appointment cannot be booked."
+            gettext("Choose today or a later day: a past appointment cannot be booked.")
         )
     return starts_at
 
@@ -171,23 +181,28 @@ def _not_before_today(starts_at):
 def _this_and_following_field(count: int) -> forms.BooleanField:
     return forms.BooleanField(
         required=False,
-        label=f"Also the {count} later appointment{'s' * (count != 1)} of this series",
+        label=ngettext(
+            "Also the %(count)s later appointment of this series",
+            "Also the %(count)s later appointments of this series",
+            count,
+        )
+        % {"count": count},
     )
 
 
 class AppointmentRescheduleForm(forms.Form):
-    starts_at = ClinicDateTimeField(label="New start")
+    starts_at = ClinicDateTimeField(label=_("New start"))
     minutes = _minutes_field()
     this_and_following = forms.BooleanField(required=False)
 
     def __init__(self, *args, following: int, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["starts_at"].help_text = clinic_time_help(
-            "When the appointment now starts."
+            gettext("When the appointment now starts.")
         )
         if following:
             self.fields["this_and_following"] = _this_and_following_field(following)
-            self.fields["this_and_following"].help_text = (
+            self.fields["this_and_following"].help_text = gettext(
                 "They move by as many days and hours as this one; each keeps its "
                 "length unless you change it here."
             )
@@ -201,8 +216,8 @@ class AppointmentRescheduleForm(forms.Form):
 class AppointmentCancelForm(forms.Form):
     reason = forms.CharField(
         max_length=200,
-        error_messages={"required": "Say why the appointment is cancelled."},
-        help_text="Administrative reason only, e.g. patient unwell, clinic closed.",
+        error_messages={"required": _("Say why the appointment is cancelled.")},
+        help_text=_("Administrative reason only, e.g. patient unwell, clinic closed."),
     )
     this_and_following = forms.BooleanField(required=False)
 
@@ -221,15 +236,15 @@ class WaitlistEntryForm(forms.ModelForm):
         field_classes = {"clinician": UserChoiceField, "course": BookableCourseField}
         widgets = {"wanted_from": DATE_INPUT, "wanted_until": DATE_INPUT}
         labels = {
-            "kind": "Appointment",
-            "clinician": "Preferred clinician",
-            "wanted_from": "Wanted from",
-            "wanted_until": "Wanted until",
+            "kind": _("Appointment"),
+            "clinician": _("Preferred clinician"),
+            "wanted_from": _("Wanted from"),
+            "wanted_until": _("Wanted until"),
         }
         help_texts = {
-            "clinician": "Leave blank for any clinician.",
-            "wanted_until": "Leave blank if any later date will do.",
-            "note": "Administrative notes only, e.g. can come at short notice.",
+            "clinician": _("Leave blank for any clinician."),
+            "wanted_until": _("Leave blank if any later date will do."),
+            "note": _("Administrative notes only, e.g. can come at short notice."),
         }
 
     def __init__(self, *args, **kwargs):
@@ -243,6 +258,6 @@ class WaitlistEntryForm(forms.ModelForm):
         if starts and ends and ends < starts:
             self.add_error(
                 "wanted_until",
-                "The end of the wanted period cannot be before its start.",
+                gettext("The end of the wanted period cannot be before its start."),
             )
         return cleaned

@@ -14,6 +14,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from clinic.records import override_complete_constraint, valid_choice
@@ -23,20 +25,21 @@ from treatments.models import TreatmentCourse
 
 
 class AppointmentKind(models.TextChoices):
-    NEW_PATIENT = "new_patient", "New patient"
-    FOLLOW_UP = "follow_up", "Follow-up"
-    TOXIN_SESSION = "toxin_session", "Toxin session"
-    THERAPY = "therapy", "Therapy session"
-    STUDY = "study", "Diagnostic study"
+    NEW_PATIENT = "new_patient", _("New patient")
+    FOLLOW_UP = "follow_up", _("Follow-up")
+    TOXIN_SESSION = "toxin_session", _("Toxin session")
+    THERAPY = "therapy", _("Therapy session")
+    STUDY = "study", _("Diagnostic study")
 
 
 class AppointmentStatus(models.TextChoices):
-    BOOKED = "booked", "Booked"
-    CONFIRMED = "confirmed", "Confirmed"
-    ARRIVED = "arrived", "Arrived"
-    COMPLETED = "completed", "Completed"
-    CANCELLED = "cancelled", "Cancelled"
-    NO_SHOW = "no_show", "No-show"
+    BOOKED = "booked", _("Booked")
+    CONFIRMED = "confirmed", _("Confirmed")
+    ARRIVED = "arrived", _("Arrived")
+    # In context: a course (treatments) is completed in another gender in Spanish.
+    COMPLETED = "completed", pgettext_lazy("appointment", "Completed")
+    CANCELLED = "cancelled", _("Cancelled")
+    NO_SHOW = "no_show", _("No-show")
 
 
 # Every list of appointment statuses is one of these three; nothing else names
@@ -91,15 +94,25 @@ class AppointmentQuerySet(models.QuerySet):
 class Appointment(models.Model):
     """One visit; series are separate rows."""
 
-    patient = models.ForeignKey(Patient, models.PROTECT, related_name="appointments")
-    clinician = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.PROTECT, related_name="appointments"
+    patient = models.ForeignKey(
+        Patient, models.PROTECT, related_name="appointments", verbose_name=_("patient")
     )
-    kind = models.CharField(max_length=15, choices=AppointmentKind)
-    starts_at = models.DateTimeField()
-    ends_at = models.DateTimeField()
+    clinician = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        related_name="appointments",
+        verbose_name=_("clinician"),
+    )
+    kind = models.CharField(
+        max_length=15, choices=AppointmentKind, verbose_name=_("kind")
+    )
+    starts_at = models.DateTimeField(verbose_name=_("starts at"))
+    ends_at = models.DateTimeField(verbose_name=_("ends at"))
     status = models.CharField(
-        max_length=10, choices=AppointmentStatus, default=AppointmentStatus.BOOKED
+        max_length=10,
+        choices=AppointmentStatus,
+        default=AppointmentStatus.BOOKED,
+        verbose_name=_("status"),
     )
     course = models.ForeignKey(
         TreatmentCourse,
@@ -107,27 +120,37 @@ class Appointment(models.Model):
         null=True,
         blank=True,
         related_name="appointments",
+        verbose_name=_("course"),
     )
-    cancel_reason = models.CharField(max_length=200, blank=True)
+    cancel_reason = models.CharField(
+        max_length=200, blank=True, verbose_name=_("cancel reason")
+    )
     notes = models.CharField(
-        max_length=200, blank=True, help_text="Administrative notes only."
+        max_length=200,
+        blank=True,
+        help_text=_("Administrative notes only."),
+        verbose_name=_("notes"),
     )
     series = models.UUIDField(
         null=True,
         blank=True,
         db_index=True,
-        help_text="Shared by the appointments of a series booked in one step.",
+        help_text=_("Shared by the appointments of a series booked in one step."),
+        verbose_name=_("series"),
     )
     # Booking before the earliest safe date needs a neurologist's override.
-    override_reason = NoteField(blank=True)
+    override_reason = NoteField(blank=True, verbose_name=_("override reason"))
     overridden_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
+        verbose_name=_("overridden by"),
     )
-    overridden_at = models.DateTimeField(null=True, blank=True)
+    overridden_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("overridden at")
+    )
     history = HistoricalRecords(table_name="treatments_historicalappointment")
 
     objects = AppointmentQuerySet.as_manager()
@@ -147,12 +170,12 @@ class Appointment(models.Model):
             models.CheckConstraint(
                 condition=Q(ends_at__gt=F("starts_at")),
                 name="treatments_appointment_ends_after_start",
-                violation_error_message="An appointment must end after it starts.",
+                violation_error_message=_("An appointment must end after it starts."),
             ),
             models.CheckConstraint(
                 condition=~Q(status=AppointmentStatus.CANCELLED) | ~Q(cancel_reason=""),
                 name="treatments_appointment_cancel_has_reason",
-                violation_error_message="Say why the appointment was cancelled.",
+                violation_error_message=_("Say why the appointment was cancelled."),
             ),
             override_complete_constraint("treatments_appointment"),
         ]
@@ -190,30 +213,43 @@ class Appointment(models.Model):
             refuse_after_death(patient, starts_at=self.starts_at)
         if self.course_id and self.course.case.patient_id != self.patient_id:
             raise ValidationError(
-                {"course": "The course belongs to a different patient."}
+                {"course": _("The course belongs to a different patient.")}
             )
 
 
 class ContactMethod(models.TextChoices):
-    CALLED = "called", "Called"
-    LEFT_MESSAGE = "left_message", "Left a message"
-    LETTER_SENT = "letter_sent", "Letter sent"
-    EMAILED = "emailed", "E-mail sent"
+    CALLED = "called", _("Called")
+    LEFT_MESSAGE = "left_message", _("Left a message")
+    LETTER_SENT = "letter_sent", _("Letter sent")
+    EMAILED = "emailed", _("E-mail sent")
 
 
 class RecallContact(models.Model):
     """An attempt to reach a patient who is due for their next toxin session."""
 
     course = models.ForeignKey(
-        TreatmentCourse, models.PROTECT, related_name="recall_contacts"
+        TreatmentCourse,
+        models.PROTECT,
+        related_name="recall_contacts",
+        verbose_name=_("course"),
     )
-    method = models.CharField(max_length=15, choices=ContactMethod)
-    contacted_at = models.DateTimeField(default=timezone.now)
+    method = models.CharField(
+        max_length=15, choices=ContactMethod, verbose_name=_("method")
+    )
+    contacted_at = models.DateTimeField(
+        default=timezone.now, verbose_name=_("contacted at")
+    )
     contacted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        related_name="+",
+        verbose_name=_("contacted by"),
     )
     note = models.CharField(
-        max_length=200, blank=True, help_text="Administrative notes only."
+        max_length=200,
+        blank=True,
+        help_text=_("Administrative notes only."),
+        verbose_name=_("note"),
     )
     history = HistoricalRecords(table_name="treatments_historicalrecallcontact")
 
@@ -248,7 +284,10 @@ class WaitlistEntry(models.Model):
     """A patient who would take an earlier slot if one frees up."""
 
     patient = models.ForeignKey(
-        Patient, models.PROTECT, related_name="waitlist_entries"
+        Patient,
+        models.PROTECT,
+        related_name="waitlist_entries",
+        verbose_name=_("patient"),
     )
     course = models.ForeignKey(
         TreatmentCourse,
@@ -256,9 +295,13 @@ class WaitlistEntry(models.Model):
         null=True,
         blank=True,
         related_name="waitlist_entries",
+        verbose_name=_("course"),
     )
     kind = models.CharField(
-        max_length=15, choices=AppointmentKind, default=AppointmentKind.TOXIN_SESSION
+        max_length=15,
+        choices=AppointmentKind,
+        default=AppointmentKind.TOXIN_SESSION,
+        verbose_name=_("kind"),
     )
     clinician = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -266,20 +309,25 @@ class WaitlistEntry(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        help_text="Preferred clinician, if any.",
+        help_text=_("Preferred clinician, if any."),
+        verbose_name=_("clinician"),
     )
-    wanted_from = models.DateField(default=timezone.localdate)
-    wanted_until = models.DateField(null=True, blank=True)
-    note = models.CharField(max_length=200, blank=True)
-    is_active = models.BooleanField(default=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    wanted_from = models.DateField(
+        default=timezone.localdate, verbose_name=_("wanted from")
+    )
+    wanted_until = models.DateField(
+        null=True, blank=True, verbose_name=_("wanted until")
+    )
+    note = models.CharField(max_length=200, blank=True, verbose_name=_("note"))
+    is_active = models.BooleanField(default=True, verbose_name=_("is active"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
     history = HistoricalRecords(table_name="treatments_historicalwaitlistentry")
 
     objects = WaitlistEntryQuerySet.as_manager()
 
     class Meta:
         db_table = "treatments_waitlistentry"
-        verbose_name_plural = "waitlist entries"
+        verbose_name_plural = _("waitlist entries")
         ordering = ["created_at"]
         indexes = [
             # The admin's list order (then Django's -pk tiebreak).
@@ -293,51 +341,69 @@ class WaitlistEntry(models.Model):
                 condition=Q(wanted_until__isnull=True)
                 | Q(wanted_until__gte=F("wanted_from")),
                 name="treatments_waitlist_window_ordered",
-                violation_error_message="The end of the wanted period cannot be "
-                "before its start.",
+                violation_error_message=_(
+                    "The end of the wanted period cannot be before its start."
+                ),
             ),
         ]
 
     def __str__(self):
-        return f"Waitlist: {self.get_kind_display()} from {self.wanted_from}"
+        return gettext("Waitlist: %(kind)s from %(day)s") % {
+            "kind": self.get_kind_display(),
+            "day": self.wanted_from,
+        }
 
     def clean(self):
         if self.is_active and self.patient_id and self.patient.is_deceased:
             raise ValidationError(
                 {
-                    "patient": "The patient died on "
-                    f"{self.patient.date_of_death:%d %b %Y}: nobody waits for a "
-                    "slot for them."
+                    "patient": gettext(
+                        "The patient died on %(died)s: nobody waits for a slot for "
+                        "them."
+                    )
+                    % {"died": f"{self.patient.date_of_death:%d %b %Y}"}
                 }
             )
 
 
 class ReminderStatus(models.TextChoices):
-    PENDING = "pending", "Pending"
-    SENT = "sent", "Sent"
-    FAILED = "failed", "Failed"
+    PENDING = "pending", _("Pending")
+    SENT = "sent", pgettext_lazy("reminder", "Sent")
+    FAILED = "failed", _("Failed")
 
 
 class Reminder(models.Model):
     """One reminder for one appointment time: sent once, retried if it failed."""
 
     appointment = models.ForeignKey(
-        Appointment, models.PROTECT, related_name="reminders"
+        Appointment,
+        models.PROTECT,
+        related_name="reminders",
+        verbose_name=_("appointment"),
     )
     for_starts_at = models.DateTimeField(
-        help_text="The appointment time the reminder announces; a rescheduled "
-        "appointment gets a new reminder."
+        help_text=_(
+            "The appointment time the reminder announces; a rescheduled "
+            "appointment gets a new reminder."
+        ),
+        verbose_name=_("for starts at"),
     )
-    recipient = models.EmailField()
+    recipient = models.EmailField(verbose_name=_("recipient"))
     status = models.CharField(
-        max_length=10, choices=ReminderStatus, default=ReminderStatus.PENDING
+        max_length=10,
+        choices=ReminderStatus,
+        default=ReminderStatus.PENDING,
+        verbose_name=_("status"),
     )
-    attempts = models.PositiveSmallIntegerField(default=0)
+    attempts = models.PositiveSmallIntegerField(default=0, verbose_name=_("attempts"))
     last_error = models.CharField(
-        max_length=200, blank=True, help_text="The error's kind only, no patient data."
+        max_length=200,
+        blank=True,
+        help_text=_("The error's kind only, no patient data."),
+        verbose_name=_("last error"),
     )
-    sent_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True, verbose_name=_("sent at"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         db_table = "treatments_reminder"
@@ -362,18 +428,25 @@ class Reminder(models.Model):
         ]
 
     def __str__(self):
-        return f"Reminder {self.get_status_display().lower()}"
+        return gettext("Reminder %(status)s") % {
+            "status": self.get_status_display().lower()
+        }
 
 
 class CalendarFeed(models.Model):
     """A clinician's secret iCalendar feed address; revoking it ends access."""
 
     clinician = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.PROTECT, related_name="calendar_feeds"
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        related_name="calendar_feeds",
+        verbose_name=_("clinician"),
     )
     token = models.CharField(max_length=64, unique=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    revoked_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    revoked_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("revoked at")
+    )
 
     class Meta:
         db_table = "treatments_calendarfeed"
@@ -387,4 +460,4 @@ class CalendarFeed(models.Model):
         ]
 
     def __str__(self):
-        return f"Calendar feed of {self.clinician}"
+        return gettext("Calendar feed of %(clinician)s") % {"clinician": self.clinician}

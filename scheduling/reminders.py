@@ -29,7 +29,9 @@ from django.core.mail import EmailMessage
 from django.db import connection, transaction
 from django.db.models import Exists, F, OuterRef, Prefetch, Q
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from patients.models import Guardian, Patient, ReminderChannel
 from scheduling.models import (
@@ -45,14 +47,20 @@ logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
 RETRYABLE_STATUSES = [ReminderStatus.PENDING, ReminderStatus.FAILED]
 
-# What the message calls each kind of visit: plain words, nothing clinical.
+# What the message calls each kind of visit: plain words, nothing clinical. (The
+# messages put "a" before them; in Spanish every one of them is feminine: "una".)
 KIND_WORDS = {
-    AppointmentKind.NEW_PATIENT: "appointment",
-    AppointmentKind.FOLLOW_UP: "follow-up appointment",
-    AppointmentKind.TOXIN_SESSION: "treatment session",
-    AppointmentKind.THERAPY: "therapy session",
-    AppointmentKind.STUDY: "appointment",
+    AppointmentKind.NEW_PATIENT: _("appointment"),
+    AppointmentKind.FOLLOW_UP: _("follow-up appointment"),
+    AppointmentKind.TOXIN_SESSION: _("treatment session"),
+    AppointmentKind.THERAPY: _("therapy session"),
+    AppointmentKind.STUDY: _("appointment"),
 }
+
+
+def visit_words(kind: str) -> str:
+    """The kind of visit in plain words, in the language active now."""
+    return str(KIND_WORDS.get(kind, _("appointment")))
 
 
 @dataclass
@@ -132,17 +140,20 @@ def due_appointments(*, now: datetime.datetime, days: int):
 
 
 def reminder_message(appointment: Appointment, recipient: str) -> EmailMessage:
+    """The reminder in the patient's language (a guardian receives it in it too)."""
     starts = timezone.localtime(appointment.starts_at, timezone.get_default_timezone())
-    context = {
-        "clinic_name": settings.CLINIC_NAME,
-        "clinic_phone": settings.CLINIC_PHONE,
-        "kind": KIND_WORDS.get(appointment.kind, "appointment"),
-        "date": starts.date(),
-        "time": starts.time(),
-        "clinician": appointment.clinician.get_full_name() or "your clinician",
-    }
-    subject = render_to_string("scheduling/email/reminder_subject.txt", context)
-    body = render_to_string("scheduling/email/reminder_body.txt", context)
+    with translation.override(appointment.patient.language or settings.LANGUAGE_CODE):
+        context = {
+            "clinic_name": settings.CLINIC_NAME,
+            "clinic_phone": settings.CLINIC_PHONE,
+            "kind": visit_words(appointment.kind),
+            "date": starts.date(),
+            "time": starts.time(),
+            "clinician": appointment.clinician.get_full_name()
+            or gettext("your clinician"),
+        }
+        subject = render_to_string("scheduling/email/reminder_subject.txt", context)
+        body = render_to_string("scheduling/email/reminder_body.txt", context)
     return EmailMessage(
         subject=" ".join(subject.split()),
         body=body,

@@ -6,6 +6,7 @@ missing for each transactional test after them.
 """
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
@@ -18,6 +19,13 @@ def client():
     """pytest-django's client, but force_login passes the second factor as well
     (tests/signin.py): the requirement stays on under test."""
     return SignedInClient()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _compiled_translations():
+    """The .mo files are build output, absent from a fresh clone: compile the
+    catalogs whose .mo is missing or older than the .po, once a session."""
+    call_command("compile_translations", stale=True, verbosity=0)
 
 
 @pytest.fixture(autouse=True)

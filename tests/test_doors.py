@@ -15,6 +15,7 @@ from html.parser import HTMLParser
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
@@ -378,6 +379,45 @@ class TestToxinSessionDoors:
         assert stored_session.performed_at == session.performed_at
         assert stored_session.product == session.product
         assert stored_session.consent_obtained is True
+
+
+class TestTheHistoricalImportDoor:
+    """The admin's import of historical sessions charts through the same service:
+    what the page and the service refuse, its dry run reports and its import
+    refuses, even with the whole file overridden."""
+
+    VIAL = "C1234AB,2027-01-31,{size},{diluent},{reconstituted}"
+
+    @pytest.mark.parametrize(
+        ("at", "size", "units", "message"),
+        [
+            ("1960-03-02 10:00", "100", "5", REFUSED),
+            ("2099-03-02 10:00", "100", "5", "this time is in the future"),
+            ("2026-03-02 10:00", "400", "5", "U vials"),
+            ("2026-03-02 10:00", "50", "60", "come to more than the 50 U vial"),
+        ],
+        ids=["before-birth", "in-the-future", "vial-size-not-sold", "overdraw"],
+    )
+    def test_the_import_refuses_it(self, client, neurologist, at, size, units, message):
+        course = TreatmentCourseFactory()
+        client.force_login(neurologist)
+        reconstituted = at[:11] + "09:00"
+        vial = self.VIAL.format(size=size, diluent="1", reconstituted=reconstituted)
+        text = (
+            "mrn,performed_at,product,injector,consent,muscle,side,units,"
+            "lot_number,expiry_date,vial_units,diluent_ml,reconstituted_at\n"
+            f"{course.case.patient.mrn},{at},onabotulinumtoxina,"
+            f"{neurologist.username},yes,frontalis,right,{units},{vial}\n"
+        )
+        url = reverse("admin:treatments_toxinsession_import")
+        upload = SimpleUploadedFile("sessions.csv", text.encode())
+        dry_run = client.post(url, {"file": upload})
+        assert escape(message) in dry_run.content.decode()
+        data = page_form(dry_run, "import-form")
+        data.update(whole_file="on", override_reason="Transcribed from paper.")
+        imported = client.post(url, data)
+        assert escape(message) in imported.content.decode()
+        assert not ToxinSession.objects.exists() and not Vial.objects.exists()
 
 
 class TestACourseKeepsItsKindOnceItHasRecords:

@@ -1,6 +1,8 @@
 """The scored-scale form: one field per item of the chosen scale."""
 
 from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from clinic.records import ENTERED_IN_ERROR_MESSAGE
 from clinic.submissions import FormTokenField
@@ -28,7 +30,7 @@ def _item_choices(item: scales.Item) -> list[tuple[str, str]]:
         for value in item.allowed
     ]
     if item.allows_not_applicable:
-        choices.append((scales.NOT_APPLICABLE, "N/A (not applicable)"))
+        choices.append((scales.NOT_APPLICABLE, gettext("N/A (not applicable)")))
     return choices
 
 
@@ -36,7 +38,10 @@ def _item_help_text(item: scales.Item) -> str:
     """The range, where the choices do not all say what they mean."""
     if {value for value, _ in item.anchors} >= set(item.allowed):
         return ""
-    return f"From {min(item.allowed)} to {max(item.allowed)}."
+    return gettext("From %(low)s to %(high)s.") % {
+        "low": min(item.allowed),
+        "high": max(item.allowed),
+    }
 
 
 class AssessmentForm(forms.ModelForm):
@@ -60,7 +65,7 @@ class AssessmentForm(forms.ModelForm):
             "notes": forms.Textarea(**TEXTAREA),
             "entered_in_error_reason": forms.Textarea(attrs={"rows": 2}),
         }
-        labels = {"assessed_on": "Assessed on", "side": "Side graded"}
+        labels = {"assessed_on": _("Assessed on"), "side": _("Side graded")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -83,11 +88,9 @@ class AssessmentForm(forms.ModelForm):
                 (Laterality.RIGHT, Laterality.RIGHT.label),
                 (Laterality.LEFT, Laterality.LEFT.label),
             ]
-            self.fields[
-                "side"
-            ].help_text = (
-                f"{self.definition.name} is graded per side: the affected side."
-            )
+            self.fields["side"].help_text = gettext(
+                "%(scale)s is graded per side: the affected side."
+            ) % {"scale": self.definition.name}
         else:
             del self.fields["side"]
         answers = self.instance.answers or {}
@@ -98,7 +101,9 @@ class AssessmentForm(forms.ModelForm):
                 widget=forms.Select(choices=_item_choices(item)),
                 help_text=_item_help_text(item),
                 initial="" if stored is None else str(stored),
-                error_messages={"required": f"Answer {item.label}."},
+                error_messages={
+                    "required": gettext("Answer %(item)s.") % {"item": item.label}
+                },
             )
         self.order_fields(
             [

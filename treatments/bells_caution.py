@@ -12,7 +12,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from treatments.safety import SafetyWarning, day_text
+from django.utils.translation import ngettext
+
+from treatments.safety import SafetyWarning, day_text, side_text
 
 AFTER_BELLS_PALSY = "after_bells_palsy"
 
@@ -46,15 +48,41 @@ def after_bells_palsy(
             continue
         if onset.side in ("left", "right") and onset.side not in injected:
             continue
-        where = f"on the {onset.side} " if onset.side in ("left", "right") else ""
         warnings.append(
             SafetyWarning(
                 AFTER_BELLS_PALSY,
-                f"Bell's palsy {where}began on {day_text(onset.onset_on)}, {days} "
-                f"day{'s' if days != 1 else ''} before this session: toxin on "
-                f"that side within {caution_days} days of onset adds weakness "
-                "to a nerve still recovering. Synkinesis usually shows from "
-                "12-16 weeks.",
+                _after_bells_message(onset.side, days)
+                % {
+                    "side": side_text(onset.side),
+                    "began": day_text(onset.onset_on),
+                    "days": days,
+                    "caution_days": caution_days,
+                },
             )
         )
     return warnings
+
+
+def _after_bells_message(side: str, days: int) -> str:
+    """The warning's sentence, naming the palsy's side when it has one."""
+    if side in ("left", "right"):
+        return ngettext(
+            "Bell's palsy on the %(side)s began on %(began)s, %(days)s day before "
+            "this session: toxin on that side within %(caution_days)s days of onset "
+            "adds weakness to a nerve still recovering. Synkinesis usually shows "
+            "from 12-16 weeks.",
+            "Bell's palsy on the %(side)s began on %(began)s, %(days)s days before "
+            "this session: toxin on that side within %(caution_days)s days of onset "
+            "adds weakness to a nerve still recovering. Synkinesis usually shows "
+            "from 12-16 weeks.",
+            days,
+        )
+    return ngettext(
+        "Bell's palsy began on %(began)s, %(days)s day before this session: toxin "
+        "on that side within %(caution_days)s days of onset adds weakness to a "
+        "nerve still recovering. Synkinesis usually shows from 12-16 weeks.",
+        "Bell's palsy began on %(began)s, %(days)s days before this session: toxin "
+        "on that side within %(caution_days)s days of onset adds weakness to a "
+        "nerve still recovering. Synkinesis usually shows from 12-16 weeks.",
+        days,
+    )

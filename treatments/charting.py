@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from clinic.overrides import digest_of
 from treatments import safety, services
@@ -55,7 +56,9 @@ def session_warnings(
             for vial in vials
         ],
         sites=[(site.muscle, site.side, site.units) for site in sites],
-        consent_obtained=session.consent_obtained,
+        # An imported historical session's consent was the injector's to take
+        # when it was given: not recorded, it is listed (not_recorded), not warned.
+        consent_obtained=session.consent_obtained or session.is_historical,
         exclude_pk=session.pk,
     )
 
@@ -97,11 +100,12 @@ def refuse_overdraw(vials: Sequence[Vial], sites: Sequence[Injection]) -> None:
 def _check_records(
     session: ToxinSession, vials: Sequence[Vial], sites: Sequence[Injection]
 ) -> None:
-    """The model rules of every record, before anything is written."""
-    if not vials:
-        raise ValidationError("Chart the vial the session used.")
+    """The model rules of every record, before anything is written. Only a
+    historical session, imported from a record without vial data, has none."""
+    if not vials and not session.is_historical:
+        raise ValidationError(gettext("Chart the vial the session used."))
     if not sites:
-        raise ValidationError("Chart at least one injected site.")
+        raise ValidationError(gettext("Chart at least one injected site."))
     # The database holds the constraints; a form has shown their messages.
     checks = {"validate_unique": False, "validate_constraints": False}
     session.full_clean(exclude=["form_token"], **checks)
@@ -109,9 +113,11 @@ def _check_records(
         vial.session = session
         vial.full_clean(exclude=["session"], **checks)
     for site in sites:
-        if not any(site.vial is vial for vial in vials):
+        if (vials or site.vial is not None) and not any(
+            site.vial is vial for vial in vials
+        ):
             raise ValidationError(
-                "Each site must come from one of the session's vials."
+                gettext("Each site must come from one of the session's vials.")
             )
         site.session = session
         site.full_clean(exclude=["session", "vial"], **checks)
@@ -207,13 +213,13 @@ def _flagged(session: ToxinSession) -> set[str]:
 def acknowledge_flag(*, flag: SafetyFlag, by, note: str) -> SafetyFlag:
     """A neurologist has reviewed a flagged warning of a session already given."""
     if not by.has_perm(ACKNOWLEDGE_PERMISSION):
-        raise PermissionDenied("Only a neurologist acknowledges safety flags.")
+        raise PermissionDenied(gettext("Only a neurologist acknowledges safety flags."))
     note = note.strip()
     if not note:
-        raise ValidationError({"note": "Say what was reviewed or done."})
+        raise ValidationError({"note": gettext("Say what was reviewed or done.")})
     locked = SafetyFlag.objects.select_for_update().get(pk=flag.pk)
     if locked.is_acknowledged:
-        raise ValidationError("This flag was already acknowledged.")
+        raise ValidationError(gettext("This flag was already acknowledged."))
     locked.acknowledged_by = by
     locked.acknowledged_at = timezone.now()
     locked.acknowledgement_note = note

@@ -2,6 +2,8 @@
 
 from django import forms
 from django.conf import settings
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from clinic.submissions import FormTokenField
 from treatments.forms import (
@@ -39,11 +41,11 @@ class CourseForm(forms.ModelForm):
             "stop_reason": forms.Textarea(attrs={"rows": 2}),
         }
         labels = {
-            "started_on": "Started on",
-            "ended_on": "Ended on",
-            "planned_interval_days": "Planned interval (days)",
+            "started_on": _("Started on"),
+            "ended_on": _("Ended on"),
+            "planned_interval_days": _("Planned interval (days)"),
         }
-        help_texts = {"stop_reason": "Required when the course is stopped."}
+        help_texts = {"stop_reason": _("Required when the course is stopped.")}
 
     def __init__(self, *args, kind_fixed: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -52,14 +54,14 @@ class CourseForm(forms.ModelForm):
             also=self.instance.responsible_clinician_id if self.instance.pk else None
         )
         minimum = settings.CLINIC_MIN_REINJECTION_DAYS
-        self.fields["planned_interval_days"].help_text = (
-            f"Required for a botulinum-toxin course: the planned days between "
-            f"sessions. {minimum} days is the minimum safe interval."
-        )
+        self.fields["planned_interval_days"].help_text = gettext(
+            "Required for a botulinum-toxin course: the planned days between "
+            "sessions. %(minimum)s days is the minimum safe interval."
+        ) % {"minimum": minimum}
         self.fields["planned_interval_days"].widget.attrs["min"] = "1"
         if kind_fixed:
             self.fields["kind"].disabled = True
-            self.fields["kind"].help_text = (
+            self.fields["kind"].help_text = gettext(
                 "Fixed: records are charted under this course. Start a new course "
                 "for another kind of treatment."
             )

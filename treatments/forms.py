@@ -1,6 +1,8 @@
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from clinic.models import CLINICAL_ROLES
 from treatments.models import (
@@ -17,7 +19,10 @@ DATETIME_INPUT = forms.DateTimeInput(
 
 
 def clinic_time_help(text: str) -> str:
-    return f"{text} Clinic time ({settings.TIME_ZONE})."
+    return gettext("%(text)s Clinic time (%(zone)s).") % {
+        "text": text,
+        "zone": settings.TIME_ZONE,
+    }
 
 
 class UserChoiceField(forms.ModelChoiceField):
@@ -36,9 +41,9 @@ class ToxinFollowUpForm(forms.ModelForm):
         fields = ["onset_day", "peak_day", "wore_off_on", "benefit"]
         widgets = {"wore_off_on": DATE_INPUT}
         help_texts = {
-            "onset_day": "Days after the injection the patient noticed an effect.",
-            "peak_day": "Days after the injection the effect was greatest.",
-            "wore_off_on": "The date the benefit wore off.",
+            "onset_day": _("Days after the injection the patient noticed an effect."),
+            "peak_day": _("Days after the injection the effect was greatest."),
+            "wore_off_on": _("The date the benefit wore off."),
         }
 
 
@@ -51,7 +56,7 @@ class AdverseEffectForm(forms.ModelForm):
             "resolved_on": DATE_INPUT,
             "notes": forms.Textarea(attrs={"rows": 2}),
         }
-        labels = {"kind": "Adverse effect", "onset_on": "Began on"}
+        labels = {"kind": _("Adverse effect"), "onset_on": _("Began on")}
 
 
 AdverseEffectFormSet = forms.inlineformset_factory(
@@ -65,7 +70,7 @@ AdverseEffectFormSet = forms.inlineformset_factory(
 
 class LotLookupForm(forms.Form):
     lot = forms.CharField(
-        label="Lot number", max_length=40, help_text="Not case-sensitive."
+        label=_("Lot number"), max_length=40, help_text=_("Not case-sensitive.")
     )
 
     def clean_lot(self):
@@ -74,7 +79,7 @@ class LotLookupForm(forms.Form):
 
 # Record forms: assessments, courses, therapy, medication, referrals, follow-ups.
 
-ENTERED_IN_ERROR_HELP = (
+ENTERED_IN_ERROR_HELP = _(
     "Records are never deleted: a record entered in error stays in the chart, "
     "struck through, with the reason."
 )
@@ -88,7 +93,7 @@ def offer_entered_in_error(form) -> None:
             form.fields.pop(name, None)
         return
     form.fields["entered_in_error"].help_text = ENTERED_IN_ERROR_HELP
-    form.fields["entered_in_error_reason"].label = "Reason entered in error"
+    form.fields["entered_in_error_reason"].label = gettext("Reason entered in error")
 
 
 def drop_token_when_editing(form) -> None:

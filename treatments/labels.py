@@ -19,6 +19,8 @@ the label rules below are facts of the label and change only with it.
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
+from django.utils.translation import gettext_lazy as _
+
 US = "US"
 UK = "UK"
 JURISDICTIONS = (US, UK)
@@ -53,7 +55,7 @@ class WindowLimit:
 
     units: Decimal
     days: int
-    rule: str
+    rule: str  # a lazy translation: read in the active language
     source: str
 
 
@@ -90,7 +92,7 @@ INDICATION_RULES: dict[tuple[str, str, str], ProductRules] = {
             WindowLimit(
                 Decimal("200"),
                 30,
-                "Botox blepharospasm, US: 200 U per 30 days",
+                _("Botox blepharospasm, US: 200 U per 30 days"),
                 BOTOX_US,
             ),
         ),
@@ -102,7 +104,7 @@ INDICATION_RULES: dict[tuple[str, str, str], ProductRules] = {
             WindowLimit(
                 Decimal("100"),
                 84,
-                "Botox blepharospasm, UK: 100 U per 12 weeks",
+                _("Botox blepharospasm, UK: 100 U per 12 weeks"),
                 BOTOX_UK,
             ),
         ),

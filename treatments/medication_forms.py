@@ -1,6 +1,7 @@
 """The medication order form."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from clinic.overrides import ConfirmsWarnings
 from clinic.submissions import FormTokenField
@@ -30,7 +31,7 @@ class MedicationOrderWarningsForm(ConfirmsWarnings, forms.ModelForm):
     """Shows a medication order's warnings before it is saved (the clinician
     page and the admin)."""
 
-    confirm_hint = "Save again to keep the order with this warning."
+    confirm_hint = _("Save again to keep the order with this warning.")
 
     def warnings_to_confirm(self) -> list[str]:
         return services.medication_warnings_to_confirm(self.instance)
@@ -54,9 +55,9 @@ class MedicationOrderForm(MedicationOrderWarningsForm):
             "entered_in_error_reason": forms.Textarea(attrs={"rows": 2}),
         }
         labels = {
-            "dose_unit": "Dose unit",
-            "start_on": "Start on",
-            "stop_on": "Stop on",
+            "dose_unit": _("Dose unit"),
+            "start_on": _("Start on"),
+            "stop_on": _("Stop on"),
         }
 
     def __init__(self, *args, **kwargs):

@@ -10,6 +10,7 @@ kept is patients/flagging.py's.
 from collections.abc import Iterable
 
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from patients import flagging
 from patients import red_flags as rules
@@ -28,8 +29,11 @@ def red_flag_warning(labels: Iterable[str]) -> list[SafetyWarning]:
     return [
         SafetyWarning(
             RED_FLAG,
-            f"Red flag on the case: {'; '.join(labels)}. Review before injecting; "
-            "a neurologist acknowledges it on the chart.",
+            gettext(
+                "Red flag on the case: %(flags)s. Review before injecting; a "
+                "neurologist acknowledges it on the chart."
+            )
+            % {"flags": "; ".join(labels)},
         )
     ]
 

@@ -1,6 +1,8 @@
 """The surgical referral and MVD follow-up forms."""
 
 from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from clinic.submissions import FormTokenField
 from treatments.forms import (
@@ -47,16 +49,20 @@ class ReferralForm(forms.ModelForm):
             "entered_in_error_reason": forms.Textarea(attrs={"rows": 2}),
         }
         labels = {
-            "sent_on": "Sent on",
-            "replied_on": "Replied on",
-            "surgery_on": "Surgery on",
+            "sent_on": _("Sent on"),
+            "replied_on": _("Replied on"),
+            "surgery_on": _("Surgery on"),
         }
         help_texts = {
-            "status": "Sent, acknowledged, seen, surgery scheduled, operated, "
-            "outcome recorded; or declined or cancelled.",
-            "surgery_on": "Required once operated.",
-            "outcome": "Required when the outcome is recorded. Before 12 months "
-            "after surgery, no change yet is not a failure: cure is often delayed.",
+            "status": _(
+                "Sent, acknowledged, seen, surgery scheduled, operated, "
+                "outcome recorded; or declined or cancelled."
+            ),
+            "surgery_on": _("Required once operated."),
+            "outcome": _(
+                "Required when the outcome is recorded. Before 12 months "
+                "after surgery, no change yet is not a failure: cure is often delayed."
+            ),
         }
 
     def __init__(self, *args, **kwargs):
@@ -68,7 +74,7 @@ class ReferralForm(forms.ModelForm):
                 del self.fields[name]
             del self.fields["complications"]
         else:
-            self.fields["complications"].label = "Complications of surgery"
+            self.fields["complications"].label = gettext("Complications of surgery")
 
 
 class ReferralFollowUpForm(forms.ModelForm):
@@ -78,9 +84,17 @@ class ReferralFollowUpForm(forms.ModelForm):
         model = ReferralFollowUp
         fields = ["timepoint", "seen_on", "spasm_status", "complications", "notes"]
         widgets = {"seen_on": DATE_INPUT, "notes": forms.Textarea(**TEXTAREA)}
-        labels = {"seen_on": "Seen on", "spasm_status": "Spasm status"}
+        labels = {
+            "seen_on": _("Seen on"),
+            "spasm_status": _("Spasm status"),
+            # Given here: the field's own label is worked out when the form class
+            # is made, before any user's language is active.
+            "complications": _("Complications"),
+        }
         help_texts = {
-            "timepoint": "After surgery; one review per timepoint.",
-            "spasm_status": "Before 12 months, no change yet is not a failure: "
-            "spasm often stops weeks or months after decompression (delayed cure).",
+            "timepoint": _("After surgery; one review per timepoint."),
+            "spasm_status": _(
+                "Before 12 months, no change yet is not a failure: "
+                "spasm often stops weeks or months after decompression (delayed cure)."
+            ),
         }

@@ -4,6 +4,7 @@ Pure rules over plain values (dates, aware datetimes, Decimals, product codes): 
 database and no settings. Each rule returns a list of `SafetyWarning`s whose message
 carries the numbers that triggered it, so that whoever overrides a warning sees, and
 the record keeps, exactly what was overridden. The arithmetic is treatments.dosing's.
+Messages are in the active language (the record keeps them as the clinician read them).
 """
 
 from collections.abc import Iterable, Mapping
@@ -11,8 +12,12 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
+from django.utils.dateformat import format as format_date
+from django.utils.translation import gettext
+
 from treatments import dosing, labels
 from treatments.dosing import format_units, product_name
+from treatments.models.choices import Side
 
 
 @dataclass(frozen=True)
@@ -87,7 +92,13 @@ NOT_OVERRIDABLE = frozenset({CONSENT_MISSING})
 
 
 def day_text(value: date) -> str:
-    return f"{value.day} {value:%b %Y}"
+    """4 Mar 2026; the month's name in the active language."""
+    return format_date(value, "j M Y")
+
+
+def side_text(side: str) -> str:
+    """A side as a warning names it (right, left, midline), translated."""
+    return Side(side).label.lower() if side in Side.values else side
 
 
 def reinjection_interval(
@@ -102,8 +113,11 @@ def reinjection_interval(
     return [
         SafetyWarning(
             REINJECTION,
-            f"Re-injection {days} days after the last session on "
-            f"{day_text(last_session_on)}: the minimum interval is {min_days} days.",
+            gettext(
+                "Re-injection %(days)s days after the last session on %(last)s: "
+                "the minimum interval is %(min_days)s days."
+            )
+            % {"days": days, "last": day_text(last_session_on), "min_days": min_days},
         )
     ]
 
@@ -131,10 +145,11 @@ def cumulative_dose(
     session_on: date,
     window_days: int,
     limit: Decimal | None,
-    rule: str = "the clinic's adult ceiling",
+    rule: str = "",
     code: str = CUMULATIVE,
 ) -> list[SafetyWarning]:
-    """This product's units over the window, this session included, above `limit`.
+    """This product's units over the window, this session included, above `limit`
+    (`rule` names it; the clinic's adult ceiling when empty).
 
     Other products are never added in: their units are not interchangeable. No
     limit for the product, no warning.
@@ -153,10 +168,20 @@ def cumulative_dose(
     return [
         SafetyWarning(
             code,
-            f"{format_units(total)} U of {product_name(product)} in the "
-            f"{window_days} days up to {day_text(session_on)} (this session "
-            f"{format_units(units)} U) is over the limit of {format_units(limit)} U "
-            f"({rule}).",
+            gettext(
+                "%(total)s U of %(product)s in the %(window)s days up to %(day)s "
+                "(this session %(units)s U) is over the limit of %(limit)s U "
+                "(%(rule)s)."
+            )
+            % {
+                "total": format_units(total),
+                "product": product_name(product),
+                "window": window_days,
+                "day": day_text(session_on),
+                "units": format_units(units),
+                "limit": format_units(limit),
+                "rule": rule or gettext("the clinic's adult ceiling"),
+            },
         )
     ]
 
@@ -167,13 +192,17 @@ def expired_lot(
     """A lot is usable through its expiry date (dosing.is_expired)."""
     if not dosing.is_expired(expiry_date, session_on):
         return []
-    lot = f"Lot {lot_number}" if lot_number else "The lot"
-    return [
-        SafetyWarning(
-            EXPIRED_LOT,
-            f"{lot} expired on {day_text(expiry_date)}, before the session on "
-            f"{day_text(session_on)}.",
+    if lot_number:
+        message = gettext(
+            "Lot %(lot)s expired on %(expiry)s, before the session on %(day)s."
         )
+    else:
+        message = gettext(
+            "The lot expired on %(expiry)s, before the session on %(day)s."
+        )
+    values = {"lot": lot_number, "expiry": day_text(expiry_date)}
+    return [
+        SafetyWarning(EXPIRED_LOT, message % (values | {"day": day_text(session_on)}))
     ]
 
 
@@ -197,12 +226,20 @@ def vial_in_use(
     if not dosing.in_use_hours_exceeded(reconstituted_at, performed_at, limit_hours):
         return []
     elapsed = int((performed_at - reconstituted_at).total_seconds())
+    if lot_number:
+        message = gettext(
+            "The vial of lot %(lot)s was reconstituted %(elapsed)s before the "
+            "session: %(product)s must be used within %(hours)s h."
+        )
+    else:
+        message = gettext(
+            "The vial was reconstituted %(elapsed)s before the session: "
+            "%(product)s must be used within %(hours)s h."
+        )
+    values = {"lot": lot_number, "elapsed": _duration(elapsed), "hours": limit_hours}
     return [
         SafetyWarning(
-            VIAL_IN_USE,
-            f"The vial{f' of lot {lot_number}' if lot_number else ''} was "
-            f"reconstituted {_duration(elapsed)} before the session: "
-            f"{product_name(product)} must be used within {limit_hours} h.",
+            VIAL_IN_USE, message % (values | {"product": product_name(product)})
         )
     ]
 
@@ -216,11 +253,31 @@ def product_switch(
     return [
         SafetyWarning(
             PRODUCT_SWITCH,
-            f"Product switched from {product_name(previous_product)} at the last "
-            f"session to {product_name(product)}: units are not interchangeable; "
-            "check the dose.",
+            gettext(
+                "Product switched from %(previous)s at the last session to "
+                "%(product)s: units are not interchangeable; check the dose."
+            )
+            % {
+                "previous": product_name(previous_product),
+                "product": product_name(product),
+            },
         )
     ]
+
+
+def _no_weight_warning(ceiling: tuple[Decimal, Decimal] | None) -> SafetyWarning:
+    """A child without a recorded weight: no per-kg dose can be checked."""
+    if ceiling is None:
+        message = gettext(
+            "This patient is a child and has no recorded weight: no dose per kg "
+            "can be checked."
+        )
+    else:
+        message = gettext(
+            "This patient is a child and has no recorded weight: the dose ceiling "
+            "(%(per_kg)s U/kg, at most %(max)s U) cannot be checked."
+        ) % {"per_kg": format_units(ceiling[0]), "max": format_units(ceiling[1])}
+    return SafetyWarning(PAEDIATRIC_WEIGHT, message)
 
 
 def paediatric_dose(
@@ -243,18 +300,7 @@ def paediatric_dose(
     if not is_minor:
         return []
     if weight_kg is None:
-        detail = (
-            f"the dose ceiling ({format_units(ceiling[0])} U/kg, at most "
-            f"{format_units(ceiling[1])} U) cannot be checked."
-            if ceiling
-            else "no dose per kg can be checked."
-        )
-        return [
-            SafetyWarning(
-                PAEDIATRIC_WEIGHT,
-                f"This patient is a child and has no recorded weight: {detail}",
-            )
-        ]
+        return [_no_weight_warning(ceiling)]
     if ceiling is None:
         return []
     units_per_kg, max_units = ceiling
@@ -273,159 +319,21 @@ def paediatric_dose(
     return [
         SafetyWarning(
             PAEDIATRIC_DOSE,
-            f"Child's dose {format_units(total)} U of {product_name(product)} in "
-            f"the {window_days} days up to {day_text(session_on)} is over the ceiling "
-            f"of {format_units(ceiling)} U (the lower of "
-            f"{format_units(units_per_kg)} U/kg x {format_units(weight_kg)} kg and "
-            f"{format_units(max_units)} U).",
-        )
-    ]
-
-
-def _eye_totals(sites: Iterable[Site]) -> dict[str, Decimal]:
-    """Units into the orbicularis oculi sites, per eye (side)."""
-    totals: dict[str, Decimal] = {}
-    for site in sites:
-        if site.muscle in labels.PERIOCULAR_MUSCLES:
-            totals[site.side] = totals.get(site.side, Decimal("0")) + site.units
-    return totals
-
-
-def periocular_sites(
-    *, product: str, sites: Iterable[Site], max_units: Decimal | None, source: str
-) -> list[SafetyWarning]:
-    """A periocular site above the label's units per site."""
-    if max_units is None:
-        return []
-    return [
-        SafetyWarning(
-            PERIOCULAR_SITE,
-            f"{format_units(site.units)} U of {product_name(product)} into one "
-            f"periocular site ({site.muscle_label or site.muscle}, {site.side}) is "
-            f"over {format_units(max_units)} U per site ({source}).",
-        )
-        for site in sites
-        if site.muscle in labels.PERIOCULAR_MUSCLES and site.units > max_units
-    ]
-
-
-def _over_per_eye(
-    sites: Iterable[Site], limit: Decimal | None, *, code: str, what: str
-) -> list[SafetyWarning]:
-    if limit is None:
-        return []
-    return [
-        SafetyWarning(
-            code,
-            f"{format_units(total)} U into the {side} eye is over {what} of "
-            f"{format_units(limit)} U per eye.",
-        )
-        for side, total in sorted(_eye_totals(sites).items())
-        if total > limit
-    ]
-
-
-def label_dose_rules(
-    *,
-    product: str,
-    sites: list[Site],
-    session_on: date,
-    prior: list[PriorSession],
-    rules: labels.ProductRules,
-) -> list[SafetyWarning]:
-    """The indication's label rules for this product: windows, per site, per eye,
-    first doses and a switch from another product."""
-    units = sum((site.units for site in sites), Decimal("0"))
-    name = product_name(product)
-    source = "; ".join(rules.sources)
-    warnings = []
-    for limit in rules.window_limits:
-        warnings += cumulative_dose(
-            prior=prior,
-            product=product,
-            units=units,
-            session_on=session_on,
-            window_days=limit.days,
-            limit=limit.units,
-            rule=f"{limit.rule}; {limit.source}",
-            code=LABEL_WINDOW,
-        )
-    warnings += periocular_sites(
-        product=product,
-        sites=sites,
-        max_units=rules.max_units_per_periocular_site,
-        source=source,
-    )
-    if not any(p.product == product for p in prior):
-        warnings += _over_per_eye(
-            sites,
-            rules.initial_max_units_per_eye,
-            code=INITIAL_PER_EYE,
-            what=f"the initial {name} dose ({source})",
-        )
-    warnings += _first_or_switch_dose(
-        product=product, sites=sites, units=units, prior=prior, rules=rules
-    )
-    return warnings
-
-
-def _first_or_switch_dose(
-    *,
-    product: str,
-    sites: list[Site],
-    units: Decimal,
-    prior: list[PriorSession],
-    rules: labels.ProductRules,
-) -> list[SafetyWarning]:
-    """A first toxin session's total and per-eye dose, or a switch that starts
-    above the last dose of the product switched from."""
-    name = product_name(product)
-    source = "; ".join(rules.sources)
-    warnings = []
-    if not prior:
-        first_max = rules.first_toxin_max_units
-        if first_max is not None and units > first_max:
-            warnings.append(
-                SafetyWarning(
-                    FIRST_TOXIN_DOSE,
-                    f"A first toxin session of {format_units(units)} U of {name} is "
-                    f"over the initial total of {format_units(first_max)} U "
-                    f"({source}).",
-                )
+            gettext(
+                "Child's dose %(total)s U of %(product)s in the %(window)s days up "
+                "to %(day)s is over the ceiling of %(ceiling)s U (the lower of "
+                "%(per_kg)s U/kg x %(weight)s kg and %(max)s U)."
             )
-        warnings += _over_per_eye(
-            sites,
-            rules.first_toxin_max_units_per_eye,
-            code=FIRST_TOXIN_DOSE,
-            what=f"the initial {name} dose ({source})",
-        )
-    elif rules.not_above_last_dose_of and prior[-1].product == (
-        rules.not_above_last_dose_of
-    ):
-        last = prior[-1]
-        if units > last.units:
-            warnings.append(
-                SafetyWarning(
-                    SWITCH_DOSE,
-                    f"{format_units(units)} U of {name} after "
-                    f"{format_units(last.units)} U of {product_name(last.product)} "
-                    f"on {day_text(last.performed_on)}: start at no more than the last "
-                    f"{product_name(last.product)} dose ({source}).",
-                )
-            )
-    return warnings
-
-
-def off_label_age(
-    *, product: str, age_years: int, rules: labels.ProductRules
-) -> list[SafetyWarning]:
-    if rules.min_age_years is None or age_years >= rules.min_age_years:
-        return []
-    return [
-        SafetyWarning(
-            OFF_LABEL_AGE,
-            f"Off-label: the patient is {age_years}; {product_name(product)} is "
-            f"labelled from {rules.min_age_years} years ({rules.sources[-1]}).",
+            % {
+                "total": format_units(total),
+                "product": product_name(product),
+                "window": window_days,
+                "day": day_text(session_on),
+                "ceiling": format_units(ceiling),
+                "per_kg": format_units(units_per_kg),
+                "weight": format_units(weight_kg),
+                "max": format_units(max_units),
+            },
         )
     ]
 
@@ -436,9 +344,11 @@ def consent_missing(*, consent_obtained: bool) -> list[SafetyWarning]:
     return [
         SafetyWarning(
             CONSENT_MISSING,
-            "Consent to the injection is not recorded. Obtain and record it before "
-            "injecting; a session already given without it is saved and flagged "
-            "for a neurologist.",
+            gettext(
+                "Consent to the injection is not recorded. Obtain and record it "
+                "before injecting; a session already given without it is saved and "
+                "flagged for a neurologist."
+            ),
         )
     ]
 
@@ -453,13 +363,15 @@ def recorded_precautions(
         rule = labels.PRECAUTIONS.get(code)
         if rule is None or product not in rule.products:
             continue
-        name = product_name(product)
         if rule.kind == labels.CONTRAINDICATED:
-            warning_code, what = CONTRAINDICATION, f"{name} is contraindicated"
+            warning_code = CONTRAINDICATION
+            message = gettext("%(label)s: %(product)s is contraindicated (%(source)s).")
         else:
-            warning_code, what = PRECAUTION, f"a precaution for {name}"
+            warning_code = PRECAUTION
+            message = gettext("%(label)s: a precaution for %(product)s (%(source)s).")
+        values = {"label": label, "product": product_name(product)}
         warnings.append(
-            SafetyWarning(warning_code, f"{label}: {what} ({rule.source}).")
+            SafetyWarning(warning_code, message % (values | {"source": rule.source}))
         )
     return warnings
 
@@ -526,6 +438,24 @@ def vial_warnings(
     return warnings
 
 
+def _label_warnings(
+    product: str,
+    sites: list[Site],
+    session_on: date,
+    prior: list[PriorSession],
+    rules: labels.ProductRules,
+    age_years: int,
+    /,
+) -> list[SafetyWarning]:
+    """The label's rules for the session (treatments/label_warnings.py, imported
+    here because it builds on this module's warnings and codes)."""
+    from treatments import label_warnings
+
+    return label_warnings.label_dose_rules(
+        product=product, sites=sites, session_on=session_on, prior=prior, rules=rules
+    ) + label_warnings.off_label_age(product=product, age_years=age_years, rules=rules)
+
+
 def session_warnings(
     *,
     product: str,
@@ -568,10 +498,7 @@ def session_warnings(
         weight_kg=weight_kg,
         limits=limits,
     )
-    warnings += label_dose_rules(
-        product=product, sites=sites, session_on=session_on, prior=earlier, rules=rules
-    )
-    warnings += off_label_age(product=product, age_years=age_years, rules=rules)
+    warnings += _label_warnings(product, sites, session_on, earlier, rules, age_years)
     warnings += vial_warnings(
         product=product,
         vials=vials,

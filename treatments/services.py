@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from clinic.overrides import WarningsNotSeen, digest_of
 from patients import flagging
@@ -181,7 +182,7 @@ def patient_precautions(
     recorded += [
         (
             ToxinPrecaution.AMINOGLYCOSIDE,
-            f"Current medication {drug}, an aminoglycoside",
+            gettext("Current medication %(drug)s, an aminoglycoside") % {"drug": drug},
         )
         for drug in current
         if labels.is_aminoglycoside(drug)

@@ -8,6 +8,8 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Fieldset, Layout, Row
 from django import forms
 from django.contrib.auth import get_user_model
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from clinic.models import CLINICAL_ROLES, INJECTING_ROLES
 from clinic.overrides import OverrideForm
@@ -59,9 +61,9 @@ class ToxinSessionForm(forms.ModelForm):
             "notes": forms.Textarea(attrs={"rows": 3}),
         }
         labels = {
-            "performed_at": "Performed at",
-            "consent_obtained": "Consent obtained",
-            "distant_spread_risk_discussed": "Risk of distant spread discussed",
+            "performed_at": _("Performed at"),
+            "consent_obtained": _("Consent obtained"),
+            "distant_spread_risk_discussed": _("Risk of distant spread discussed"),
         }
 
     def __init__(self, *args, **kwargs):
@@ -75,24 +77,28 @@ class ToxinSessionForm(forms.ModelForm):
         self.fields["assistant"].queryset = users.in_roles(
             *CLINICAL_ROLES, also=self.instance.assistant_id
         )
-        self.fields["performed_at"].help_text = clinic_time_help("When injected.")
+        self.fields["performed_at"].help_text = clinic_time_help(
+            gettext("When injected.")
+        )
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
         token = ["form_token"] if "form_token" in self.fields else []
         self.helper.layout = Layout(
             *token,
-            Fieldset("Product", Row(Column("product"), Column("performed_at"))),
             Fieldset(
-                "Consent and guidance",
+                gettext("Product"), Row(Column("product"), Column("performed_at"))
+            ),
+            Fieldset(
+                gettext("Consent and guidance"),
                 Row(
                     Column("consent_obtained"),
                     Column("distant_spread_risk_discussed"),
                 ),
                 Row(Column("consent_information_version"), Column("guidance")),
             ),
-            Fieldset("Who", Row(Column("injector"), Column("assistant"))),
-            Fieldset("Notes", "notes"),
+            Fieldset(gettext("Who"), Row(Column("injector"), Column("assistant"))),
+            Fieldset(gettext("Notes"), "notes"),
         )
 
 
@@ -126,7 +132,10 @@ class VialForm(forms.ModelForm):
             "units_discarded": forms.NumberInput(attrs={"step": "0.01", **SMALL_INPUT}),
             "waste_reason": forms.TextInput(attrs=SMALL_INPUT),
         }
-        labels = {"size_units": "Size (U)", "reconstituted_at": "Reconstituted at"}
+        labels = {
+            "size_units": _("Size (U)"),
+            "reconstituted_at": _("Reconstituted at"),
+        }
 
     # A blank extra vial row is left out even though its diluent has a default.
     def has_changed(self):
@@ -172,7 +181,7 @@ VialFormSet = forms.inlineformset_factory(
 class InjectionForm(forms.ModelForm):
     vial_number = forms.TypedChoiceField(
         coerce=int,
-        label="Vial",
+        label=_("Vial"),
         widget=forms.Select(attrs=SMALL_SELECT),
     )
 
@@ -264,7 +273,7 @@ class BaseInjectionFormSet(forms.BaseInlineFormSet):
         if form.instance.pk is not None:
             form.fields.pop("DELETE", None)
         elif "DELETE" in form.fields:
-            form.fields["DELETE"].label = "Remove"
+            form.fields["DELETE"].label = gettext("Remove")
 
     def clean(self):
         super().clean()
@@ -278,13 +287,17 @@ class BaseInjectionFormSet(forms.BaseInlineFormSet):
                 continue
             number = form.chosen_vial()
             if number not in charted_vials:
-                form.add_error("vial_number", f"Vial {number} is not charted above.")
+                form.add_error(
+                    "vial_number",
+                    gettext("Vial %(number)s is not charted above.")
+                    % {"number": number},
+                )
                 continue
             drawn[number] += site[2]
         if any(self.errors):
             return
         if not drawn:
-            raise forms.ValidationError("Chart at least one injected site.")
+            raise forms.ValidationError(gettext("Chart at least one injected site."))
         # The vial formset was cleaned first, so its instances hold their values.
         overdraws = [
             charted_vials[number].instance.overdraw(units)
@@ -329,12 +342,14 @@ class SafetyOverrideForm(OverrideForm):
 
     override = forms.BooleanField(
         required=False,
-        label="I have reviewed these warnings and override them",
+        label=_("I have reviewed these warnings and override them"),
     )
     given_already = forms.BooleanField(
         required=False,
-        label="This session was already given as charted: save it and flag these "
-        "warnings for a neurologist to acknowledge",
+        label=_(
+            "This session was already given as charted: save it and flag these "
+            "warnings for a neurologist to acknowledge"
+        ),
     )
 
     def __init__(self, *args, warnings, may_override: bool, **kwargs):
@@ -352,11 +367,11 @@ class SafetyOverrideForm(OverrideForm):
     @property
     def refusal(self) -> str:
         if self.consent_missing:
-            return (
+            return gettext(
                 "Consent must be obtained and recorded before injecting: no "
                 "override replaces it."
             )
-        return (
+        return gettext(
             "A neurologist must override these warnings before the session can be "
             "saved."
         )
@@ -367,23 +382,28 @@ class SafetyOverrideForm(OverrideForm):
             # The warnings differ from the ones on the page the user confirmed.
             self.add_error(
                 "override" if self.may_override else None,
-                "The warnings have changed: review them and confirm again.",
+                gettext("The warnings have changed: review them and confirm again."),
             )
             return cleaned
         if cleaned.get("given_already"):
             if cleaned.get("override"):
                 self.add_error(
                     "given_already",
-                    "Override before injecting, or save a session already given: "
-                    "not both.",
+                    gettext(
+                        "Override before injecting, or save a session already given: "
+                        "not both."
+                    ),
                 )
             return cleaned
         if not self.may_override:
             raise forms.ValidationError(self.refusal, code="not_allowed")
         if not cleaned.get("override"):
             self.add_error(
-                "override", "Tick to override the warnings, or change the session."
+                "override",
+                gettext("Tick to override the warnings, or change the session."),
             )
         if not (cleaned.get("override_reason") or "").strip():
-            self.add_error("override_reason", "Give the reason for overriding.")
+            self.add_error(
+                "override_reason", gettext("Give the reason for overriding.")
+            )
         return cleaned

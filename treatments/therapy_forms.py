@@ -1,6 +1,7 @@
 """The physical-therapy session form."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from clinic.submissions import FormTokenField
 from treatments.forms import (
@@ -38,9 +39,9 @@ class TherapySessionForm(forms.ModelForm):
             "entered_in_error_reason": forms.Textarea(attrs={"rows": 2}),
         }
         labels = {
-            "session_on": "Session on",
-            "duration_minutes": "Duration (minutes)",
-            "home_programme": "Home programme",
+            "session_on": _("Session on"),
+            "duration_minutes": _("Duration (minutes)"),
+            "home_programme": _("Home programme"),
         }
 
     def __init__(self, *args, **kwargs):

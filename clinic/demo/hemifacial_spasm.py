@@ -99,7 +99,7 @@ def open_hfs_case(
 
 
 def vessel_names(vessels) -> str:
-    return " and ".join(Vessel(vessel).label for vessel in vessels)
+    return " and ".join(str(Vessel(vessel).label) for vessel in vessels)
 
 
 def add_hfs_workup(clinic, case: Case, *, emg: bool, emg_ordered_on=None):

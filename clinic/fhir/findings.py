@@ -119,8 +119,7 @@ def _finding_value(study, name: str) -> dict:
             }
         }
     if isinstance(value, list):
-        labels = dict(field.options)
-        return {"valueString": ", ".join(labels.get(item, item) for item in value)}
+        return {"valueString": ", ".join(field.labels(value))}
     if field.choices:
         side = codes.laterality(value)
         display = getattr(study, f"get_{name}_display")()

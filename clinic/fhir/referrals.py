@@ -27,7 +27,9 @@ COMPLICATIONS = dict(MvdComplication.choices)
 
 def _complications(values: list[str]) -> list[dict]:
     return [
-        codes.local_concept("mvd-complications", value, COMPLICATIONS.get(value, value))
+        codes.local_concept(
+            "mvd-complications", value, str(COMPLICATIONS.get(value, value))
+        )
         for value in values
     ]
 

@@ -1,16 +1,20 @@
 """What each letter says: the facts gathered from the record for its template
-(templates/letters/), in a fixed number of queries."""
+(templates/letters/), in a fixed number of queries, and the language it is written
+in: an appointment letter in the patient's (Patient.language), a letter to a
+clinician in the clinic's (LANGUAGE_CODE). The facts are gathered in that language
+too, so the words they carry (choices, the recipient) match the letter."""
 
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from clinic.models import LetterKind
 from patients import scales
 from patients.models import Assessment, DiagnosticStudy, Modality, Vessel
 from scheduling.models import Appointment, AppointmentKind
-from scheduling.reminders import KIND_WORDS
+from scheduling.reminders import visit_words
 from treatments import dosing
 from treatments.models import Side, ToxinSession
 
@@ -28,6 +32,7 @@ class LetterFacts:
     recipient: str
     signed_by: object
     context: dict
+    language: str
 
 
 def letterhead() -> dict:
@@ -82,8 +87,11 @@ def _sites(session) -> tuple[list[dict], list[str]]:
         for side in sides
         if side in by_side
     ]
-    total = dosing.format_units(sum((i.units for i in injections), start=0))
-    return sites, [*totals, f"Total: {total} U {session.get_product_display()}"]
+    total = gettext("Total: %(units)s U %(product)s") % {
+        "units": dosing.format_units(sum((i.units for i in injections), start=0)),
+        "product": session.get_product_display(),
+    }
+    return sites, [*totals, total]
 
 
 def _next_date(session) -> dict:
@@ -103,6 +111,11 @@ def _next_date(session) -> dict:
 
 
 def post_session(session) -> LetterFacts:
+    with translation.override(settings.LANGUAGE_CODE):
+        return _post_session(session)
+
+
+def _post_session(session) -> LetterFacts:
     course = session.course
     case, patient = course.case, course.case.patient
     earlier = (
@@ -117,7 +130,7 @@ def post_session(session) -> LetterFacts:
         kind=LetterKind.POST_SESSION,
         patient=patient,
         record=session,
-        recipient=patient.referring_clinician or "The referring clinician",
+        recipient=patient.referring_clinician or gettext("The referring clinician"),
         signed_by=signer,
         context={
             "diagnosis": _diagnosis(case),
@@ -128,6 +141,7 @@ def post_session(session) -> LetterFacts:
             "plan": course.goal,
             "next": _next_date(session),
         },
+        language=settings.LANGUAGE_CODE,
     )
 
 
@@ -180,13 +194,18 @@ def _toxin_history(case) -> list[dict]:
 
 
 def mvd_referral(referral) -> LetterFacts:
+    with translation.override(settings.LANGUAGE_CODE):
+        return _mvd_referral(referral)
+
+
+def _mvd_referral(referral) -> LetterFacts:
     course = referral.course
     case, patient = course.case, course.case.patient
     return LetterFacts(
         kind=LetterKind.MVD_REFERRAL,
         patient=patient,
         record=referral,
-        recipient=referral.to_name or "The neurosurgeon",
+        recipient=referral.to_name or gettext("The neurosurgeon"),
         signed_by=course.responsible_clinician or case.responsible_neurologist,
         context={
             "diagnosis": _diagnosis(case),
@@ -196,6 +215,7 @@ def mvd_referral(referral) -> LetterFacts:
             "scores": _score_trend(case),
             "toxin": _toxin_history(case),
         },
+        language=settings.LANGUAGE_CODE,
     )
 
 
@@ -207,6 +227,11 @@ def _guardian(patient):
 
 
 def appointment(booked) -> LetterFacts:
+    with translation.override(booked.patient.language or settings.LANGUAGE_CODE):
+        return _appointment(booked)
+
+
+def _appointment(booked) -> LetterFacts:
     patient = booked.patient
     guardian = _guardian(patient)
     return LetterFacts(
@@ -220,7 +245,8 @@ def appointment(booked) -> LetterFacts:
         context={
             "appointment": booked,
             "starts_at": timezone.localtime(booked.starts_at),
-            "visit": KIND_WORDS.get(booked.kind, "appointment"),
+            "visit": visit_words(booked.kind),
             "for_child": guardian is not None,
         },
+        language=translation.get_language(),
     )

@@ -7,7 +7,7 @@ from django.contrib.staticfiles import finders
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from clinic.letters.content import LetterFacts, letterhead
 from clinic.models import Letter, LetterKind
@@ -55,12 +55,18 @@ def letter_context(facts: LetterFacts) -> dict:
     }
 
 
+def render_letter(facts: LetterFacts, template: str = "letters/_letter.html") -> str:
+    """The letter in its own language, whatever the language of the page."""
+    with translation.override(facts.language):
+        return render_to_string(template, letter_context(facts))
+
+
 def render_pdf(facts: LetterFacts) -> bytes:
     # Imported here: WeasyPrint loads Pango when imported, which no page but a
     # letter needs.
     from weasyprint import CSS, HTML
 
-    html = render_to_string("letters/document.html", letter_context(facts))
+    html = render_letter(facts, "letters/document.html")
     stylesheet = CSS(filename=finders.find(LETTER_CSS))
     return HTML(string=html).write_pdf(stylesheets=[stylesheet])
 

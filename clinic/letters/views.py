@@ -10,11 +10,17 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from clinic.access import record_access
 from clinic.letters import content
-from clinic.letters.service import LETTER_PERMISSIONS, letter_context, produce_letter
+from clinic.letters.service import (
+    LETTER_PERMISSIONS,
+    letter_context,
+    produce_letter,
+    render_letter,
+)
 from clinic.models import AccessAction, Letter, LetterKind
 from clinic.query_params import allow_query_params
 from scheduling.models import Appointment, AppointmentStatus
@@ -32,22 +38,22 @@ class LetterSource:
 
 
 def _session_refusal(session) -> str:
-    return (
-        "A session entered in error has no letter." if session.entered_in_error else ""
-    )
+    if session.entered_in_error:
+        return gettext("A session entered in error has no letter.")
+    return ""
 
 
 def _referral_refusal(referral) -> str:
     if referral.entered_in_error:
-        return "A referral entered in error has no letter."
+        return gettext("A referral entered in error has no letter.")
     if referral.specialty != Specialty.NEUROSURGERY:
-        return "The MVD referral letter is for a referral to neurosurgery."
+        return gettext("The MVD referral letter is for a referral to neurosurgery.")
     return ""
 
 
 def _appointment_refusal(booked) -> str:
     if booked.status == AppointmentStatus.CANCELLED:
-        return "A cancelled appointment has no letter."
+        return gettext("A cancelled appointment has no letter.")
     return ""
 
 
@@ -77,7 +83,7 @@ SOURCES = {
 def _source(request: HttpRequest, kind: str) -> LetterSource:
     source = SOURCES.get(kind)
     if source is None:
-        raise Http404("No such kind of letter.")
+        raise Http404(gettext("No such kind of letter."))
     if not request.user.has_perms(LETTER_PERMISSIONS[kind]):
         raise PermissionDenied
     return source
@@ -101,11 +107,17 @@ def letter_preview(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
         return redirect(_chart(facts.patient))
     if request.method == "POST":
         letter = produce_letter(facts, by=request.user)
-        messages.success(request, f"{letter} produced and kept on the chart.")
+        messages.success(
+            request,
+            gettext("%(letter)s produced and kept on the chart.") % {"letter": letter},
+        )
         return redirect(_chart(facts.patient))
     record_access(request, facts.patient, record)
+    # The page around the letter is in the user's language, the letter in its own.
     return render(
-        request, "letters/preview.html", letter_context(facts) | {"kind": kind}
+        request,
+        "letters/preview.html",
+        letter_context(facts) | {"kind": kind, "letter": render_letter(facts)},
     )
 
 
@@ -120,7 +132,7 @@ def letter_pdf(request: HttpRequest, pk: int) -> FileResponse:
     try:
         pdf = letter.pdf.open("rb")
     except FileNotFoundError:
-        raise Http404("The letter's file is missing from the store.") from None
+        raise Http404(gettext("The letter's file is missing from the store.")) from None
     response = FileResponse(
         pdf,
         as_attachment=True,

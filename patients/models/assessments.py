@@ -6,6 +6,8 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from clinic.records import entered_in_error_constraint, form_token_field, valid_choice
@@ -23,40 +25,72 @@ class Assessment(models.Model):
     live in treatments: saving one stamps the days since the patient's last toxin
     session, and patients never imports treatments."""
 
-    case = models.ForeignKey(Case, models.PROTECT, related_name="assessments")
-    instrument = models.CharField(max_length=20, choices=scales.INSTRUMENT_CHOICES)
-    version = models.CharField(max_length=40, choices=scales.version_choices())
-    answers = models.JSONField(
-        default=dict, help_text="Item answers keyed by item code."
+    case = models.ForeignKey(
+        Case, models.PROTECT, related_name="assessments", verbose_name=_("case")
     )
-    totals = models.JSONField(default=dict, encoder=DjangoJSONEncoder, editable=False)
+    instrument = models.CharField(
+        max_length=20, choices=scales.INSTRUMENT_CHOICES, verbose_name=_("instrument")
+    )
+    version = models.CharField(
+        max_length=40, choices=scales.version_choices(), verbose_name=_("version")
+    )
+    answers = models.JSONField(
+        default=dict,
+        help_text=_("Item answers keyed by item code."),
+        verbose_name=_("answers"),
+    )
+    totals = models.JSONField(
+        default=dict,
+        encoder=DjangoJSONEncoder,
+        editable=False,
+        verbose_name=_("totals"),
+    )
     score = models.DecimalField(
         max_digits=7,
         decimal_places=2,
         editable=False,
-        help_text="The instrument's headline score, for trends.",
+        help_text=_("The instrument's headline score, for trends."),
+        verbose_name=_("score"),
     )
     rater = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        related_name="+",
+        verbose_name=_("rater"),
     )
-    assessed_on = models.DateField(default=timezone.localdate)
-    side = models.CharField(max_length=10, choices=Laterality, blank=True)
+    assessed_on = models.DateField(
+        default=timezone.localdate, verbose_name=_("assessed on")
+    )
+    side = models.CharField(
+        max_length=10, choices=Laterality, blank=True, verbose_name=_("side")
+    )
     days_since_last_toxin = models.PositiveIntegerField(
         null=True,
         blank=True,
         editable=False,
-        help_text="Days since the patient's last toxin session at the time of rating.",
+        help_text=_(
+            "Days since the patient's last toxin session at the time of rating."
+        ),
+        verbose_name=_("days since last toxin"),
     )
-    notes = NoteField(blank=True)
-    entered_in_error = models.BooleanField(default=False)
-    entered_in_error_reason = NoteField(blank=True)
+    notes = NoteField(blank=True, verbose_name=_("notes"))
+    entered_in_error = models.BooleanField(
+        default=False, verbose_name=_("entered in error")
+    )
+    entered_in_error_reason = NoteField(
+        blank=True, verbose_name=_("entered in error reason")
+    )
     form_token = form_token_field(
-        "The one-time token of the form that recorded the score: a double "
-        "submit of that form finds this assessment instead of saving a second one."
+        _(
+            "The one-time token of the form that recorded the score: a double "
+            "submit of that form finds this assessment instead of saving a second one."
+        )
     )
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("assessment")
+        verbose_name_plural = _("assessments")
         ordering = ["-assessed_on"]
         constraints = [
             models.CheckConstraint(
@@ -84,7 +118,11 @@ class Assessment(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_instrument_display()} {self.score} on {self.assessed_on}"
+        return gettext("%(instrument)s %(score)s on %(day)s") % {
+            "instrument": self.get_instrument_display(),
+            "score": self.score,
+            "day": self.assessed_on,
+        }
 
     def clean(self):
         patient = self.case.patient if self.case_id else None
@@ -95,7 +133,12 @@ class Assessment(models.Model):
         except scales.ScaleError as error:
             raise ValidationError({"version": str(error)}) from None
         if definition.per_side and self.side not in (Laterality.RIGHT, Laterality.LEFT):
-            raise ValidationError({"side": f"{definition.name} is graded per side."})
+            raise ValidationError(
+                {
+                    "side": gettext("%(scale)s is graded per side.")
+                    % {"scale": definition.name}
+                }
+            )
         self.apply_scoring()
 
     def apply_scoring(self) -> None:

@@ -5,6 +5,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from clinic.records import (
@@ -28,7 +30,7 @@ from patients.models.choices import (
 )
 from patients.models.patient import Patient, refuse_before_birth
 
-ACKNOWLEDGEMENT_NOTE_MESSAGE = "Say what was reviewed or decided."
+ACKNOWLEDGEMENT_NOTE_MESSAGE = _("Say what was reviewed or decided.")
 
 # Hemifacial spasm is charted on a side: any laterality but "not applicable".
 SIDED_LATERALITIES = [Laterality.RIGHT, Laterality.LEFT, Laterality.BILATERAL]
@@ -53,73 +55,108 @@ class CaseQuerySet(models.QuerySet):
 class Case(models.Model):
     """One condition episode of a patient."""
 
-    patient = models.ForeignKey(Patient, models.PROTECT, related_name="cases")
-    condition = models.CharField(max_length=30, choices=Condition)
+    patient = models.ForeignKey(
+        Patient, models.PROTECT, related_name="cases", verbose_name=_("patient")
+    )
+    condition = models.CharField(
+        max_length=30, choices=Condition, verbose_name=_("condition")
+    )
     icd10_code = models.CharField(
-        "ICD-10-CM code",
+        _("ICD-10-CM code"),
         max_length=10,
-        help_text="A billable leaf code, e.g. G51.31 for right hemifacial spasm.",
+        help_text=_("A billable leaf code, e.g. G51.31 for right hemifacial spasm."),
     )
     code_system_version = models.CharField(
-        max_length=30, default=coding.CODE_SYSTEM_VERSION
+        max_length=30,
+        default=coding.CODE_SYSTEM_VERSION,
+        verbose_name=_("code system version"),
     )
     laterality = models.CharField(
-        max_length=10, choices=Laterality, default=Laterality.NOT_APPLICABLE
+        max_length=10,
+        choices=Laterality,
+        default=Laterality.NOT_APPLICABLE,
+        verbose_name=_("laterality"),
     )
-    onset_date = models.DateField(null=True, blank=True)
+    onset_date = models.DateField(null=True, blank=True, verbose_name=_("onset date"))
     onset_at = models.DateTimeField(
-        "onset date and time",
+        _("onset date and time"),
         null=True,
         blank=True,
-        help_text="Required for Bell's palsy: steroids are timed from onset.",
+        help_text=_("Required for Bell's palsy: steroids are timed from onset."),
     )
-    onset_site = models.CharField(max_length=20, choices=FaceRegion, blank=True)
-    spread_sites = MultipleChoiceField(options=FaceRegion.choices)
-    triggers = MultipleChoiceField(options=Trigger.choices)
+    onset_site = models.CharField(
+        max_length=20, choices=FaceRegion, blank=True, verbose_name=_("onset site")
+    )
+    spread_sites = MultipleChoiceField(
+        options=FaceRegion.choices, verbose_name=_("spread sites")
+    )
+    triggers = MultipleChoiceField(options=Trigger.choices, verbose_name=_("triggers"))
     findings = MultipleChoiceField(
-        "examination findings",
+        _("examination findings"),
         options=ExamFinding.choices,
-        help_text="The red-flag checklist: each finding ticked raises its red flag "
-        "when the case is saved.",
+        help_text=_(
+            "The red-flag checklist: each finding ticked raises its red flag "
+            "when the case is saved."
+        ),
     )
     red_flags = MultipleChoiceField(
-        "red flags ticked by hand",
+        _("red flags ticked by hand"),
         options=RedFlag.choices,
-        help_text="Any red flag escalates the case. The flags the record shows are "
-        "raised without a tick.",
+        help_text=_(
+            "Any red flag escalates the case. The flags the record shows are "
+            "raised without a tick."
+        ),
     )
     raised_red_flags = models.JSONField(
         default=dict,
         blank=True,
         editable=False,
-        help_text="The red flags the record raises, by the source of their facts: "
-        "each with why, the next steps and its evidence (patients/flagging.py).",
+        help_text=_(
+            "The red flags the record raises, by the source of their facts: "
+            "each with why, the next steps and its evidence (patients/flagging.py)."
+        ),
+        verbose_name=_("raised red flags"),
     )
     red_flags_to_review = models.JSONField(
         default=list,
         blank=True,
         editable=False,
-        help_text="The flags, ticked or raised, that no neurologist's "
-        "acknowledgement covers yet.",
+        help_text=_(
+            "The flags, ticked or raised, that no neurologist's "
+            "acknowledgement covers yet."
+        ),
+        verbose_name=_("red flags to review"),
     )
     status = models.CharField(
-        max_length=12, choices=CaseStatus, default=CaseStatus.ASSESSMENT
+        max_length=12,
+        choices=CaseStatus,
+        default=CaseStatus.ASSESSMENT,
+        verbose_name=_("status"),
     )
-    opened_on = models.DateField(default=timezone.localdate)
-    closed_on = models.DateField(null=True, blank=True)
+    opened_on = models.DateField(
+        default=timezone.localdate, verbose_name=_("opened on")
+    )
+    closed_on = models.DateField(null=True, blank=True, verbose_name=_("closed on"))
     responsible_neurologist = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         models.PROTECT,
         null=True,
         blank=True,
         related_name="neurology_cases",
+        verbose_name=_("responsible neurologist"),
     )
-    notes = NoteField(blank=True)
-    entered_in_error = models.BooleanField(default=False)
-    entered_in_error_reason = NoteField(blank=True)
+    notes = NoteField(blank=True, verbose_name=_("notes"))
+    entered_in_error = models.BooleanField(
+        default=False, verbose_name=_("entered in error")
+    )
+    entered_in_error_reason = NoteField(
+        blank=True, verbose_name=_("entered in error reason")
+    )
     form_token = form_token_field(
-        "The one-time token of the form that created the case: a double "
-        "submit of that form finds this case instead of saving a second one."
+        _(
+            "The one-time token of the form that created the case: a double "
+            "submit of that form finds this case instead of saving a second one."
+        )
     )
     # What waits for review follows from the flags and the acknowledgements,
     # each with its own history.
@@ -128,6 +165,8 @@ class Case(models.Model):
     objects = CaseQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
         ordering = ["-opened_on"]
         constraints = [
             valid_choice("condition", Condition, "patients_case"),
@@ -138,32 +177,37 @@ class Case(models.Model):
                 condition=~Q(condition=Condition.HEMIFACIAL_SPASM)
                 | Q(laterality__in=SIDED_LATERALITIES),
                 name="patients_case_hfs_has_side",
-                violation_error_message="Hemifacial spasm needs a side: right, left or "
-                "bilateral.",
+                violation_error_message=_(
+                    "Hemifacial spasm needs a side: right, left or bilateral."
+                ),
             ),
             models.CheckConstraint(
                 condition=~Q(condition=Condition.BELLS_PALSY)
                 | Q(onset_at__isnull=False),
                 name="patients_case_bells_has_onset_time",
-                violation_error_message="Bell's palsy needs the onset date and time.",
+                violation_error_message=_(
+                    "Bell's palsy needs the onset date and time."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(closed_on__isnull=True) | Q(closed_on__gte=F("opened_on")),
                 name="patients_case_closed_after_opened",
-                violation_error_message="A case cannot close before it was opened.",
+                violation_error_message=_("A case cannot close before it was opened."),
             ),
             models.CheckConstraint(
                 condition=Q(onset_date__isnull=True)
                 | Q(onset_date__lte=F("opened_on")),
                 name="patients_case_onset_before_opened",
-                violation_error_message="The onset cannot be after the case opened.",
+                violation_error_message=_("The onset cannot be after the case opened."),
             ),
             models.CheckConstraint(
                 condition=Q(status__in=CLOSED_CASE_STATUSES, closed_on__isnull=False)
                 | (~Q(status__in=CLOSED_CASE_STATUSES) & Q(closed_on__isnull=True)),
                 name="patients_case_closed_date_matches_status",
-                violation_error_message="A resolved or discharged case needs a closing "
-                "date; an open case has none.",
+                violation_error_message=_(
+                    "A resolved or discharged case needs a closing "
+                    "date; an open case has none."
+                ),
             ),
             entered_in_error_constraint("patients_case"),
             models.UniqueConstraint(
@@ -211,26 +255,28 @@ class Case(models.Model):
             self.onset_at
             and timezone.localtime(self.onset_at).date() != self.onset_date
         ):
-            errors["onset_at"] = "The onset time must fall on the onset date."
+            errors["onset_at"] = gettext("The onset time must fall on the onset date.")
         # The checks below repeat Meta.constraints so that a form shows each message
         # next to its field; the constraint on a field with an error is then skipped.
         if (
             self.condition == Condition.HEMIFACIAL_SPASM
             and self.laterality not in SIDED_LATERALITIES
         ):
-            errors["laterality"] = (
+            errors["laterality"] = gettext(
                 "Hemifacial spasm needs a side: right, left or bilateral."
             )
         if self.condition == Condition.BELLS_PALSY and not self.onset_at:
-            errors["onset_at"] = "Bell's palsy needs the onset date and time."
+            errors["onset_at"] = gettext("Bell's palsy needs the onset date and time.")
         if self.onset_date and self.opened_on and self.onset_date > self.opened_on:
-            errors["onset_date"] = "The onset cannot be after the case opened."
+            errors["onset_date"] = gettext("The onset cannot be after the case opened.")
         if self.closed_on and self.opened_on and self.closed_on < self.opened_on:
-            errors["closed_on"] = "A case cannot close before it was opened."
+            errors["closed_on"] = gettext("A case cannot close before it was opened.")
         elif self.status in CLOSED_CASE_STATUSES and not self.closed_on:
-            errors["closed_on"] = "A resolved or discharged case needs a closing date."
+            errors["closed_on"] = gettext(
+                "A resolved or discharged case needs a closing date."
+            )
         elif self.status in CaseStatus.values and self.is_open and self.closed_on:
-            errors["closed_on"] = (
+            errors["closed_on"] = gettext(
                 "Clear the closing date or choose resolved or discharged: an open "
                 "case has none."
             )
@@ -278,21 +324,32 @@ class RedFlagAcknowledgement(models.Model):
     """
 
     case = models.ForeignKey(
-        Case, models.PROTECT, related_name="red_flag_acknowledgements"
+        Case,
+        models.PROTECT,
+        related_name="red_flag_acknowledgements",
+        verbose_name=_("case"),
     )
-    flag = models.CharField(max_length=40, choices=RedFlag)
+    flag = models.CharField(max_length=40, choices=RedFlag, verbose_name=_("flag"))
     evidence = models.JSONField(
         default=list,
-        help_text="The facts that raised the flag when it was acknowledged.",
+        help_text=_("The facts that raised the flag when it was acknowledged."),
+        verbose_name=_("evidence"),
     )
-    note = NoteField()
+    note = NoteField(verbose_name=_("note"))
     acknowledged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        related_name="+",
+        verbose_name=_("acknowledged by"),
     )
-    acknowledged_at = models.DateTimeField(default=timezone.now)
+    acknowledged_at = models.DateTimeField(
+        default=timezone.now, verbose_name=_("acknowledged at")
+    )
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("red flag acknowledgement")
+        verbose_name_plural = _("red flag acknowledgements")
         ordering = ["acknowledged_at", "pk"]
         default_permissions = ("view",)
         permissions = [
@@ -314,4 +371,4 @@ class RedFlagAcknowledgement(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_flag_display()} acknowledged"
+        return gettext("%(flag)s acknowledged") % {"flag": self.get_flag_display()}

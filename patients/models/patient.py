@@ -10,6 +10,9 @@ from django.db import models
 from django.db.models import F, Q, functions
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from clinic.records import MultipleChoiceField, valid_choice
@@ -68,7 +71,8 @@ def refuse_after_death(patient, **moments) -> None:
     if died is None:
         return
     errors = {
-        field: f"This is after the patient's death on {died:%d %b %Y}."
+        field: gettext("This is after the patient's death on %(date)s.")
+        % {"date": date_format(died, "d M Y")}
         for field, day in _days(moments)
         if day > died
     }
@@ -83,7 +87,8 @@ def refuse_before_birth(patient, **moments) -> None:
         return
     born = patient.date_of_birth
     errors = {
-        field: f"This is before the patient's birth on {born:%d %b %Y}."
+        field: gettext("This is before the patient's birth on %(date)s.")
+        % {"date": date_format(born, "d M Y")}
         for field, day in _days(moments)
         if day < born
     }
@@ -155,74 +160,95 @@ class PatientQuerySet(models.QuerySet):
 
 class Patient(models.Model):
     mrn = NameField(
-        "MRN",
+        _("MRN"),
         max_length=20,
         validators=[
             RegexValidator(
                 r"^[A-Z0-9-]{3,20}$",
-                "An MRN is 3 to 20 capital letters, digits or hyphens.",
+                _("An MRN is 3 to 20 capital letters, digits or hyphens."),
             )
         ],
-        help_text="Medical record number, unique in the clinic.",
+        help_text=_("Medical record number, unique in the clinic."),
     )
-    given_name = NameField(max_length=100)
-    family_name = NameField(max_length=100)
-    date_of_birth = models.DateField()
-    sex = models.CharField(max_length=10, choices=Sex, default=Sex.UNKNOWN)
-    email = models.EmailField(blank=True)
-    phone = models.CharField(max_length=30, blank=True)
-    address = NoteField(blank=True)
+    given_name = NameField(max_length=100, verbose_name=_("given name"))
+    family_name = NameField(max_length=100, verbose_name=_("family name"))
+    date_of_birth = models.DateField(verbose_name=_("date of birth"))
+    sex = models.CharField(
+        max_length=10, choices=Sex, default=Sex.UNKNOWN, verbose_name=_("sex")
+    )
+    email = models.EmailField(blank=True, verbose_name=_("email"))
+    phone = models.CharField(max_length=30, blank=True, verbose_name=_("phone"))
+    address = NoteField(blank=True, verbose_name=_("address"))
     reminder_consent = models.BooleanField(
-        default=False, help_text="The patient (or guardian) agreed to reminders."
+        default=False,
+        help_text=_("The patient (or guardian) agreed to reminders."),
+        verbose_name=_("reminder consent"),
     )
     reminder_channel = models.CharField(
-        max_length=10, choices=ReminderChannel, blank=True
+        max_length=10,
+        choices=ReminderChannel,
+        blank=True,
+        verbose_name=_("reminder channel"),
     )
     language = models.CharField(
         max_length=10,
         choices=settings.LANGUAGES,
         default=settings.LANGUAGE_CODE,
-        help_text="The language of the reminders and letters the patient receives.",
+        help_text=_("The language of the reminders and letters the patient receives."),
+        verbose_name=_("language"),
     )
     weight_kg = models.DecimalField(
-        "weight (kg)",
+        _("weight (kg)"),
         max_digits=5,
         decimal_places=1,
         null=True,
         blank=True,
-        help_text="Required for children's toxin dosing (units per kg).",
+        help_text=_("Required for children's toxin dosing (units per kg)."),
     )
-    weight_measured_on = models.DateField(null=True, blank=True)
+    weight_measured_on = models.DateField(
+        null=True, blank=True, verbose_name=_("weight measured on")
+    )
     toxin_precautions = MultipleChoiceField(
-        "toxin precautions",
+        _("toxin precautions"),
         options=ToxinPrecaution.choices,
-        help_text="Checked before every toxin session against the product's label.",
+        help_text=_("Checked before every toxin session against the product's label."),
     )
-    referring_clinician = NameField(max_length=200, blank=True)
+    referring_clinician = NameField(
+        max_length=200, blank=True, verbose_name=_("referring clinician")
+    )
     responsible_neurologist = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         models.PROTECT,
         null=True,
         blank=True,
         related_name="neurology_patients",
+        verbose_name=_("responsible neurologist"),
     )
     search_name = models.CharField(
         max_length=201,
         editable=False,
-        help_text="Given and family name without accents or case, for search.",
+        help_text=_("Given and family name without accents or case, for search."),
+        verbose_name=_("search name"),
     )
     is_archived = models.BooleanField(
-        default=False, help_text="Archived patients are kept, never deleted."
+        default=False,
+        help_text=_("Archived patients are kept, never deleted."),
+        verbose_name=_("is archived"),
     )
     date_of_death = models.DateField(
         null=True,
         blank=True,
-        help_text="Once recorded, the patient leaves the recall list, gets no "
-        "reminders and cannot be booked.",
+        help_text=_(
+            "Once recorded, the patient leaves the recall list, gets no "
+            "reminders and cannot be booked."
+        ),
+        verbose_name=_("date of death"),
     )
     # A minor, when last saved, with no guardian who holds consent (kept by
     # Patient and Guardian saves): derived, so not part of the history.
-    is_minor_without_guardian = models.BooleanField(default=False, editable=False)
+    is_minor_without_guardian = models.BooleanField(
+        default=False, editable=False, verbose_name=_("is minor without guardian")
+    )
     # A duplicate merged into another record (clinic.merging.merge_patients):
     # archived, its records moved to that one.
     merged_into = models.ForeignKey(
@@ -232,8 +258,11 @@ class Patient(models.Model):
         blank=True,
         editable=False,
         related_name="merged_records",
+        verbose_name=_("merged into"),
     )
-    merged_at = models.DateTimeField(null=True, blank=True, editable=False)
+    merged_at = models.DateTimeField(
+        null=True, blank=True, editable=False, verbose_name=_("merged at")
+    )
     merged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         models.PROTECT,
@@ -241,15 +270,18 @@ class Patient(models.Model):
         blank=True,
         editable=False,
         related_name="+",
+        verbose_name=_("merged by"),
     )
-    merge_reason = NoteField(blank=True, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    merge_reason = NoteField(blank=True, editable=False, verbose_name=_("merge reason"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
     history = HistoricalRecords(excluded_fields=["is_minor_without_guardian"])
 
     objects = PatientQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("patient")
+        verbose_name_plural = _("patients")
         ordering = ["family_name", "given_name"]
         permissions = [
             ("export_patient_lists", "Can export lists of patients (CSV, Excel)"),
@@ -263,7 +295,7 @@ class Patient(models.Model):
             models.UniqueConstraint(
                 fields=["mrn"],
                 name="patients_patient_mrn_unique",
-                violation_error_message="Another patient already has this MRN.",
+                violation_error_message=_("Another patient already has this MRN."),
                 # "unique" files the message under the MRN field, next to the input.
                 violation_error_code="unique",
             ),
@@ -289,38 +321,43 @@ class Patient(models.Model):
                     & ~Q(merge_reason="")
                 ),
                 name="patients_patient_merge_complete",
-                violation_error_message="A merged record names the record it was "
-                "merged into, who merged it, when and why, and is archived.",
+                violation_error_message=_(
+                    "A merged record names the record it was "
+                    "merged into, who merged it, when and why, and is archived."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(reminder_consent=False) | ~Q(reminder_channel=""),
                 name="patients_patient_consent_has_channel",
-                violation_error_message="Choose how reminders are sent.",
+                violation_error_message=_("Choose how reminders are sent."),
             ),
             models.CheckConstraint(
                 condition=Q(weight_kg__isnull=True)
                 | Q(weight_kg__gt=0, weight_kg__lt=400),
                 name="patients_patient_weight_plausible",
-                violation_error_message="Weight must be between 0 and 400 kg.",
+                violation_error_message=_("Weight must be between 0 and 400 kg."),
             ),
             models.CheckConstraint(
                 condition=Q(weight_kg__isnull=True, weight_measured_on__isnull=True)
                 | Q(weight_kg__isnull=False, weight_measured_on__isnull=False),
                 name="patients_patient_weight_has_date",
-                violation_error_message="Record the date the weight was measured.",
+                violation_error_message=_("Record the date the weight was measured."),
             ),
             models.CheckConstraint(
                 condition=Q(weight_measured_on__isnull=True)
                 | Q(weight_measured_on__gte=F("date_of_birth")),
                 name="patients_patient_weighed_after_birth",
-                violation_error_message="The weight cannot be measured before birth.",
+                violation_error_message=_(
+                    "The weight cannot be measured before birth."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(date_of_death__isnull=True)
                 | Q(date_of_death__gte=F("date_of_birth")),
                 name="patients_patient_died_after_birth",
-                violation_error_message="The date of death is before the date of "
-                "birth.",
+                violation_error_message=_(
+                    "The date of death is before the date of birth."
+                ),
             ),
         ]
         indexes = [
@@ -361,19 +398,22 @@ class Patient(models.Model):
         born, today = self.date_of_birth, timezone.localdate()
         if self.date_of_death and self.date_of_death > today:
             raise ValidationError(
-                {"date_of_death": "The date of death cannot be in the future."}
+                {"date_of_death": gettext("The date of death cannot be in the future.")}
             )
         if born and born > today:
             raise ValidationError(
-                {"date_of_birth": "The date of birth cannot be in the future."}
+                {"date_of_birth": gettext("The date of birth cannot be in the future.")}
             )
         # Nobody alive was born earlier: such a date is a typing slip (1850 for
         # 1950), and a CheckConstraint cannot know today's date.
         if born and born < oldest_birth_date(today):
             raise ValidationError(
                 {
-                    "date_of_birth": f"The date of birth is more than "
-                    f"{MAX_AGE_YEARS} years ago: check the year."
+                    "date_of_birth": gettext(
+                        "The date of birth is more than %(years)s years ago: "
+                        "check the year."
+                    )
+                    % {"years": MAX_AGE_YEARS}
                 }
             )
 
@@ -408,17 +448,25 @@ class Patient(models.Model):
 
 
 class Guardian(models.Model):
-    patient = models.ForeignKey(Patient, models.PROTECT, related_name="guardians")
-    full_name = NameField(max_length=200)
-    relationship = models.CharField(max_length=20, choices=GuardianRelationship)
-    phone = models.CharField(max_length=30, blank=True)
-    email = models.EmailField(blank=True)
+    patient = models.ForeignKey(
+        Patient, models.PROTECT, related_name="guardians", verbose_name=_("patient")
+    )
+    full_name = NameField(max_length=200, verbose_name=_("full name"))
+    relationship = models.CharField(
+        max_length=20, choices=GuardianRelationship, verbose_name=_("relationship")
+    )
+    phone = models.CharField(max_length=30, blank=True, verbose_name=_("phone"))
+    email = models.EmailField(blank=True, verbose_name=_("email"))
     holds_consent = models.BooleanField(
-        default=True, help_text="May consent to treatment for the patient."
+        default=True,
+        help_text=_("May consent to treatment for the patient."),
+        verbose_name=_("holds consent"),
     )
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("guardian")
+        verbose_name_plural = _("guardians")
         ordering = ["full_name"]
         constraints = [
             valid_choice("relationship", GuardianRelationship, "patients_guardian"),

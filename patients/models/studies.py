@@ -10,6 +10,9 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from clinic.records import (
@@ -84,7 +87,7 @@ SIGNED_STUDY_FIELDS = (
     *SIGN_OFF_FIELDS,
 )
 
-PERFORMED_BEFORE_ORDERED = (
+PERFORMED_BEFORE_ORDERED = _(
     "A study cannot be performed before it was ordered. If it was performed at "
     'another centre, mark it "performed externally".'
 )
@@ -110,100 +113,135 @@ class DiagnosticStudyQuerySet(models.QuerySet):
         if touched & set(SIGN_OFF_FIELDS):
             raise SignedStudyError(SIGN_OFF_ONLY_MESSAGE)
         if touched and self.filter(status=StudyStatus.REVIEWED).exists():
-            raise SignedStudyError(SIGNED_MESSAGE)
+            raise SignedStudyError(gettext(SIGNED_MESSAGE))
         return super().update(**kwargs)
 
 
 class DiagnosticStudy(models.Model):
-    case = models.ForeignKey(Case, models.PROTECT, related_name="studies")
-    modality = models.CharField(max_length=10, choices=Modality)
+    case = models.ForeignKey(
+        Case, models.PROTECT, related_name="studies", verbose_name=_("case")
+    )
+    modality = models.CharField(
+        max_length=10, choices=Modality, verbose_name=_("modality")
+    )
     description = models.CharField(
-        max_length=200, blank=True, help_text="E.g. 3D T2 CISS + MRA of the brainstem."
+        max_length=200,
+        blank=True,
+        help_text=_("E.g. 3D T2 CISS + MRA of the brainstem."),
+        verbose_name=_("description"),
     )
     status = models.CharField(
-        max_length=10, choices=StudyStatus, default=StudyStatus.ORDERED
+        max_length=10,
+        choices=StudyStatus,
+        default=StudyStatus.ORDERED,
+        verbose_name=_("status"),
     )
-    ordered_on = models.DateField(default=timezone.localdate)
+    ordered_on = models.DateField(
+        default=timezone.localdate, verbose_name=_("ordered on")
+    )
     ordered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        related_name="+",
+        verbose_name=_("ordered by"),
     )
-    performed_on = models.DateField(null=True, blank=True)
+    performed_on = models.DateField(
+        null=True, blank=True, verbose_name=_("performed on")
+    )
     performed_externally = models.BooleanField(
         default=False,
-        help_text="Performed at another centre, possibly before it was ordered here.",
+        help_text=_(
+            "Performed at another centre, possibly before it was ordered here."
+        ),
+        verbose_name=_("performed externally"),
     )
-    resulted_on = models.DateField(null=True, blank=True)
-    reviewed_at = models.DateTimeField(null=True, blank=True)
+    resulted_on = models.DateField(null=True, blank=True, verbose_name=_("resulted on"))
+    reviewed_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("reviewed at")
+    )
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
+        verbose_name=_("reviewed by"),
     )
 
     mri_field_strength = models.CharField(
-        "MRI field strength", max_length=5, choices=FieldStrength, blank=True
+        _("MRI field strength"), max_length=5, choices=FieldStrength, blank=True
     )
-    mri_sequences = models.CharField("MRI sequences", max_length=200, blank=True)
+    mri_sequences = models.CharField(_("MRI sequences"), max_length=200, blank=True)
     mri_neurovascular_compression = models.BooleanField(
-        "neurovascular compression", null=True, blank=True
+        _("neurovascular compression"), null=True, blank=True
     )
     mri_compression_side = models.CharField(
-        "compression side", max_length=10, choices=Laterality, blank=True
+        _("compression side"), max_length=10, choices=Laterality, blank=True
     )
     mri_offending_vessels = MultipleChoiceField(
-        "offending vessels", options=Vessel.choices
+        _("offending vessels"), options=Vessel.choices
     )
-    mri_lesion_found = models.BooleanField("lesion found", null=True, blank=True)
-    mri_lesion_description = NoteField("lesion", blank=True)
+    mri_lesion_found = models.BooleanField(_("lesion found"), null=True, blank=True)
+    mri_lesion_description = NoteField(_("lesion"), blank=True)
 
     emg_lateral_spread_response = models.BooleanField(
-        "lateral spread response", null=True, blank=True
+        _("lateral spread response"), null=True, blank=True
     )
     emg_lsr_latency_ms = models.DecimalField(
-        "LSR latency (ms)",
+        _("LSR latency (ms)"),
         max_digits=5,
         decimal_places=1,
         null=True,
         blank=True,
-        validators=[MinValueValidator(Decimal("0.1"), "The latency must be positive.")],
+        validators=[
+            MinValueValidator(Decimal("0.1"), _("The latency must be positive."))
+        ],
     )
     emg_high_frequency_bursts = models.BooleanField(
-        "high-frequency bursts (150-400 Hz)", null=True, blank=True
+        _("high-frequency bursts (150-400 Hz)"), null=True, blank=True
     )
     emg_myokymic_discharges = models.BooleanField(
-        "myokymic discharges", null=True, blank=True
+        _("myokymic discharges"), null=True, blank=True
     )
     emg_blink_reflex_synkinesis = models.BooleanField(
-        "blink-reflex synkinesis", null=True, blank=True
+        _("blink-reflex synkinesis"), null=True, blank=True
     )
 
-    eeg_abnormal = models.BooleanField("EEG abnormal", null=True, blank=True)
+    eeg_abnormal = models.BooleanField(_("EEG abnormal"), null=True, blank=True)
     eeg_epileptiform_activity = models.BooleanField(
-        "epileptiform activity", null=True, blank=True
+        _("epileptiform activity"), null=True, blank=True
     )
-    eeg_ictal_correlate = models.BooleanField("ictal correlate", null=True, blank=True)
+    eeg_ictal_correlate = models.BooleanField(
+        _("ictal correlate"), null=True, blank=True
+    )
 
-    impression = NoteField(blank=True)
+    impression = NoteField(blank=True, verbose_name=_("impression"))
     report = models.FileField(
         upload_to=report_upload_path,
         blank=True,
         validators=[validate_report_file],
-        help_text="PDF, PNG or JPEG.",
+        help_text=_("PDF, PNG or JPEG."),
+        verbose_name=_("report"),
     )
-    entered_in_error = models.BooleanField(default=False)
-    entered_in_error_reason = NoteField(blank=True)
+    entered_in_error = models.BooleanField(
+        default=False, verbose_name=_("entered in error")
+    )
+    entered_in_error_reason = NoteField(
+        blank=True, verbose_name=_("entered in error reason")
+    )
     form_token = form_token_field(
-        "The one-time token of the form that ordered the study: a double "
-        "submit of that form finds this study instead of saving a second one."
+        _(
+            "The one-time token of the form that ordered the study: a double "
+            "submit of that form finds this study instead of saving a second one."
+        )
     )
     history = HistoricalRecords()
 
     objects = DiagnosticStudyQuerySet.as_manager()
 
     class Meta:
-        verbose_name_plural = "diagnostic studies"
+        verbose_name = _("diagnostic study")
+        verbose_name_plural = _("diagnostic studies")
         ordering = ["-ordered_on"]
         # Related managers and save() use the guarded QuerySet too.
         base_manager_name = "objects"
@@ -237,27 +275,29 @@ class DiagnosticStudy(models.Model):
                 condition=Q(resulted_on__isnull=True)
                 | Q(performed_on__isnull=False, resulted_on__gte=F("performed_on")),
                 name="patients_study_resulted_after_performed",
-                violation_error_message="A result needs a performed date on or before "
-                "it.",
+                violation_error_message=_(
+                    "A result needs a performed date on or before it."
+                ),
             ),
             models.CheckConstraint(
                 condition=~Q(status__in=STATUSES_AFTER_PERFORMED)
                 | Q(performed_on__isnull=False),
                 name="patients_study_performed_has_date",
-                violation_error_message="Record the date the study was performed.",
+                violation_error_message=_("Record the date the study was performed."),
             ),
             models.CheckConstraint(
                 condition=~Q(status__in=STATUSES_AFTER_RESULTED)
                 | Q(resulted_on__isnull=False),
                 name="patients_study_resulted_has_date",
-                violation_error_message="Record the date the result arrived.",
+                violation_error_message=_("Record the date the result arrived."),
             ),
             models.CheckConstraint(
                 condition=~Q(status=StudyStatus.REVIEWED)
                 | Q(reviewed_at__isnull=False, reviewed_by__isnull=False),
                 name="patients_study_reviewed_has_reviewer",
-                violation_error_message="A reviewed study needs who reviewed it and "
-                "when.",
+                violation_error_message=_(
+                    "A reviewed study needs who reviewed it and when."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(emg_lsr_latency_ms__isnull=True)
@@ -281,7 +321,10 @@ class DiagnosticStudy(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_modality_display()} ordered {self.ordered_on:%d %b %Y}"
+        return gettext("%(modality)s ordered %(day)s") % {
+            "modality": self.get_modality_display(),
+            "day": date_format(self.ordered_on, "d M Y"),
+        }
 
     def save(self, *args, _signing_off: bool = False, **kwargs):
         # A guard, not logic: a signed study's locked columns stay as signed, and
@@ -310,13 +353,17 @@ class DiagnosticStudy(models.Model):
                 value = getattr(self, name)
                 if value not in (None, "", []):
                     label = Modality(modality).label
-                    errors[name] = f"{label} findings belong on an {label} study."
+                    errors[name] = gettext(
+                        "%(modality)s findings belong on an %(modality)s study."
+                    ) % {"modality": label}
         if (
             self.reviewed_at
             and self.resulted_on
             and timezone.localtime(self.reviewed_at).date() < self.resulted_on
         ):
-            errors["reviewed_at"] = "A result cannot be reviewed before it arrived."
+            errors["reviewed_at"] = gettext(
+                "A result cannot be reviewed before it arrived."
+            )
         # The checks below repeat Meta.constraints so that a form shows each message
         # next to its field; the constraint on a field with an error is then skipped.
         if (
@@ -327,17 +374,21 @@ class DiagnosticStudy(models.Model):
         ):
             errors["performed_on"] = PERFORMED_BEFORE_ORDERED
         elif self.status in STATUSES_AFTER_PERFORMED and not self.performed_on:
-            errors["performed_on"] = "Record the date the study was performed."
+            errors["performed_on"] = gettext("Record the date the study was performed.")
         elif self.resulted_on and not self.performed_on:
-            errors["performed_on"] = "A result needs a performed date on or before it."
+            errors["performed_on"] = gettext(
+                "A result needs a performed date on or before it."
+            )
         if (
             self.resulted_on
             and self.performed_on
             and self.resulted_on < self.performed_on
         ):
-            errors["resulted_on"] = "A result needs a performed date on or before it."
+            errors["resulted_on"] = gettext(
+                "A result needs a performed date on or before it."
+            )
         elif self.status in STATUSES_AFTER_RESULTED and not self.resulted_on:
-            errors["resulted_on"] = "Record the date the result arrived."
+            errors["resulted_on"] = gettext("Record the date the result arrived.")
         if errors:
             raise ValidationError(errors)
 
@@ -360,7 +411,7 @@ class DiagnosticStudy(models.Model):
             return  # a new row with a chosen primary key
         changed = changed_fields(self, stored, names)
         if stored["status"] == StudyStatus.REVIEWED and changed:
-            raise SignedStudyError(SIGNED_MESSAGE)
+            raise SignedStudyError(gettext(SIGNED_MESSAGE))
         signs = self.status == StudyStatus.REVIEWED and "status" in changed
         if not signing_off and (signs or changed & {"reviewed_by", "reviewed_at"}):
             raise SignedStudyError(SIGN_OFF_ONLY_MESSAGE)
@@ -386,17 +437,33 @@ class StudyAmendment(models.Model):
     """
 
     study = models.ForeignKey(
-        DiagnosticStudy, models.PROTECT, related_name="amendments"
+        DiagnosticStudy,
+        models.PROTECT,
+        related_name="amendments",
+        verbose_name=_("study"),
     )
-    text = NoteField(help_text="The corrected or added finding or impression.")
-    reason = NoteField(help_text="Why the signed result needed correcting.")
+    text = NoteField(
+        help_text=_("The corrected or added finding or impression."),
+        verbose_name=_("text"),
+    )
+    reason = NoteField(
+        help_text=_("Why the signed result needed correcting."),
+        verbose_name=_("reason"),
+    )
     amended_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        related_name="+",
+        verbose_name=_("amended by"),
     )
-    amended_at = models.DateTimeField(default=timezone.now)
+    amended_at = models.DateTimeField(
+        default=timezone.now, verbose_name=_("amended at")
+    )
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("study amendment")
+        verbose_name_plural = _("study amendments")
         ordering = ["amended_at", "pk"]
         # The admin's list order.
         indexes = [
@@ -410,21 +477,26 @@ class StudyAmendment(models.Model):
             models.CheckConstraint(
                 condition=~Q(text=""),
                 name="patients_amendment_has_text",
-                violation_error_message="Write the amendment.",
+                violation_error_message=_("Write the amendment."),
             ),
             models.CheckConstraint(
                 condition=~Q(reason=""),
                 name="patients_amendment_has_reason",
-                violation_error_message="Say why the signed result is amended.",
+                violation_error_message=_("Say why the signed result is amended."),
             ),
         ]
 
     def __str__(self):
-        return f"Amendment of {self.study} on {self.amended_at:%d %b %Y}"
+        return gettext("Amendment of %(study)s on %(day)s") % {
+            "study": self.study,
+            "day": date_format(self.amended_at, "d M Y"),
+        }
 
     def save(self, *args, **kwargs):
         if self.pk is not None and not self._state.adding:
-            raise SignedStudyError("An amendment is never changed: add another.")
+            raise SignedStudyError(
+                gettext("An amendment is never changed: add another.")
+            )
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

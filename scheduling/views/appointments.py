@@ -14,6 +14,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import (
     require_GET,
     require_http_methods,
@@ -44,10 +46,10 @@ from treatments.models import TreatmentCourse
 FOUND_PATIENTS_LIMIT = 25
 # What the status buttons may set; the service decides what is allowed when.
 STATUS_ACTIONS = {
-    AppointmentStatus.CONFIRMED: "Confirmed",
-    AppointmentStatus.ARRIVED: "Arrived",
-    AppointmentStatus.COMPLETED: "Completed",
-    AppointmentStatus.NO_SHOW: "No-show",
+    AppointmentStatus.CONFIRMED: _("Confirmed"),
+    AppointmentStatus.ARRIVED: _("Arrived"),
+    AppointmentStatus.COMPLETED: pgettext_lazy("appointment", "Completed"),
+    AppointmentStatus.NO_SHOW: _("No-show"),
 }
 
 
@@ -134,8 +136,8 @@ def patient_to_book(request: HttpRequest, url_name: str, heading: str):
     if patient.is_deceased:
         messages.error(
             request,
-            f"{patient.full_name} died on {patient.date_of_death:%d %b %Y}: no "
-            "visit is booked for them.",
+            gettext("%(name)s died on %(died)s: no visit is booked for them.")
+            % {"name": patient.full_name, "died": f"{patient.date_of_death:%d %b %Y}"},
         )
         return None, redirect(patient)
     return patient, None
@@ -226,12 +228,19 @@ def _booked_message(appointments: list[Appointment]) -> str:
     first = appointments[0]
     kind = first.get_kind_display()
     with_whom = first.clinician.display_name
+    values = {"kind": kind, "first": _when(first.starts_at), "with": with_whom}
     if len(appointments) == 1:
-        return f"{kind} booked for {_when(first.starts_at)} with {with_whom}."
-    last = appointments[-1]
-    return (
-        f"{len(appointments)} {kind.lower()} appointments booked with {with_whom}, "
-        f"from {_when(first.starts_at)} to {_when(last.starts_at)}."
+        return gettext("%(kind)s booked for %(first)s with %(with)s.") % values
+    return gettext(
+        "%(count)s %(kind)s appointments booked with %(with)s, from %(first)s to "
+        "%(last)s."
+    ) % (
+        values
+        | {
+            "count": len(appointments),
+            "kind": kind.lower(),
+            "last": _when(appointments[-1].starts_at),
+        }
     )
 
 
@@ -261,7 +270,7 @@ def _book(
     # A second submit of the same form: the first one booked it.
     earlier = _same_booking(patient, data)
     if earlier is not None:
-        messages.info(request, "This appointment is already booked.")
+        messages.info(request, gettext("This appointment is already booked."))
         return _detail(earlier), None
     entry = _waitlist_entry(data["waitlist"], patient)
     try:
@@ -284,13 +293,13 @@ def _book(
         # A concurrent submit of the same form may have won the race.
         earlier = _same_booking(patient, data)
         if earlier is not None:
-            messages.info(request, "This appointment is already booked.")
+            messages.info(request, gettext("This appointment is already booked."))
             return _detail(earlier), None
         _add_errors(form, error)
         return None, None
     messages.success(request, _booked_message(booked))
     if entry is not None:
-        messages.info(request, "The waitlist entry is done.")
+        messages.info(request, gettext("The waitlist entry is done."))
     return _detail(booked[0]), None
 
 
@@ -311,7 +320,7 @@ def _book(
 )
 def appointment_book(request: HttpRequest) -> HttpResponse:
     # A slot in the address that is not one is 400, before anything else.
-    heading = booking_slots.slot_heading(request, "Book an appointment")
+    heading = booking_slots.slot_heading(request, gettext("Book an appointment"))
     patient, answer = patient_to_book(request, "scheduling:appointment_book", heading)
     if answer is not None:
         return answer
@@ -424,12 +433,13 @@ def appointment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _changeable(request: HttpRequest, appointment: Appointment, doing: str):
-    """A redirect back with a message when the appointment is past changing."""
+def _changeable(request: HttpRequest, appointment: Appointment, refusal: str):
+    """A redirect back with the `refusal` (naming the appointment's %(status)s)
+    when the appointment is past changing."""
     if appointment.status in UPCOMING_STATUSES:
         return None
     status = appointment.get_status_display().lower()
-    messages.error(request, f"A {status} appointment cannot be {doing}.")
+    messages.error(request, refusal % {"status": status})
     return _detail(appointment)
 
 
@@ -457,9 +467,10 @@ def _reschedule(
     except ValidationError as error:
         _add_errors(form, error)
         return None, None
-    text = f"Moved to {_when(moved[0].starts_at)}."
+    text = gettext("Moved to %(when)s.") % {"when": _when(moved[0].starts_at)}
     if len(moved) > 1:
-        text += f" {len(moved) - 1} later appointments moved too."
+        later = gettext("%(count)s later appointments moved too.")
+        text += " " + later % {"count": len(moved) - 1}
     messages.success(request, text)
     return _detail(appointment), None
 
@@ -468,7 +479,9 @@ def _reschedule(
 @permission_required("scheduling.change_appointment", raise_exception=True)
 def appointment_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
     appointment = _appointment(pk)
-    refused = _changeable(request, appointment, "rescheduled")
+    refused = _changeable(
+        request, appointment, gettext("A %(status)s appointment cannot be rescheduled.")
+    )
     if refused:
         return refused
     following = booking.following_count(appointment)
@@ -504,7 +517,9 @@ def appointment_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("scheduling.change_appointment", raise_exception=True)
 def appointment_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     appointment = _appointment(pk)
-    refused = _changeable(request, appointment, "cancelled")
+    refused = _changeable(
+        request, appointment, gettext("A %(status)s appointment cannot be cancelled.")
+    )
     if refused:
         return refused
     following = booking.following_count(appointment)
@@ -526,9 +541,10 @@ def appointment_cancel(request: HttpRequest, pk: int) -> HttpResponse:
                 count = len(cancelled)
                 messages.success(
                     request,
-                    "Appointment cancelled."
+                    gettext("Appointment cancelled.")
                     if count == 1
-                    else f"{count} appointments of the series cancelled.",
+                    else gettext("%(count)s appointments of the series cancelled.")
+                    % {"count": count},
                 )
                 return _detail(appointment)
     else:
@@ -549,7 +565,7 @@ def appointment_status(request: HttpRequest, pk: int) -> HttpResponse:
     back = redirect("home") if request.POST.get("back") == "home" else None
     status = request.POST.get("status", "")
     if status not in STATUS_ACTIONS:
-        messages.error(request, "Choose arrived, completed or no-show.")
+        messages.error(request, gettext("Choose arrived, completed or no-show."))
         return back or _detail(appointment)
     try:
         booking.set_status(appointment, status=status, by=request.user)
@@ -558,6 +574,13 @@ def appointment_status(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         label = STATUS_ACTIONS[status].lower()
         # On the list, say which of its rows.
-        which = f": {appointment.patient.full_name}, {_when(appointment.starts_at)}"
-        messages.success(request, f"Marked {label}{which if back else ''}.")
+        row = {
+            "name": appointment.patient.full_name,
+            "when": _when(appointment.starts_at),
+        }
+        if back:
+            text = gettext("Marked %(status)s: %(name)s, %(when)s.")
+        else:
+            text = gettext("Marked %(status)s.")
+        messages.success(request, text % (row | {"status": label}))
     return back or _detail(appointment)

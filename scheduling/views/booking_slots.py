@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.exceptions import BadRequest
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from patients.models import Patient
 from scheduling import availability, booking
@@ -50,8 +51,12 @@ def slot_heading(request: HttpRequest, heading: str) -> str:
         if clinician
         else None
     )
-    with_whom = f" with {who.display_name}" if who is not None else ""
-    return f"{heading}: {start:%a %d %b %Y %H:%M}{with_whom}"
+    values = {"heading": heading, "when": f"{start:%a %d %b %Y %H:%M}"}
+    if who is None:
+        return gettext("%(heading)s: %(when)s") % values
+    return gettext("%(heading)s: %(when)s with %(who)s") % (
+        values | {"who": who.display_name}
+    )
 
 
 def _chosen_clinician(form, clinicians: list):

@@ -13,7 +13,8 @@ from django.db import IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import (
     require_GET,
@@ -57,9 +58,9 @@ def _chosen_day(request: HttpRequest) -> tuple[datetime.date, str]:
     try:
         day = datetime.date.fromisoformat(text)
     except ValueError:
-        return today, "That is not a date (use YYYY-MM-DD); showing today."
+        return today, gettext("That is not a date (use YYYY-MM-DD); showing today.")
     if not FIRST_DAY <= day <= LAST_DAY:
-        return today, "Choose a date between 1900 and 2999; showing today."
+        return today, gettext("Choose a date between 1900 and 2999; showing today.")
     return day, ""
 
 
@@ -170,7 +171,9 @@ def _calendar_page(request: HttpRequest, *, week: bool) -> HttpResponse:
         chooser.append((clinician.pk, clinician.display_name))
     context = {
         "week": week,
-        "heading": clinician.display_name if clinician is not None else "whole clinic",
+        "heading": clinician.display_name
+        if clinician is not None
+        else gettext("whole clinic"),
         "zone_name": str(zone),
         "day": day,
         "first": first,
@@ -274,32 +277,39 @@ def calendar_feed_settings(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         action = request.POST.get("action")
         if action not in FEED_ACTIONS:
-            messages.error(request, "Choose create, regenerate or revoke.")
+            messages.error(request, gettext("Choose create, regenerate or revoke."))
         elif action == "revoke":
             if calendars.revoke_feed(clinician=request.user):
                 messages.success(
-                    request, "Your feed is revoked: its address no longer works."
+                    request,
+                    gettext("Your feed is revoked: its address no longer works."),
                 )
             else:
-                messages.info(request, "You have no feed to revoke.")
+                messages.info(request, gettext("You have no feed to revoke."))
         elif action == "create" and _live_feed(request.user) is not None:
             # A second click, or another tab: keep the address already shared.
-            messages.info(request, "You already have a feed; its address is below.")
+            messages.info(
+                request, gettext("You already have a feed; its address is below.")
+            )
         else:
             try:
                 calendars.issue_feed(clinician=request.user)
             except IntegrityError:
                 messages.error(
                     request,
-                    "Your feed was changed at the same moment elsewhere; "
-                    "its current address is below.",
+                    gettext(
+                        "Your feed was changed at the same moment elsewhere; "
+                        "its current address is below."
+                    ),
                 )
             else:
                 messages.success(
                     request,
-                    "Your new feed address is below."
+                    gettext("Your new feed address is below.")
                     if action == "create"
-                    else "Your feed has a new address; the old one no longer works.",
+                    else gettext(
+                        "Your feed has a new address; the old one no longer works."
+                    ),
                 )
         return redirect("scheduling:calendar_feed_settings")
     feed = _live_feed(request.user)
@@ -333,21 +343,23 @@ def appointment_ics(request: HttpRequest, pk: int) -> HttpResponse:
     """One booked appointment as a file for the patient's calendar. A cancelled or
     missed one has no file: 404."""
     appointment = get_object_or_404(
-        Appointment.objects.active().only(
-            "kind", "starts_at", "ends_at", "status", "patient"
-        ),
+        Appointment.objects.active()
+        .select_related("patient")
+        .only("kind", "starts_at", "ends_at", "status", "patient__language"),
         pk=pk,
     )
     record_access(
         request, appointment.patient_id, appointment, action=AccessAction.EXPORT
     )
-    body = calendars.patient_calendar(
-        pk=appointment.pk,
-        kind=appointment.get_kind_display(),
-        starts_at=appointment.starts_at,
-        ends_at=appointment.ends_at,
-        stamp=timezone.now(),
-    )
+    # The patient's file, in the language of what the patient receives.
+    with translation.override(appointment.patient.language):
+        body = calendars.patient_calendar(
+            pk=appointment.pk,
+            kind=appointment.get_kind_display(),
+            starts_at=appointment.starts_at,
+            ends_at=appointment.ends_at,
+            stamp=timezone.now(),
+        )
     local = timezone.localtime(appointment.starts_at)
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = (

@@ -4,13 +4,15 @@ never imports scheduling."""
 
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import BadRequest
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 
-from clinic import list_exports
+from clinic import jobs_exports, list_exports
 from clinic.admin_records import CappedCountPaginator
+from clinic.jobs import JobFile, JobRefused
 from clinic.query_params import allow_query_params
 from scheduling import exports, lots
 from treatments.forms import LotLookupForm
@@ -53,27 +55,51 @@ def lot_lookup(request: HttpRequest) -> HttpResponse:
     return render(request, "scheduling/lot_lookup.html", context)
 
 
-@require_GET
-@permission_required(
-    [
-        "treatments.view_toxinsession",
-        "patients.view_patient",
-        list_exports.PERMISSION,
-    ],
-    raise_exception=True,
+LOT_EXPORT_PERMISSIONS = (
+    "treatments.view_toxinsession",
+    "patients.view_patient",
+    list_exports.PERMISSION,
 )
+
+
+@require_GET
+@permission_required(LOT_EXPORT_PERMISSIONS, raise_exception=True)
 @allow_query_params("lot", "format")
 def lot_export(request: HttpRequest) -> HttpResponse:
-    """Every patient who received the lot, as CSV or Excel."""
+    """Every patient who received the lot, as CSV or Excel; a long list in the
+    background (clinic.jobs_exports)."""
     file_format = list_exports.chosen_format(request)
-    form = LotLookupForm(request.GET)
+    lot = _exported_lot(request.GET, BadRequest("Name the lot to export."))
+    return jobs_exports.export_or_queue(
+        request,
+        lots.patients_with_lot(lot),
+        file_format=file_format,
+        table=lambda patients: exports.lot_table(lot, lots.recipients(patients, lot)),
+        runner="scheduling.views.lots.lot_export_job",
+        permissions=LOT_EXPORT_PERMISSIONS,
+        title=gettext("Lot {lot}").format(lot=lot),
+        what=gettext("patients"),
+        list_url=reverse("scheduling:lot_lookup"),
+    )
+
+
+def lot_export_job(*, query: str, **parameters) -> JobFile:
+    """The worker's half of lot_export."""
+    lot = _exported_lot(
+        QueryDict(query), JobRefused(gettext("Name the lot to export."))
+    )
+    return jobs_exports.run_export(
+        items=lambda request: lots.patients_with_lot(lot),
+        table=lambda request, patients: exports.lot_table(
+            lot, lots.recipients(patients, lot)
+        ),
+        query=query,
+        **parameters,
+    )
+
+
+def _exported_lot(query: QueryDict, refusal: Exception) -> str:
+    form = LotLookupForm(query)
     if not form.is_valid():
-        raise BadRequest("Name the lot to export.")
-    lot = form.cleaned_data["lot"]
-    patients = list(lots.patients_with_lot(lot)[: list_exports.row_limit() + 1])
-    if len(patients) > list_exports.row_limit():
-        return list_exports.refuse_too_many(
-            request, what="patients", list_url=reverse("scheduling:lot_lookup")
-        )
-    table = exports.lot_table(lot, lots.recipients(patients, lot))
-    return list_exports.export_response(request, table, file_format)
+        raise refusal
+    return form.cleaned_data["lot"]

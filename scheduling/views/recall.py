@@ -11,11 +11,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods
 
-from clinic import list_exports
+from clinic import jobs_exports, list_exports
 from clinic.access import record_access
 from clinic.admin_records import CappedCountPaginator
+from clinic.jobs import JobFile
 from clinic.query_params import allow_query_params
 from scheduling import exports, recall
 from scheduling.forms import RecallContactForm, RecallFilterForm
@@ -86,24 +88,42 @@ def recall_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+RECALL_EXPORT_PERMISSIONS = ("treatments.view_recall", list_exports.PERMISSION)
+
+
 @require_GET
-@permission_required(
-    ["treatments.view_recall", list_exports.PERMISSION], raise_exception=True
-)
+@permission_required(RECALL_EXPORT_PERMISSIONS, raise_exception=True)
 @allow_query_params("weeks", "clinician", "product", "format")
 def recall_export(request: HttpRequest) -> HttpResponse:
     """The courses the list shows for the same filters (the soonest
-    recall.COUNT_CAP, as the list pages through), as CSV or Excel."""
-    file_format = list_exports.chosen_format(request)
+    recall.COUNT_CAP, as the list pages through), as CSV or Excel; a long list
+    in the background (clinic.jobs_exports)."""
     today = timezone.localdate()
-    _, _, courses = _due(request, today)
-    courses = list(courses[: recall.COUNT_CAP])
-    if len(courses) > list_exports.row_limit():
-        return list_exports.refuse_too_many(
-            request, what="patients", list_url=reverse("scheduling:recall_list")
-        )
-    table = exports.recall_table(recall.recall_items(courses, today=today))
-    return list_exports.export_response(request, table, file_format)
+    return jobs_exports.export_or_queue(
+        request,
+        _due(request, today)[2][: recall.COUNT_CAP],
+        file_format=list_exports.chosen_format(request),
+        table=lambda courses: _recall_table(courses, today),
+        runner="scheduling.views.recall.recall_export_job",
+        permissions=RECALL_EXPORT_PERMISSIONS,
+        title=gettext("Recall list"),
+        what=gettext("patients"),
+        list_url=reverse("scheduling:recall_list"),
+    )
+
+
+def recall_export_job(**parameters) -> JobFile:
+    """The worker's half of recall_export."""
+    today = timezone.localdate()
+    return jobs_exports.run_export(
+        items=lambda request: _due(request, today)[2][: recall.COUNT_CAP],
+        table=lambda request, courses: _recall_table(courses, today),
+        **parameters,
+    )
+
+
+def _recall_table(courses, today) -> list_exports.ExportTable:
+    return exports.recall_table(recall.recall_items(courses, today=today))
 
 
 @require_http_methods(["GET", "POST"])
@@ -127,8 +147,11 @@ def recall_contact_create(request: HttpRequest, course_pk: int) -> HttpResponse:
             form.save()
             messages.success(
                 request,
-                f"{contact.get_method_display()}: recorded for "
-                f"{course.case.patient.full_name}.",
+                gettext("%(method)s: recorded for %(name)s.")
+                % {
+                    "method": contact.get_method_display(),
+                    "name": course.case.patient.full_name,
+                },
             )
             return redirect(_next_url(request))
     else:

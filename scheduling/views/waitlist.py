@@ -8,6 +8,7 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from clinic.access import record_access
@@ -24,7 +25,7 @@ WAITLIST_PER_PAGE = 50
 @allow_query_params("patient", "q", "archived", "course")
 def waitlist_create(request: HttpRequest) -> HttpResponse:
     patient, answer = patient_to_book(
-        request, "scheduling:waitlist_create", "Add a patient to the waitlist"
+        request, "scheduling:waitlist_create", gettext("Add a patient to the waitlist")
     )
     if answer is not None:
         return answer
@@ -43,11 +44,13 @@ def waitlist_create(request: HttpRequest) -> HttpResponse:
                 wanted_until=data["wanted_until"],
             ).exists()
             if already:
-                messages.info(request, "The patient is already on the waitlist.")
+                messages.info(
+                    request, gettext("The patient is already on the waitlist.")
+                )
             else:
                 with transaction.atomic():
                     form.save()
-                messages.success(request, "Added to the waitlist.")
+                messages.success(request, gettext("Added to the waitlist."))
             return redirect("scheduling:waitlist_list")
     else:
         initial = {}

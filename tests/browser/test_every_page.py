@@ -7,9 +7,11 @@ import datetime
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import timezone
 
+from clinic.models import BackgroundJob, JobStatus
 from scheduling.models import AppointmentKind
 from tests.factories import (
     AppointmentFactory,
@@ -51,6 +53,17 @@ def a_full_record(neurologist) -> dict[str, str]:
         starts_at=soon,
         ends_at=soon + datetime.timedelta(minutes=30),
     )
+    job = BackgroundJob(
+        requested_by=neurologist,
+        title="Patients (CSV)",
+        runner="patients.views.patient_list_export_job",
+        status=JobStatus.DONE,
+        rows_done=1,
+        rows_total=1,
+        patient_ids=[patient.pk],
+    )
+    job.file.save("patients.csv", ContentFile(b"MRN\r\n"), save=False)
+    job.save()
     return {
         "dashboard": reverse("home"),
         "patient list": reverse("patients:patient_list") + "?q=" + patient.family_name,
@@ -71,6 +84,9 @@ def a_full_record(neurologist) -> dict[str, str]:
         "waitlist": reverse("scheduling:waitlist_list"),
         "letter preview": reverse("letter_preview", args=["post_session", session.pk]),
         "merge": reverse("patient_merge", args=[patient.pk]),
+        "language": reverse("language_settings"),
+        "export job": reverse("job_detail", args=[job.pk]),
+        "my exports": reverse("job_list"),
     }
 
 

@@ -6,7 +6,10 @@ can ship without its access rules being stated and checked.
 
 import pytest
 from django.apps import apps
+from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from clinic.models import BackgroundJob, JobStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -71,8 +74,13 @@ TABLE = {
     ),
     "letter_pdf": ("letter", allowed(*CLINICIANS)),
     "patient_access_log": ("patient", allowed("neurologist", "admin")),
+    # Background jobs: a job is its requester's alone (here the Clinic admin's).
+    "job_list": (None, allowed(*SIGNED_IN)),
+    "job_detail": ("job", allowed("admin", others=404)),
+    "job_download": ("job", allowed("admin", others=404)),
     "password_change": (None, allowed(*SIGNED_IN)),
     "password_change_done": (None, allowed(*SIGNED_IN)),
+    "language_settings": (None, allowed(*SIGNED_IN)),
     "patients:patient_list": (None, allowed(*EVERYONE)),
     # The list exports answer 400 without ?format=, to those who may export.
     "patients:patient_list_export": (
@@ -198,6 +206,24 @@ PUBLIC = {
     "password_reset_confirm",
     "password_reset_complete",
 }
+
+
+@pytest.fixture(name="records")
+def records_with_a_job(records, users):
+    """The records, and a finished export of the Clinic admin's with its file."""
+    job = BackgroundJob(
+        requested_by=users["admin"],
+        title="Patients (CSV)",
+        runner="patients.views.patient_list_export_job",
+        status=JobStatus.DONE,
+        rows_done=1,
+        rows_total=1,
+        permissions=["patients.export_patient_lists"],
+        patient_ids=[records["patient"].pk],
+    )
+    job.file.save("patients.csv", ContentFile(b"MRN\r\n"), save=False)
+    job.save()
+    return {**records, "job": job}
 
 
 def url_names(patterns=None, namespace=""):

@@ -14,7 +14,11 @@ from django.urls import reverse
 from clinic.models import AccessLog, Letter
 from patients.admin import ReachesPatient
 from scheduling.models import Reminder
-from tests.clinic.test_access import TABLE, table_url
+from tests.clinic.test_access import (  # noqa: F401 (the records, with a job)
+    TABLE,
+    records_with_a_job,
+    table_url,
+)
 from tests.factories import (
     RecallContactFactory,
     ToxinSessionFactory,
@@ -106,7 +110,10 @@ NOT_AUDITED = {
     "patients:patient_create": "a blank form: no patient yet",
     "password_change": "the user's own account, no patient data",
     "password_change_done": "the user's own account, no patient data",
+    "language_settings": "the user's own interface language, no patient data",
     "scheduling:calendar_feed_settings": "the user's own feed address",
+    "job_list": "the user's own jobs: titles and row counts, no patient data",
+    "job_detail": "a job's progress: its title and row counts, no patient data",
     "patients:study_amend": POST_ONLY,
     "patients:study_review": POST_ONLY,
     "treatments:safetyflag_acknowledge": POST_ONLY,
@@ -114,11 +121,13 @@ NOT_AUDITED = {
 }
 
 
-# A list's file logs one row per patient in it (tests/clinic/test_list_exports.py).
+# A list's file logs one row per patient in it (tests/clinic/test_list_exports.py),
+# and so does a background job's (tests/clinic/test_background_exports.py).
 LOGGED_PER_ROW = {
     "patients:patient_list_export",
     "scheduling:recall_export",
     "scheduling:lot_export",
+    "job_download",
 }
 
 

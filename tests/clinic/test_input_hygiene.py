@@ -258,6 +258,7 @@ class TestStaffNames:
             "last_name": "Lee",
             "credentials": "MD",
             "email": "",
+            "language": "en-gb",
             "is_active": "on",
             "date_joined_0": "2026-01-05",
             "date_joined_1": "09:00:00",

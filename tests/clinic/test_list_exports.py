@@ -162,10 +162,11 @@ class TestPatientListExport:
             exported(client, neurologist, PATIENTS_EXPORT, **query).status_code == 400
         )
 
-    def test_more_than_the_limit_exports_nothing_and_says_why(
+    def test_more_than_the_background_limit_exports_nothing_and_says_why(
         self, client, neurologist, settings
     ):
-        settings.CLINIC_EXPORT_ROW_LIMIT = 2
+        settings.CLINIC_EXPORT_BACKGROUND_ROWS = 1
+        settings.CLINIC_BACKGROUND_EXPORT_ROW_LIMIT = 2
         PatientFactory.create_batch(3, family_name="Smith")
         response = exported(
             client, neurologist, PATIENTS_EXPORT, q="smith", format="csv"

@@ -59,6 +59,7 @@ def change_data(user, **changes):
         "last_name": user.last_name,
         "credentials": user.credentials,
         "email": user.email,
+        "language": user.language,
         "is_active": user.is_active,
         "is_staff": user.is_staff,
         "groups": [group.pk for group in user.groups.all()],

@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 from django.utils.html import format_html_join
+from django.utils.translation import gettext_lazy as _
 
 from clinic.admin_records import ENTERED_IN_ERROR
 from clinic.models import CLINICAL_ROLES
@@ -54,22 +55,22 @@ class AssessmentAdmin(ClinicalRecordAdmin):
                 )
             },
         ),
-        ("Answers", {"fields": ("scale_items", "answers")}),
+        (_("Answers"), {"fields": ("scale_items", "answers")}),
         (
-            "Computed",
+            _("Computed"),
             {"fields": ("score", "totals_display", "days_since_last_toxin")},
         ),
-        ("Notes", {"fields": ("notes",)}),
+        (_("Notes"), {"fields": ("notes",)}),
         ENTERED_IN_ERROR,
     )
 
-    @admin.display(description="Totals")
+    @admin.display(description=_("Totals"))
     def totals_display(self, obj):
         if not obj.totals:
             return "-"
         return ", ".join(f"{key}: {value}" for key, value in obj.totals.items())
 
-    @admin.display(description="Items to answer")
+    @admin.display(description=_("Items to answer"))
     def scale_items(self, obj):
         """What to type in answers: the chosen scale's items, or every scale's."""
         try:

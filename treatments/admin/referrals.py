@@ -1,6 +1,7 @@
 """Surgical referrals and their follow-ups."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from clinic.admin_records import ENTERED_IN_ERROR, KeptRowsInline
 from patients.admin import ClinicalRecordAdmin
@@ -51,7 +52,7 @@ class ReferralAdmin(ClinicalRecordAdmin):
                 )
             },
         ),
-        ("Outcome", {"fields": ("outcome", "complications", "notes")}),
+        (_("Outcome"), {"fields": ("outcome", "complications", "notes")}),
         ENTERED_IN_ERROR,
     )
     inlines = (ReferralFollowUpInline,)

@@ -10,12 +10,14 @@ from decimal import Decimal
 
 from django.contrib import admin
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
 
 from clinic.admin_exports import ExportsListedRows
 from clinic.admin_records import ENTERED_IN_ERROR, KeptRowsInline, WrittenElsewhere
 from clinic.models import CLINICAL_ROLES, INJECTING_ROLES
 from patients.admin import ClinicalRecordAdmin
 from treatments import dosing
+from treatments.admin.session_import import import_urls
 from treatments.dosing import format_units
 from treatments.models import (
     AdverseEffect,
@@ -32,7 +34,7 @@ from treatments.session_forms import VialForm
 INJECTED = ("muscle", "side", "units", "points", "route")
 
 
-@admin.display(description="Clinician page")
+@admin.display(description=_("Clinician page"))
 def clinician_page_link(model_admin, obj):
     if obj.pk is None:
         return "-"
@@ -44,13 +46,13 @@ def clinician_page_link(model_admin, obj):
 
 # Not sortable: sorting by a sum reads every session's injections (millions of
 # rows); the list is summed for the rows shown only.
-@admin.display(description="Total units")
+@admin.display(description=_("Total units"))
 def total_units_column(model_admin, obj):
     """A session's units, from the with_row_total_units() annotation."""
     return format_units(obj.total_units) if obj.total_units is not None else "-"
 
 
-@admin.display(description="Volume (mL)")
+@admin.display(description=_("Volume (mL)"))
 def injection_volume_column(model_admin, obj):
     if obj.pk is None:
         return "-"
@@ -67,7 +69,7 @@ class VialInline(WrittenElsewhere, KeptRowsInline):
         # The concentration reads the session's product.
         return super().get_queryset(request).select_related("session")
 
-    @admin.display(description="Concentration")
+    @admin.display(description=_("Concentration"))
     def concentration(self, obj):
         if obj.pk is None:
             return "-"
@@ -117,7 +119,7 @@ class ToxinSessionAdmin(ExportsListedRows, ClinicalRecordAdmin):
     list_select_related = ("injector",)
     # Asked through Exists, not joined (clinic.admin_records.CheapChangelist).
     search_fields = ("vials__lot_number",)
-    search_help_text = "Patient name or MRN, or a vial's lot number."
+    search_help_text = _("Patient name or MRN, or a vial's lot number.")
     autocomplete_fields = ("course", "injector", "assistant")
     user_roles = {"injector": INJECTING_ROLES, "assistant": CLINICAL_ROLES}
     readonly_fields = (
@@ -126,6 +128,7 @@ class ToxinSessionAdmin(ExportsListedRows, ClinicalRecordAdmin):
         "units_by_side",
         "benefit_days",
         "overridden_warnings_list",
+        "not_recorded_list",
         "override_reason",
         "overridden_by",
         "overridden_at",
@@ -143,9 +146,9 @@ class ToxinSessionAdmin(ExportsListedRows, ClinicalRecordAdmin):
                 )
             },
         ),
-        ("Product", {"fields": ("product",)}),
+        (_("Product"), {"fields": ("product",)}),
         (
-            "Consent",
+            _("Consent"),
             {
                 "fields": (
                     "consent_obtained",
@@ -154,9 +157,9 @@ class ToxinSessionAdmin(ExportsListedRows, ClinicalRecordAdmin):
                 )
             },
         ),
-        ("Totals", {"fields": ("units_by_product", "units_by_side")}),
+        (_("Totals"), {"fields": ("units_by_product", "units_by_side")}),
         (
-            "Follow-up",
+            _("Follow-up"),
             {
                 "fields": (
                     ("onset_day", "peak_day"),
@@ -166,10 +169,12 @@ class ToxinSessionAdmin(ExportsListedRows, ClinicalRecordAdmin):
             },
         ),
         (
-            "Safety override",
+            _("Safety override"),
             {
-                "description": "Warnings shown before saving and overridden by a "
-                "neurologist in the clinician UI; kept as recorded.",
+                "description": _(
+                    "Warnings shown before saving and overridden by a "
+                    "neurologist in the clinician UI; kept as recorded."
+                ),
                 "fields": (
                     "overridden_warnings_list",
                     "override_reason",
@@ -177,10 +182,20 @@ class ToxinSessionAdmin(ExportsListedRows, ClinicalRecordAdmin):
                 ),
             },
         ),
-        ("Notes", {"fields": ("notes",)}),
+        (
+            _("Historical record"),
+            {
+                "description": _(
+                    "Imported from an earlier record, not charted when given."
+                ),
+                "fields": ("is_historical", "not_recorded_list"),
+            },
+        ),
+        (_("Notes"), {"fields": ("notes",)}),
         ENTERED_IN_ERROR,
     )
     inlines = (VialInline, InjectionInline, AdverseEffectInline)
+    change_list_template = "admin/treatments/toxinsession/change_list.html"
 
     clinician_page = clinician_page_link
     total_units = total_units_column
@@ -199,6 +214,13 @@ class ToxinSessionAdmin(ExportsListedRows, ClinicalRecordAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    def get_urls(self):
+        return [*import_urls(self), *super().get_urls()]
+
+    @admin.display(description=_("Not in the earlier record"))
+    def not_recorded_list(self, obj):
+        return ", ".join(obj.not_recorded_labels) or "-"
 
     def export_queryset(self, queryset):
         return queryset.select_related("course__case__patient")
@@ -233,7 +255,7 @@ class ToxinSessionAdmin(ExportsListedRows, ClinicalRecordAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).with_row_total_units()
 
-    @admin.display(description="Warnings overridden")
+    @admin.display(description=_("Warnings overridden"))
     def overridden_warnings_list(self, obj):
         if not obj.overridden_warnings:
             return "-"
@@ -244,7 +266,7 @@ class ToxinSessionAdmin(ExportsListedRows, ClinicalRecordAdmin):
             ),
         )
 
-    @admin.display(description="Units by product")
+    @admin.display(description=_("Units by product"))
     def units_by_product(self, obj):
         if obj.pk is None:
             return "-"
@@ -255,14 +277,14 @@ class ToxinSessionAdmin(ExportsListedRows, ClinicalRecordAdmin):
         labels = dict(Product.choices)
         return _join_totals(totals, labels)
 
-    @admin.display(description="Units by side")
+    @admin.display(description=_("Units by side"))
     def units_by_side(self, obj):
         if obj.pk is None:
             return "-"
         totals = dosing.totals_by_side(obj.injections.values_list("side", "units"))
         return _join_totals(totals, dict(Side.choices))
 
-    @admin.display(description="Benefit (days)")
+    @admin.display(description=_("Benefit (days)"))
     def benefit_days(self, obj):
         return obj.benefit_days
 
@@ -361,6 +383,6 @@ class AdverseEffectAdmin(WrittenElsewhere, ClinicalRecordAdmin):
     # order with Django's -pk tiebreak would mix directions no index serves).
     ordering = ("-onset_on", "-id")
 
-    @admin.display(description="Urgent", boolean=True)
+    @admin.display(description=_("Urgent"), boolean=True)
     def urgent(self, obj):
         return obj.is_urgent

@@ -46,6 +46,11 @@ from treatments.models.referrals import (
     ReferralFollowUp,
     ReferralQuerySet,
 )
+from treatments.models.safety_flags import (
+    HistoricalSafetyFlag,
+    SafetyFlag,
+    SafetyFlagQuerySet,
+)
 from treatments.models.therapy import HistoricalTherapySession, TherapySession
 from treatments.models.toxin import (
     DEFAULT_DILUENT,
@@ -53,12 +58,9 @@ from treatments.models.toxin import (
     AdverseEffect,
     HistoricalAdverseEffect,
     HistoricalInjection,
-    HistoricalSafetyFlag,
     HistoricalToxinSession,
     HistoricalVial,
     Injection,
-    SafetyFlag,
-    SafetyFlagQuerySet,
     ToxinSession,
     ToxinSessionQuerySet,
     Vial,

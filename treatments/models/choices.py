@@ -2,22 +2,23 @@
 reference them."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class CourseKind(models.TextChoices):
-    BOTULINUM_TOXIN = "botulinum_toxin", "Botulinum toxin"
-    PHYSICAL_THERAPY = "physical_therapy", "Physical therapy"
-    MEDICATION = "medication", "Medication"
-    SURGICAL_REFERRAL = "surgical_referral", "Surgical referral (MVD)"
-    OBSERVATION = "observation", "Observation with lifestyle advice"
+    BOTULINUM_TOXIN = "botulinum_toxin", _("Botulinum toxin")
+    PHYSICAL_THERAPY = "physical_therapy", _("Physical therapy")
+    MEDICATION = "medication", _("Medication")
+    SURGICAL_REFERRAL = "surgical_referral", _("Surgical referral (MVD)")
+    OBSERVATION = "observation", _("Observation with lifestyle advice")
 
 
 class CourseStatus(models.TextChoices):
-    PLANNED = "planned", "Planned"
-    ACTIVE = "active", "Active"
-    ON_HOLD = "on_hold", "On hold"
-    COMPLETED = "completed", "Completed"
-    STOPPED = "stopped", "Stopped"
+    PLANNED = "planned", _("Planned")
+    ACTIVE = "active", _("Active")
+    ON_HOLD = "on_hold", _("On hold")
+    COMPLETED = "completed", _("Completed")
+    STOPPED = "stopped", _("Stopped")
 
 
 class Product(models.TextChoices):
@@ -28,17 +29,17 @@ class Product(models.TextChoices):
 
 
 class Guidance(models.TextChoices):
-    NONE = "none", "None (anatomical landmarks)"
+    NONE = "none", _("None (anatomical landmarks)")
     EMG = "emg", "EMG"
-    E_STIM = "e_stim", "Electrical stimulation"
-    ULTRASOUND = "ultrasound", "Ultrasound"
+    E_STIM = "e_stim", _("Electrical stimulation")
+    ULTRASOUND = "ultrasound", _("Ultrasound")
 
 
 class BenefitRating(models.TextChoices):
-    NONE = "none", "No benefit"
-    SLIGHT = "slight", "Slight"
-    MODERATE = "moderate", "Moderate"
-    MARKED = "marked", "Marked"
+    NONE = "none", _("No benefit")
+    SLIGHT = "slight", _("Slight")
+    MODERATE = "moderate", _("Moderate")
+    MARKED = "marked", _("Marked")
 
 
 class Muscle(models.TextChoices):
@@ -46,44 +47,44 @@ class Muscle(models.TextChoices):
 
     OO_PRETARSAL_UPPER_MEDIAL = (
         "oo_pretarsal_upper_medial",
-        "Orbicularis oculi, pretarsal upper lid, medial",
+        _("Orbicularis oculi, pretarsal upper lid, medial"),
     )
     OO_PRETARSAL_UPPER_LATERAL = (
         "oo_pretarsal_upper_lateral",
-        "Orbicularis oculi, pretarsal upper lid, lateral",
+        _("Orbicularis oculi, pretarsal upper lid, lateral"),
     )
     OO_PRETARSAL_LOWER_LATERAL = (
         "oo_pretarsal_lower_lateral",
-        "Orbicularis oculi, pretarsal lower lid, lateral",
+        _("Orbicularis oculi, pretarsal lower lid, lateral"),
     )
-    OO_PRESEPTAL = "oo_preseptal", "Orbicularis oculi, preseptal"
-    OO_ORBITAL = "oo_orbital", "Orbicularis oculi, orbital / lateral canthus"
-    CORRUGATOR = "corrugator", "Corrugator"
-    PROCERUS = "procerus", "Procerus"
-    FRONTALIS = "frontalis", "Frontalis"
-    NASALIS = "nasalis", "Nasalis"
+    OO_PRESEPTAL = "oo_preseptal", _("Orbicularis oculi, preseptal")
+    OO_ORBITAL = "oo_orbital", _("Orbicularis oculi, orbital / lateral canthus")
+    CORRUGATOR = "corrugator", _("Corrugator")
+    PROCERUS = "procerus", _("Procerus")
+    FRONTALIS = "frontalis", _("Frontalis")
+    NASALIS = "nasalis", _("Nasalis")
     LEVATOR_LABII = (
         "levator_labii",
-        "Levator labii superioris (alaeque nasi)",
+        _("Levator labii superioris (alaeque nasi)"),
     )
-    ZYGOMATICUS_MAJOR = "zygomaticus_major", "Zygomaticus major"
-    ZYGOMATICUS_MINOR = "zygomaticus_minor", "Zygomaticus minor"
-    RISORIUS = "risorius", "Risorius"
-    BUCCINATOR = "buccinator", "Buccinator"
-    ORBICULARIS_ORIS = "orbicularis_oris", "Orbicularis oris"
-    DEPRESSOR_ANGULI_ORIS = "depressor_anguli_oris", "Depressor anguli oris"
+    ZYGOMATICUS_MAJOR = "zygomaticus_major", _("Zygomaticus major")
+    ZYGOMATICUS_MINOR = "zygomaticus_minor", _("Zygomaticus minor")
+    RISORIUS = "risorius", _("Risorius")
+    BUCCINATOR = "buccinator", _("Buccinator")
+    ORBICULARIS_ORIS = "orbicularis_oris", _("Orbicularis oris")
+    DEPRESSOR_ANGULI_ORIS = "depressor_anguli_oris", _("Depressor anguli oris")
     DEPRESSOR_LABII_INFERIORIS = (
         "depressor_labii_inferioris",
-        "Depressor labii inferioris",
+        _("Depressor labii inferioris"),
     )
-    MENTALIS = "mentalis", "Mentalis"
-    PLATYSMA = "platysma", "Platysma"
+    MENTALIS = "mentalis", _("Mentalis")
+    PLATYSMA = "platysma", _("Platysma")
 
 
 class Side(models.TextChoices):
-    RIGHT = "right", "Right"
-    LEFT = "left", "Left"
-    MIDLINE = "midline", "Midline"
+    RIGHT = "right", _("Right")
+    LEFT = "left", _("Left")
+    MIDLINE = "midline", _("Midline")
 
 
 # Only these muscles cross the midline; every other site is charted on one side.
@@ -91,32 +92,32 @@ MIDLINE_MUSCLES = [Muscle.PROCERUS]
 
 
 class Route(models.TextChoices):
-    INTRAMUSCULAR = "im", "Intramuscular"
-    SUBCUTANEOUS = "sc", "Subcutaneous"
+    INTRAMUSCULAR = "im", _("Intramuscular")
+    SUBCUTANEOUS = "sc", _("Subcutaneous")
 
 
 class AdverseEffectKind(models.TextChoices):
     """DOMAIN.md 2.7 picklist."""
 
-    PTOSIS = "ptosis", "Ptosis"
-    LAGOPHTHALMOS = "lagophthalmos", "Lagophthalmos / incomplete eye closure"
-    KERATITIS_DRY_EYE = "keratitis_dry_eye", "Exposure keratitis / dry eye"
-    EPIPHORA = "epiphora", "Epiphora"
-    DIPLOPIA = "diplopia", "Diplopia"
-    BLURRED_VISION = "blurred_vision", "Blurred vision"
-    PHOTOPHOBIA = "photophobia", "Photophobia"
-    ECTROPION_ENTROPION = "ectropion_entropion", "Ectropion / entropion"
-    FACIAL_WEAKNESS = "facial_weakness", "Lower-face weakness / mouth asymmetry"
-    DROOLING = "drooling", "Drooling"
-    DYSPHAGIA = "dysphagia", "Dysphagia"
-    DYSPHONIA = "dysphonia", "Dysphonia"
-    DYSARTHRIA = "dysarthria", "Dysarthria"
-    BREATHING_DIFFICULTY = "breathing_difficulty", "Breathing difficulty"
-    GENERALISED_WEAKNESS = "generalised_weakness", "Generalised weakness"
-    BRUISING = "bruising", "Bruising / ecchymosis"
-    INJECTION_SITE_PAIN = "injection_site_pain", "Injection-site pain"
-    HEADACHE = "headache", "Headache"
-    DISTANT_SPREAD = "distant_spread", "Distant spread of toxin"
+    PTOSIS = "ptosis", _("Ptosis")
+    LAGOPHTHALMOS = "lagophthalmos", _("Lagophthalmos / incomplete eye closure")
+    KERATITIS_DRY_EYE = "keratitis_dry_eye", _("Exposure keratitis / dry eye")
+    EPIPHORA = "epiphora", _("Epiphora")
+    DIPLOPIA = "diplopia", _("Diplopia")
+    BLURRED_VISION = "blurred_vision", _("Blurred vision")
+    PHOTOPHOBIA = "photophobia", _("Photophobia")
+    ECTROPION_ENTROPION = "ectropion_entropion", _("Ectropion / entropion")
+    FACIAL_WEAKNESS = "facial_weakness", _("Lower-face weakness / mouth asymmetry")
+    DROOLING = "drooling", _("Drooling")
+    DYSPHAGIA = "dysphagia", _("Dysphagia")
+    DYSPHONIA = "dysphonia", _("Dysphonia")
+    DYSARTHRIA = "dysarthria", _("Dysarthria")
+    BREATHING_DIFFICULTY = "breathing_difficulty", _("Breathing difficulty")
+    GENERALISED_WEAKNESS = "generalised_weakness", _("Generalised weakness")
+    BRUISING = "bruising", _("Bruising / ecchymosis")
+    INJECTION_SITE_PAIN = "injection_site_pain", _("Injection-site pain")
+    HEADACHE = "headache", _("Headache")
+    DISTANT_SPREAD = "distant_spread", _("Distant spread of toxin")
 
 
 # Signs of distant spread (boxed warning): escalate urgently.
@@ -138,63 +139,63 @@ DISTANT_SPREAD_SIGNS = [
 
 
 class Severity(models.TextChoices):
-    MILD = "mild", "Mild"
-    MODERATE = "moderate", "Moderate"
-    SEVERE = "severe", "Severe"
+    MILD = "mild", _("Mild")
+    MODERATE = "moderate", _("Moderate")
+    SEVERE = "severe", _("Severe")
 
 
 class TherapyFocus(models.TextChoices):
-    FACIAL_RETRAINING = "facial_retraining", "Facial retraining"
-    BIOFEEDBACK = "biofeedback", "Mirror / EMG biofeedback"
-    SOFT_TISSUE = "soft_tissue", "Massage and stretching"
-    EYE_CARE = "eye_care", "Eye-protection teaching"
-    RELAXATION = "relaxation", "Relaxation / habit reversal"
+    FACIAL_RETRAINING = "facial_retraining", _("Facial retraining")
+    BIOFEEDBACK = "biofeedback", _("Mirror / EMG biofeedback")
+    SOFT_TISSUE = "soft_tissue", _("Massage and stretching")
+    EYE_CARE = "eye_care", _("Eye-protection teaching")
+    RELAXATION = "relaxation", _("Relaxation / habit reversal")
 
 
 class TherapyProgress(models.TextChoices):
-    IMPROVED = "improved", "Improved"
-    UNCHANGED = "unchanged", "Unchanged"
-    WORSE = "worse", "Worse"
+    IMPROVED = "improved", _("Improved")
+    UNCHANGED = "unchanged", _("Unchanged")
+    WORSE = "worse", _("Worse")
 
 
 class DrugRoute(models.TextChoices):
-    ORAL = "oral", "Oral"
-    INTRAVENOUS = "iv", "Intravenous"
-    INTRAMUSCULAR = "im", "Intramuscular"
-    TOPICAL = "topical", "Topical"
-    OPHTHALMIC = "ophthalmic", "Eye drops / ointment"
+    ORAL = "oral", _("Oral")
+    INTRAVENOUS = "iv", _("Intravenous")
+    INTRAMUSCULAR = "im", _("Intramuscular")
+    TOPICAL = "topical", _("Topical")
+    OPHTHALMIC = "ophthalmic", _("Eye drops / ointment")
 
 
 class DoseUnit(models.TextChoices):
     MG = "mg", "mg"
-    MICROGRAM = "mcg", "microgram"
+    MICROGRAM = "mcg", _("microgram")
     ML = "ml", "mL"
-    DROP = "drop", "drop"
+    DROP = "drop", _("drop")
 
 
 class Specialty(models.TextChoices):
-    NEUROSURGERY = "neurosurgery", "Neurosurgery"
-    OPHTHALMOLOGY = "ophthalmology", "Ophthalmology"
-    ENT = "ent", "ENT / otology"
-    PLASTIC_SURGERY = "plastic_surgery", "Facial plastic surgery"
-    OTHER = "other", "Other"
+    NEUROSURGERY = "neurosurgery", _("Neurosurgery")
+    OPHTHALMOLOGY = "ophthalmology", _("Ophthalmology")
+    ENT = "ent", _("ENT / otology")
+    PLASTIC_SURGERY = "plastic_surgery", _("Facial plastic surgery")
+    OTHER = "other", _("Other")
 
 
 class Urgency(models.TextChoices):
-    ROUTINE = "routine", "Routine"
-    SOON = "soon", "Soon"
-    URGENT = "urgent", "Urgent"
+    ROUTINE = "routine", _("Routine")
+    SOON = "soon", _("Soon")
+    URGENT = "urgent", _("Urgent")
 
 
 class ReferralStatus(models.TextChoices):
-    SENT = "sent", "Sent"
-    ACKNOWLEDGED = "acknowledged", "Acknowledged"
-    SEEN = "seen", "Seen by specialist"
-    SURGERY_SCHEDULED = "surgery_scheduled", "Surgery scheduled"
-    OPERATED = "operated", "Operated"
-    OUTCOME_RECORDED = "outcome_recorded", "Outcome recorded"
-    DECLINED = "declined", "Declined"
-    CANCELLED = "cancelled", "Cancelled"
+    SENT = "sent", _("Sent")
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+    SEEN = "seen", _("Seen by specialist")
+    SURGERY_SCHEDULED = "surgery_scheduled", _("Surgery scheduled")
+    OPERATED = "operated", _("Operated")
+    OUTCOME_RECORDED = "outcome_recorded", _("Outcome recorded")
+    DECLINED = "declined", _("Declined")
+    CANCELLED = "cancelled", _("Cancelled")
 
 
 AWAITING_REPLY_STATUSES = [ReferralStatus.SENT, ReferralStatus.ACKNOWLEDGED]
@@ -203,28 +204,28 @@ AWAITING_REPLY_STATUSES = [ReferralStatus.SENT, ReferralStatus.ACKNOWLEDGED]
 class MvdOutcome(models.TextChoices):
     """DOMAIN.md 3: delayed cure is common, so 'not yet' is not 'failed'."""
 
-    COMPLETE_RESOLUTION = "complete_resolution", "Complete resolution"
-    PARTIAL = "partial", "Partial improvement"
-    AWAITING_DELAYED_CURE = "awaiting_delayed_cure", "No change yet (delayed cure)"
-    NO_CHANGE = "no_change", "No change"
-    RECURRENCE = "recurrence", "Recurrence"
+    COMPLETE_RESOLUTION = "complete_resolution", _("Complete resolution")
+    PARTIAL = "partial", _("Partial improvement")
+    AWAITING_DELAYED_CURE = "awaiting_delayed_cure", _("No change yet (delayed cure)")
+    NO_CHANGE = "no_change", _("No change")
+    RECURRENCE = "recurrence", _("Recurrence")
 
 
 class MvdComplication(models.TextChoices):
-    TRANSIENT_FACIAL_PALSY = "transient_facial_palsy", "Transient facial palsy"
-    TRANSIENT_HEARING_LOSS = "transient_hearing_loss", "Transient hearing loss"
-    CSF_LEAK = "csf_leak", "CSF leak"
-    PERMANENT_HEARING_LOSS = "permanent_hearing_loss", "Permanent hearing loss"
-    PERMANENT_FACIAL_PALSY = "permanent_facial_palsy", "Permanent facial palsy"
-    OTHER = "other", "Other"
+    TRANSIENT_FACIAL_PALSY = "transient_facial_palsy", _("Transient facial palsy")
+    TRANSIENT_HEARING_LOSS = "transient_hearing_loss", _("Transient hearing loss")
+    CSF_LEAK = "csf_leak", _("CSF leak")
+    PERMANENT_HEARING_LOSS = "permanent_hearing_loss", _("Permanent hearing loss")
+    PERMANENT_FACIAL_PALSY = "permanent_facial_palsy", _("Permanent facial palsy")
+    OTHER = "other", _("Other")
 
 
 class FollowUpTimepoint(models.TextChoices):
     """MVD follow-up at about 1 week, 1, 3, 6, 12 and 24 months (DOMAIN.md 3)."""
 
-    WEEK_1 = "1w", "1 week"
-    MONTH_1 = "1m", "1 month"
-    MONTH_3 = "3m", "3 months"
-    MONTH_6 = "6m", "6 months"
-    MONTH_12 = "12m", "12 months"
-    MONTH_24 = "24m", "24 months"
+    WEEK_1 = "1w", _("1 week")
+    MONTH_1 = "1m", _("1 month")
+    MONTH_3 = "3m", _("3 months")
+    MONTH_6 = "6m", _("6 months")
+    MONTH_12 = "12m", _("12 months")
+    MONTH_24 = "24m", _("24 months")

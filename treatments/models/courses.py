@@ -6,6 +6,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from clinic.records import form_token_field, form_token_unique, valid_choice
@@ -36,32 +38,55 @@ class TreatmentCourseQuerySet(models.QuerySet):
 class TreatmentCourse(models.Model):
     """A plan under a case: toxin, therapy, medication, referral or observation."""
 
-    case = models.ForeignKey(Case, models.PROTECT, related_name="courses")
-    kind = models.CharField(max_length=20, choices=CourseKind)
-    status = models.CharField(
-        max_length=10, choices=CourseStatus, default=CourseStatus.ACTIVE
+    case = models.ForeignKey(
+        Case, models.PROTECT, related_name="courses", verbose_name=_("case")
     )
-    started_on = models.DateField(default=timezone.localdate)
-    ended_on = models.DateField(null=True, blank=True)
-    goal = NoteField(blank=True)
+    kind = models.CharField(max_length=20, choices=CourseKind, verbose_name=_("kind"))
+    status = models.CharField(
+        max_length=10,
+        choices=CourseStatus,
+        default=CourseStatus.ACTIVE,
+        verbose_name=_("status"),
+    )
+    started_on = models.DateField(
+        default=timezone.localdate, verbose_name=_("started on")
+    )
+    ended_on = models.DateField(null=True, blank=True, verbose_name=_("ended on"))
+    goal = NoteField(blank=True, verbose_name=_("goal"))
     responsible_clinician = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        related_name="+",
+        verbose_name=_("responsible clinician"),
     )
     planned_interval_days = models.PositiveIntegerField(
         null=True,
         blank=True,
-        help_text="Toxin courses: planned days between sessions (at least 84 is safe).",
+        help_text=_(
+            "Toxin courses: planned days between sessions (at least 84 is safe)."
+        ),
+        verbose_name=_("planned interval days"),
     )
-    stop_reason = NoteField(blank=True)
+    stop_reason = NoteField(blank=True, verbose_name=_("stop reason"))
     form_token = form_token_field()
     # The recall facts (refresh_recall_facts): derived from the sessions, so not
     # part of the course's history.
-    last_session_at = models.DateTimeField(null=True, blank=True, editable=False)
-    last_session_product = models.CharField(
-        max_length=20, choices=Product, blank=True, editable=False
+    last_session_at = models.DateTimeField(
+        null=True, blank=True, editable=False, verbose_name=_("last session at")
     )
-    earliest_next_on = models.DateField(null=True, blank=True, editable=False)
-    suggested_next_on = models.DateField(null=True, blank=True, editable=False)
+    last_session_product = models.CharField(
+        max_length=20,
+        choices=Product,
+        blank=True,
+        editable=False,
+        verbose_name=_("last session product"),
+    )
+    earliest_next_on = models.DateField(
+        null=True, blank=True, editable=False, verbose_name=_("earliest next on")
+    )
+    suggested_next_on = models.DateField(
+        null=True, blank=True, editable=False, verbose_name=_("suggested next on")
+    )
     history = HistoricalRecords(excluded_fields=RECALL_FACTS)
 
     objects = TreatmentCourseQuerySet.as_manager()
@@ -75,20 +100,21 @@ class TreatmentCourse(models.Model):
             models.CheckConstraint(
                 condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")),
                 name="treatments_course_ends_after_start",
-                violation_error_message="A course cannot end before it starts.",
+                violation_error_message=_("A course cannot end before it starts."),
             ),
             models.CheckConstraint(
                 # isnull=False: a NULL would pass a bare comparison in SQL.
                 condition=~Q(kind=CourseKind.BOTULINUM_TOXIN)
                 | Q(planned_interval_days__isnull=False, planned_interval_days__gt=0),
                 name="treatments_course_toxin_has_interval",
-                violation_error_message="A toxin course needs its planned interval "
-                "in days.",
+                violation_error_message=_(
+                    "A toxin course needs its planned interval in days."
+                ),
             ),
             models.CheckConstraint(
                 condition=~Q(status=CourseStatus.STOPPED) | ~Q(stop_reason=""),
                 name="treatments_course_stop_has_reason",
-                violation_error_message="Say why the course was stopped.",
+                violation_error_message=_("Say why the course was stopped."),
             ),
             form_token_unique("treatments_course"),
         ]
@@ -117,7 +143,10 @@ class TreatmentCourse(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_kind_display()} from {self.started_on:%d %b %Y}"
+        return gettext("%(kind)s from %(day)s") % {
+            "kind": self.get_kind_display(),
+            "day": f"{self.started_on:%d %b %Y}",
+        }
 
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
@@ -134,15 +163,15 @@ class TreatmentCourse(models.Model):
         # its field; the constraint on a field with an error is then skipped.
         errors = {}
         if self.started_on and self.ended_on and self.ended_on < self.started_on:
-            errors["ended_on"] = "A course cannot end before it starts."
+            errors["ended_on"] = _("A course cannot end before it starts.")
         if self.kind == CourseKind.BOTULINUM_TOXIN and not self.planned_interval_days:
-            errors["planned_interval_days"] = (
+            errors["planned_interval_days"] = _(
                 "A toxin course needs its planned interval in days."
             )
         if self.status == CourseStatus.STOPPED and not self.stop_reason.strip():
-            errors["stop_reason"] = "Say why the course was stopped."
+            errors["stop_reason"] = _("Say why the course was stopped.")
         if self._kind_changed() and self.has_records():
-            errors["kind"] = (
+            errors["kind"] = _(
                 "This course has records of its kind: its kind cannot change. Start "
                 "a new course instead."
             )

@@ -10,6 +10,9 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from clinic.records import (
@@ -31,28 +34,56 @@ BELLS_STEROID_WINDOW = datetime.timedelta(hours=72)
 
 class MedicationOrder(models.Model):
     course = models.ForeignKey(
-        TreatmentCourse, models.PROTECT, related_name="medication_orders"
+        TreatmentCourse,
+        models.PROTECT,
+        related_name="medication_orders",
+        verbose_name=_("course"),
     )
-    drug = models.CharField(max_length=100, help_text="Generic name, e.g. clonazepam.")
+    drug = models.CharField(
+        max_length=100,
+        help_text=_("Generic name, e.g. clonazepam."),
+        verbose_name=_("drug"),
+    )
     dose = models.DecimalField(
         max_digits=8,
         decimal_places=3,
         validators=[
-            MinValueValidator(Decimal("0.001"), "The dose must be more than 0.")
+            MinValueValidator(Decimal("0.001"), _("The dose must be more than 0."))
         ],
+        verbose_name=_("dose"),
     )
-    dose_unit = models.CharField(max_length=5, choices=DoseUnit, default=DoseUnit.MG)
-    route = models.CharField(max_length=10, choices=DrugRoute, default=DrugRoute.ORAL)
-    frequency = models.CharField(max_length=60, help_text="E.g. twice daily.")
-    start_on = models.DateField(default=timezone.localdate)
-    stop_on = models.DateField(null=True, blank=True)
+    dose_unit = models.CharField(
+        max_length=5, choices=DoseUnit, default=DoseUnit.MG, verbose_name=_("dose unit")
+    )
+    route = models.CharField(
+        max_length=10,
+        choices=DrugRoute,
+        default=DrugRoute.ORAL,
+        verbose_name=_("route"),
+    )
+    frequency = models.CharField(
+        max_length=60, help_text=_("E.g. twice daily."), verbose_name=_("frequency")
+    )
+    start_on = models.DateField(default=timezone.localdate, verbose_name=_("start on"))
+    stop_on = models.DateField(null=True, blank=True, verbose_name=_("stop on"))
     prescriber = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        related_name="+",
+        verbose_name=_("prescriber"),
     )
-    indication = models.CharField(max_length=200, blank=True)
-    stop_reason = models.CharField(max_length=200, blank=True)
-    entered_in_error = models.BooleanField(default=False)
-    entered_in_error_reason = NoteField(blank=True)
+    indication = models.CharField(
+        max_length=200, blank=True, verbose_name=_("indication")
+    )
+    stop_reason = models.CharField(
+        max_length=200, blank=True, verbose_name=_("stop reason")
+    )
+    entered_in_error = models.BooleanField(
+        default=False, verbose_name=_("entered in error")
+    )
+    entered_in_error_reason = NoteField(
+        blank=True, verbose_name=_("entered in error reason")
+    )
     form_token = form_token_field()
     history = HistoricalRecords()
 
@@ -70,12 +101,12 @@ class MedicationOrder(models.Model):
             models.CheckConstraint(
                 condition=Q(dose__gt=0),
                 name="treatments_medication_dose_positive",
-                violation_error_message="The dose must be more than 0.",
+                violation_error_message=_("The dose must be more than 0."),
             ),
             models.CheckConstraint(
                 condition=Q(stop_on__isnull=True) | Q(stop_on__gte=F("start_on")),
                 name="treatments_medication_stops_after_start",
-                violation_error_message="A medication cannot stop before it starts.",
+                violation_error_message=_("A medication cannot stop before it starts."),
             ),
             entered_in_error_constraint("treatments_medication"),
             form_token_unique("treatments_medication"),
@@ -94,11 +125,11 @@ class MedicationOrder(models.Model):
         )
         if self.course_id and self.course.kind != CourseKind.MEDICATION:
             raise ValidationError(
-                {"course": "Medication orders belong to a medication course."}
+                {"course": _("Medication orders belong to a medication course.")}
             )
         errors = entered_in_error_errors(self)
         if self.start_on and self.stop_on and self.stop_on < self.start_on:
-            errors["stop_on"] = "A medication cannot stop before it starts."
+            errors["stop_on"] = _("A medication cannot stop before it starts.")
         if errors:
             raise ValidationError(errors)
 
@@ -135,8 +166,15 @@ class MedicationOrder(models.Model):
         hours = int(delay.total_seconds() // 3600)
         onset = timezone.localtime(self.course.case.onset_at)
         return [
-            f"{self.drug} starts on {self.start_on:%d %b %Y}, at least {hours} hours "
-            f"after the onset of Bell's palsy ({onset:%d %b %Y %H:%M}): the "
-            "guideline gives oral steroids within 72 hours of onset, when they "
-            "help most."
+            gettext(
+                "%(drug)s starts on %(start)s, at least %(hours)s hours after the "
+                "onset of Bell's palsy (%(onset)s): the guideline gives oral steroids "
+                "within 72 hours of onset, when they help most."
+            )
+            % {
+                "drug": self.drug,
+                "start": date_format(self.start_on, "d M Y"),
+                "hours": hours,
+                "onset": date_format(onset, "d M Y H:i"),
+            }
         ]

@@ -4,6 +4,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from clinic.records import (
@@ -37,23 +39,44 @@ class ReferralQuerySet(models.QuerySet):
 
 class Referral(models.Model):
     course = models.ForeignKey(
-        TreatmentCourse, models.PROTECT, related_name="referrals"
+        TreatmentCourse,
+        models.PROTECT,
+        related_name="referrals",
+        verbose_name=_("course"),
     )
-    to_name = models.CharField("referred to", max_length=200)
-    specialty = models.CharField(max_length=20, choices=Specialty)
-    reason = NoteField()
-    urgency = models.CharField(max_length=10, choices=Urgency, default=Urgency.ROUTINE)
+    to_name = models.CharField(_("referred to"), max_length=200)
+    specialty = models.CharField(
+        max_length=20, choices=Specialty, verbose_name=_("specialty")
+    )
+    reason = NoteField(verbose_name=_("reason"))
+    urgency = models.CharField(
+        max_length=10,
+        choices=Urgency,
+        default=Urgency.ROUTINE,
+        verbose_name=_("urgency"),
+    )
     status = models.CharField(
-        max_length=20, choices=ReferralStatus, default=ReferralStatus.SENT
+        max_length=20,
+        choices=ReferralStatus,
+        default=ReferralStatus.SENT,
+        verbose_name=_("status"),
     )
-    sent_on = models.DateField(default=timezone.localdate)
-    replied_on = models.DateField(null=True, blank=True)
-    surgery_on = models.DateField(null=True, blank=True)
-    outcome = models.CharField(max_length=25, choices=MvdOutcome, blank=True)
-    complications = MultipleChoiceField(options=MvdComplication.choices)
-    notes = NoteField(blank=True)
-    entered_in_error = models.BooleanField(default=False)
-    entered_in_error_reason = NoteField(blank=True)
+    sent_on = models.DateField(default=timezone.localdate, verbose_name=_("sent on"))
+    replied_on = models.DateField(null=True, blank=True, verbose_name=_("replied on"))
+    surgery_on = models.DateField(null=True, blank=True, verbose_name=_("surgery on"))
+    outcome = models.CharField(
+        max_length=25, choices=MvdOutcome, blank=True, verbose_name=_("outcome")
+    )
+    complications = MultipleChoiceField(
+        options=MvdComplication.choices, verbose_name=_("complications")
+    )
+    notes = NoteField(blank=True, verbose_name=_("notes"))
+    entered_in_error = models.BooleanField(
+        default=False, verbose_name=_("entered in error")
+    )
+    entered_in_error_reason = NoteField(
+        blank=True, verbose_name=_("entered in error reason")
+    )
     form_token = form_token_field()
     history = HistoricalRecords()
 
@@ -69,24 +92,25 @@ class Referral(models.Model):
             models.CheckConstraint(
                 condition=Q(replied_on__isnull=True) | Q(replied_on__gte=F("sent_on")),
                 name="treatments_referral_reply_after_sent",
-                violation_error_message="A reply cannot come before the referral "
-                "was sent.",
+                violation_error_message=_(
+                    "A reply cannot come before the referral was sent."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(surgery_on__isnull=True) | Q(surgery_on__gte=F("sent_on")),
                 name="treatments_referral_surgery_after_sent",
-                violation_error_message="Surgery cannot be before the referral.",
+                violation_error_message=_("Surgery cannot be before the referral."),
             ),
             models.CheckConstraint(
                 condition=~Q(status=ReferralStatus.OPERATED)
                 | Q(surgery_on__isnull=False),
                 name="treatments_referral_operated_has_date",
-                violation_error_message="Record the date of surgery.",
+                violation_error_message=_("Record the date of surgery."),
             ),
             models.CheckConstraint(
                 condition=~Q(status=ReferralStatus.OUTCOME_RECORDED) | ~Q(outcome=""),
                 name="treatments_referral_outcome_recorded",
-                violation_error_message="Record the outcome.",
+                violation_error_message=_("Record the outcome."),
             ),
             entered_in_error_constraint("treatments_referral"),
             form_token_unique("treatments_referral"),
@@ -103,7 +127,10 @@ class Referral(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_specialty_display()} referral to {self.to_name}"
+        return gettext("%(specialty)s referral to %(to)s") % {
+            "specialty": self.get_specialty_display(),
+            "to": self.to_name,
+        }
 
     def clean(self):
         refuse_before_birth(
@@ -114,19 +141,21 @@ class Referral(models.Model):
         )
         if self.course_id and self.course.kind != CourseKind.SURGICAL_REFERRAL:
             raise ValidationError(
-                {"course": "Referrals belong to a surgical-referral course."}
+                {"course": _("Referrals belong to a surgical-referral course.")}
             )
         # These repeat Meta.constraints so that a form shows each message next to
         # its field; the constraint on a field with an error is then skipped.
         errors = entered_in_error_errors(self)
         if self.sent_on and self.replied_on and self.replied_on < self.sent_on:
-            errors["replied_on"] = "A reply cannot come before the referral was sent."
+            errors["replied_on"] = _(
+                "A reply cannot come before the referral was sent."
+            )
         if self.sent_on and self.surgery_on and self.surgery_on < self.sent_on:
-            errors["surgery_on"] = "Surgery cannot be before the referral."
+            errors["surgery_on"] = _("Surgery cannot be before the referral.")
         elif self.status == ReferralStatus.OPERATED and not self.surgery_on:
-            errors["surgery_on"] = "Record the date of surgery."
+            errors["surgery_on"] = _("Record the date of surgery.")
         if self.status == ReferralStatus.OUTCOME_RECORDED and not self.outcome:
-            errors["outcome"] = "Record the outcome."
+            errors["outcome"] = _("Record the outcome.")
         if errors:
             raise ValidationError(errors)
 
@@ -134,12 +163,20 @@ class Referral(models.Model):
 class ReferralFollowUp(models.Model):
     """A post-MVD review at one of the standard timepoints."""
 
-    referral = models.ForeignKey(Referral, models.PROTECT, related_name="follow_ups")
-    timepoint = models.CharField(max_length=3, choices=FollowUpTimepoint)
-    seen_on = models.DateField()
-    spasm_status = models.CharField(max_length=25, choices=MvdOutcome)
-    complications = MultipleChoiceField(options=MvdComplication.choices)
-    notes = NoteField(blank=True)
+    referral = models.ForeignKey(
+        Referral, models.PROTECT, related_name="follow_ups", verbose_name=_("referral")
+    )
+    timepoint = models.CharField(
+        max_length=3, choices=FollowUpTimepoint, verbose_name=_("timepoint")
+    )
+    seen_on = models.DateField(verbose_name=_("seen on"))
+    spasm_status = models.CharField(
+        max_length=25, choices=MvdOutcome, verbose_name=_("spasm status")
+    )
+    complications = MultipleChoiceField(
+        options=MvdComplication.choices, verbose_name=_("complications")
+    )
+    notes = NoteField(blank=True, verbose_name=_("notes"))
     form_token = form_token_field()
     history = HistoricalRecords()
 
@@ -155,13 +192,15 @@ class ReferralFollowUp(models.Model):
             models.UniqueConstraint(
                 fields=["referral", "timepoint"],
                 name="treatments_followup_one_per_timepoint",
-                violation_error_message="This timepoint is already recorded.",
+                violation_error_message=_("This timepoint is already recorded."),
             ),
             form_token_unique("treatments_followup"),
         ]
 
     def __str__(self):
-        return f"{self.get_timepoint_display()} follow-up"
+        return gettext("%(timepoint)s follow-up") % {
+            "timepoint": self.get_timepoint_display()
+        }
 
     def clean(self):
         refuse_before_birth(
@@ -179,4 +218,6 @@ class ReferralFollowUp(models.Model):
             .exclude(pk=self.pk)
             .exists()
         ):
-            raise ValidationError({"timepoint": "This timepoint is already recorded."})
+            raise ValidationError(
+                {"timepoint": _("This timepoint is already recorded.")}
+            )

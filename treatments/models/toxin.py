@@ -12,6 +12,8 @@ from django.db.models import F, Q
 from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from clinic.records import (
@@ -42,6 +44,12 @@ from treatments.models.courses import TreatmentCourse
 # session.
 FUTURE_TOLERANCE = datetime.timedelta(minutes=10)
 DEFAULT_DILUENT = "0.9% sodium chloride, preservative-free"
+# What an imported historical session's record may not hold (not_recorded).
+NOT_RECORDED = {
+    "time": _("time of day"),
+    "vial": _("vial (lot, expiry, dilution)"),
+    "consent": _("consent"),
+}
 
 
 class ToxinSessionQuerySet(models.QuerySet):
@@ -105,6 +113,19 @@ class ToxinSession(models.Model):
     notes = NoteField(blank=True)
     entered_in_error = models.BooleanField(default=False)
     entered_in_error_reason = NoteField(blank=True)
+    # Transcribed from an earlier record by the historical import
+    # (treatments.session_imports), not charted when given: what that record did
+    # not hold is listed, and a session without vial data has no vial checks.
+    is_historical = models.BooleanField(
+        _("historical record"), default=False, editable=False
+    )
+    not_recorded = models.JSONField(
+        _("not in the earlier record"),
+        default=list,
+        blank=True,
+        editable=False,
+        help_text=_("What the record the session was imported from did not hold."),
+    )
     # A one-time token from the charting form: a second POST of the same form
     # finds this session instead of charting it twice.
     form_token = models.UUIDField(null=True, blank=True, editable=False)
@@ -114,7 +135,7 @@ class ToxinSession(models.Model):
         default=list,
         blank=True,
         editable=False,
-        help_text="The safety warnings shown when the session was saved.",
+        help_text=_("The safety warnings shown when the session was saved."),
     )
     override_reason = NoteField(blank=True, editable=False)
     overridden_by = models.ForeignKey(
@@ -141,7 +162,7 @@ class ToxinSession(models.Model):
                 | Q(onset_day__isnull=True)
                 | Q(peak_day__gte=F("onset_day")),
                 name="treatments_session_peak_after_onset",
-                violation_error_message="The peak cannot come before the onset.",
+                violation_error_message=_("The peak cannot come before the onset."),
             ),
             entered_in_error_constraint("treatments_session"),
             form_token_unique("treatments_session"),
@@ -180,24 +201,30 @@ class ToxinSession(models.Model):
         if self.performed_at and self.performed_at > timezone.now() + FUTURE_TOLERANCE:
             raise ValidationError(
                 {
-                    "performed_at": "A session is charted once it is given: this "
-                    "time is in the future."
+                    "performed_at": gettext(
+                        "A session is charted once it is given: this "
+                        "time is in the future."
+                    )
                 }
             )
         # The constraints hold these rules; here they get a message next to the
         # field the user has to change.
         errors = {}
         if self.course_id and not self.course.is_toxin:
-            errors["course"] = "Toxin sessions belong to a botulinum-toxin course."
+            errors["course"] = gettext(
+                "Toxin sessions belong to a botulinum-toxin course."
+            )
         if self.wore_off_on and self.performed_at:
             if self.wore_off_on < timezone.localtime(self.performed_at).date():
-                errors["wore_off_on"] = "The effect cannot wear off before the session."
+                errors["wore_off_on"] = gettext(
+                    "The effect cannot wear off before the session."
+                )
         if (
             self.onset_day is not None
             and self.peak_day is not None
             and self.peak_day < self.onset_day
         ):
-            errors["peak_day"] = "The peak cannot come before the onset."
+            errors["peak_day"] = gettext("The peak cannot come before the onset.")
         if errors:
             raise ValidationError(errors)
 
@@ -206,13 +233,17 @@ class ToxinSession(models.Model):
         caller saves."""
         reason = (reason or "").strip()
         if not warnings:
-            raise ValidationError("There are no warnings to override.")
+            raise ValidationError(gettext("There are no warnings to override."))
         if not reason:
-            raise ValidationError({"override_reason": "Say why you override."})
+            raise ValidationError({"override_reason": gettext("Say why you override.")})
         self.overridden_warnings = list(warnings)
         self.override_reason = reason
         self.overridden_by = by
         self.overridden_at = at
+
+    @property
+    def not_recorded_labels(self) -> list[str]:
+        return [str(NOT_RECORDED.get(key, key)) for key in self.not_recorded]
 
     @property
     def is_overridden(self) -> bool:
@@ -249,7 +280,7 @@ class Vial(models.Model):
         blank=True,
         validators=[
             MinValueValidator(
-                Decimal("0.01"), "The diluent volume must be more than 0 mL."
+                Decimal("0.01"), _("The diluent volume must be more than 0 mL.")
             )
         ],
     )
@@ -259,7 +290,7 @@ class Vial(models.Model):
         max_digits=7,
         decimal_places=2,
         default=Decimal("0"),
-        validators=[MinValueValidator(Decimal("0"), "Units cannot be negative.")],
+        validators=[MinValueValidator(Decimal("0"), _("Units cannot be negative."))],
     )
     waste_reason = models.CharField(max_length=200, blank=True)
     history = HistoricalRecords()
@@ -270,13 +301,13 @@ class Vial(models.Model):
             models.CheckConstraint(
                 condition=Q(size_units__gt=0),
                 name="treatments_vial_size_positive",
-                violation_error_message="The vial size must be more than 0 units.",
+                violation_error_message=_("The vial size must be more than 0 units."),
             ),
             models.CheckConstraint(
                 condition=Q(diluent_volume_ml__isnull=True)
                 | Q(diluent_volume_ml__gt=0),
                 name="treatments_vial_diluent_positive",
-                violation_error_message="The diluent volume must be more than 0 mL.",
+                violation_error_message=_("The diluent volume must be more than 0 mL."),
             ),
             models.CheckConstraint(
                 condition=Q(
@@ -284,15 +315,18 @@ class Vial(models.Model):
                 )
                 | Q(diluent_volume_ml__isnull=False, reconstituted_at__isnull=False),
                 name="treatments_vial_reconstitution_complete",
-                violation_error_message="A reconstituted vial needs both its diluent "
-                "volume and the time it was reconstituted.",
+                violation_error_message=_(
+                    "A reconstituted vial needs both its diluent "
+                    "volume and the time it was reconstituted."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(units_discarded__gte=0)
                 & Q(units_discarded__lte=F("size_units")),
                 name="treatments_vial_discard_in_vial",
-                violation_error_message="Units discarded must be between 0 and the "
-                "vial size.",
+                violation_error_message=_(
+                    "Units discarded must be between 0 and the vial size."
+                ),
             ),
         ]
         indexes = [
@@ -313,36 +347,40 @@ class Vial(models.Model):
         if ready_made is not None:
             for name in ("diluent_volume_ml", "reconstituted_at"):
                 if getattr(self, name) is not None:
-                    errors[name] = (
-                        f"{product_name(product)} is a ready-made solution "
-                        f"({ready_made:,} U/mL): it is not reconstituted."
-                    )
+                    errors[name] = gettext(
+                        "%(product)s is a ready-made solution (%(per_ml)s U/mL): it "
+                        "is not reconstituted."
+                    ) % {"product": product_name(product), "per_ml": f"{ready_made:,}"}
         elif product:
             if self.diluent_volume_ml is None:
-                errors["diluent_volume_ml"] = "Enter the diluent volume."
+                errors["diluent_volume_ml"] = gettext("Enter the diluent volume.")
             if self.reconstituted_at is None:
-                errors["reconstituted_at"] = "Enter when the vial was reconstituted."
+                errors["reconstituted_at"] = gettext(
+                    "Enter when the vial was reconstituted."
+                )
         if (
             session
             and session.performed_at
             and self.reconstituted_at
             and self.reconstituted_at > session.performed_at
         ):
-            errors["reconstituted_at"] = (
+            errors["reconstituted_at"] = gettext(
                 "The vial must be reconstituted before the session."
             )
         sizes = vial_sizes_sold(product)
         if self.size_units and sizes and self.size_units not in sizes:
-            errors["size_units"] = (
-                f"{product_name(product)} is sold in "
-                f"{', '.join(f'{size:,}' for size in sizes)} U vials."
-            )
+            errors["size_units"] = gettext(
+                "%(product)s is sold in %(sizes)s U vials."
+            ) % {
+                "product": product_name(product),
+                "sizes": ", ".join(f"{size:,}" for size in sizes),
+            }
         if (
             self.units_discarded is not None
             and self.size_units is not None
             and self.units_discarded > self.size_units
         ):
-            errors["units_discarded"] = (
+            errors["units_discarded"] = gettext(
                 "Units discarded must be between 0 and the vial size."
             )
         if errors:
@@ -383,89 +421,22 @@ def vial_sizes_sold(product: str) -> tuple[int, ...]:
     )
 
 
-class SafetyFlagQuerySet(models.QuerySet):
-    def unacknowledged(self):
-        return self.filter(acknowledged_at__isnull=True)
-
-
-class SafetyFlag(models.Model):
-    """A safety warning of a session saved as already given, without an override
-    before the injection: kept with the session until a neurologist acknowledges
-    it with a note (DESIGN.md 5)."""
-
-    session = models.ForeignKey(
-        ToxinSession, models.PROTECT, related_name="safety_flags"
-    )
-    code = models.CharField(max_length=40)
-    message = NoteField()
-    raised_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+"
-    )
-    raised_at = models.DateTimeField(default=timezone.now)
-    acknowledged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    acknowledged_at = models.DateTimeField(null=True, blank=True)
-    acknowledgement_note = NoteField(blank=True)
-    history = HistoricalRecords()
-
-    objects = SafetyFlagQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["raised_at", "pk"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(
-                    acknowledged_by__isnull=True,
-                    acknowledged_at__isnull=True,
-                    acknowledgement_note="",
-                )
-                | (
-                    Q(acknowledged_by__isnull=False, acknowledged_at__isnull=False)
-                    & ~Q(acknowledgement_note="")
-                ),
-                name="treatments_safetyflag_acknowledgement_complete",
-                violation_error_message="An acknowledgement needs who, when and a "
-                "note.",
-            ),
-        ]
-        indexes = [
-            # Dashboard: flags still to acknowledge, oldest first (its order).
-            models.Index(
-                fields=["raised_at", "id"],
-                condition=Q(acknowledged_at__isnull=True),
-                name="treatments_flag_open",
-            ),
-            # The admin's list order, every flag.
-            models.Index(fields=["raised_at", "id"], name="treatments_flag_order"),
-        ]
-        permissions = [
-            ("acknowledge_safetyflag", "Can acknowledge safety flags of sessions"),
-        ]
-
-    def __str__(self):
-        return self.message
-
-    @property
-    def is_acknowledged(self) -> bool:
-        return self.acknowledged_at is not None
-
-
 class Injection(models.Model):
     """One injected site of a toxin session."""
 
     session = models.ForeignKey(ToxinSession, models.PROTECT, related_name="injections")
-    vial = models.ForeignKey("Vial", models.PROTECT, related_name="injections")
+    # Empty only on a historical session imported without vial data.
+    vial = models.ForeignKey(
+        "Vial", models.PROTECT, null=True, blank=True, related_name="injections"
+    )
     muscle = models.CharField(max_length=30, choices=Muscle)
     side = models.CharField(max_length=10, choices=Side)
     units = models.DecimalField(
         max_digits=6,
         decimal_places=2,
-        validators=[MinValueValidator(Decimal("0.01"), "Units must be more than 0.")],
+        validators=[
+            MinValueValidator(Decimal("0.01"), _("Units must be more than 0."))
+        ],
     )
     points = models.PositiveSmallIntegerField(default=1)
     route = models.CharField(max_length=2, choices=Route, default=Route.INTRAMUSCULAR)
@@ -484,18 +455,20 @@ class Injection(models.Model):
             models.CheckConstraint(
                 condition=Q(units__gt=0),
                 name="treatments_injection_units_positive",
-                violation_error_message="Units must be more than 0.",
+                violation_error_message=_("Units must be more than 0."),
             ),
             models.CheckConstraint(
                 condition=Q(points__gte=1),
                 name="treatments_injection_points_positive",
-                violation_error_message="A site has at least one injection point.",
+                violation_error_message=_("A site has at least one injection point."),
             ),
             models.CheckConstraint(
                 condition=~Q(side=Side.MIDLINE) | Q(muscle__in=MIDLINE_MUSCLES),
                 name="treatments_injection_midline_muscle",
-                violation_error_message="Only the procerus is injected in the midline; "
-                "choose right or left.",
+                violation_error_message=_(
+                    "Only the procerus is injected in the midline; "
+                    "choose right or left."
+                ),
             ),
         ]
 
@@ -518,23 +491,26 @@ class Injection(models.Model):
     def clean(self):
         errors = {}
         if self.vial_id and self.session_id and self.vial.session_id != self.session_id:
-            errors["vial"] = "The vial belongs to another session."
+            errors["vial"] = gettext("The vial belongs to another session.")
         if (
             self.side == Side.MIDLINE
             and self.muscle
             and self.muscle not in MIDLINE_MUSCLES
         ):
-            errors["side"] = (
+            errors["side"] = gettext(
                 "Only the procerus is injected in the midline; choose right or left."
             )
         if self.points is not None and self.points < 1:
-            errors["points"] = "A site has at least one injection point."
+            errors["points"] = gettext("A site has at least one injection point.")
         if errors:
             raise ValidationError(errors)
 
-    def volume_ml(self) -> Decimal:
-        """Volume to draw, derived from the dilution of the vial it came from."""
+    def volume_ml(self) -> Decimal | None:
+        """Volume to draw, derived from the dilution of the vial it came from (none
+        known for a historical site without one)."""
         vial = self.vial
+        if vial is None:
+            return None
         return dosing.vial_volume_ml(
             self.session.product, self.units, vial.size_units, vial.diluent_volume_ml
         )
@@ -564,7 +540,7 @@ class AdverseEffect(models.Model):
                 condition=Q(resolved_on__isnull=True)
                 | Q(resolved_on__gte=F("onset_on")),
                 name="treatments_adverse_resolved_after_onset",
-                violation_error_message="An effect cannot resolve before it began.",
+                violation_error_message=_("An effect cannot resolve before it began."),
             ),
         ]
 
@@ -575,11 +551,15 @@ class AdverseEffect(models.Model):
         if self.session_id and self.onset_on and self.session.performed_at:
             if self.onset_on < self.session.performed_on:
                 raise ValidationError(
-                    {"onset_on": "An adverse effect cannot begin before the session."}
+                    {
+                        "onset_on": gettext(
+                            "An adverse effect cannot begin before the session."
+                        )
+                    }
                 )
         if self.onset_on and self.resolved_on and self.resolved_on < self.onset_on:
             raise ValidationError(
-                {"resolved_on": "An effect cannot resolve before it began."}
+                {"resolved_on": gettext("An effect cannot resolve before it began.")}
             )
 
     @property

@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 
 from clinic.access import record_access
@@ -72,7 +73,10 @@ def _totals_text(assessment: Assessment) -> str:
 def _assessment_saved(request: HttpRequest, assessment: Assessment) -> None:
     name = scales.get_definition(assessment.instrument, assessment.version).name
     totals = _totals_text(assessment)
-    messages.success(request, f"{name} saved: {totals}.")
+    messages.success(
+        request,
+        gettext("%(scale)s saved: %(totals)s.") % {"scale": name, "totals": totals},
+    )
 
 
 def _other_versions(case: Case, definition: scales.ScaleDefinition) -> list[dict]:
@@ -98,7 +102,7 @@ def _assessment_page(request, assessment: Assessment) -> HttpResponse:
         write=lambda scored: services.save_assessment(
             assessment=scored, by=request.user
         ),
-        noun="assessment",
+        noun=gettext("assessment"),
         then=lambda scored: redirect(scored.case.patient),
         on_saved=lambda scored: _assessment_saved(request, scored),
         template="treatments/assessment_form.html",

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 
 from clinic.query_params import allow_query_params
@@ -31,14 +32,19 @@ def _warn_short_interval(request: HttpRequest, course: TreatmentCourse) -> None:
     if course.is_toxin and days is not None and days < minimum:
         messages.warning(
             request,
-            f"The planned interval of {days} days is under the minimum safe "
-            f"interval of {minimum} days between toxin sessions: injecting more "
-            "often risks loss of response.",
+            gettext(
+                "The planned interval of %(days)s days is under the minimum safe "
+                "interval of %(minimum)s days between toxin sessions: injecting "
+                "more often risks loss of response."
+            )
+            % {"days": days, "minimum": minimum},
         )
 
 
 def _course_saved(request: HttpRequest, course: TreatmentCourse) -> None:
-    messages.success(request, f"{course.get_kind_display()} course saved.")
+    messages.success(
+        request, gettext("%(kind)s course saved.") % {"kind": course.get_kind_display()}
+    )
     _warn_short_interval(request, course)
 
 
@@ -53,7 +59,7 @@ def _course_page(request, course: TreatmentCourse) -> HttpResponse:
         form_kwargs={"kind_fixed": course.pk is not None and course.has_records()},
         queryset=TreatmentCourse.objects.select_related("case__patient"),
         write=lambda saved: services.save_course(course=saved, by=request.user),
-        noun="course",
+        noun=gettext("course"),
         then=lambda saved: redirect(saved.case.patient),
         on_saved=lambda saved: _course_saved(request, saved),
         template="treatments/course_form.html",

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 
 from clinic.submissions import record_page
@@ -14,7 +15,7 @@ from treatments.views.courses import course_of_kind
 
 
 def _order_saved(request: HttpRequest, order: MedicationOrder) -> None:
-    messages.success(request, "Medication order saved.")
+    messages.success(request, gettext("Medication order saved."))
     for warning in order.warnings():
         messages.warning(request, warning)
 
@@ -33,7 +34,7 @@ def _medication_order_page(request, order: MedicationOrder) -> HttpResponse:
             by=request.user,
             shown_warnings_digest=request.POST.get("warnings_digest"),
         ),
-        noun="medication order",
+        noun=gettext("medication order"),
         then=lambda saved: redirect(saved.course.case.patient),
         on_saved=lambda saved: _order_saved(request, saved),
         template="treatments/medication_form.html",

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import permission_required
 from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 
 from clinic.access import record_access
@@ -34,10 +35,12 @@ def _referral_page(request, referral: Referral) -> HttpResponse:
         instance=referral,
         queryset=Referral.objects.select_related("course__case__patient"),
         write=lambda saved: services.save_referral(referral=saved, by=request.user),
-        noun="referral",
+        noun=gettext("referral"),
         then=lambda saved: redirect(saved.course.case.patient),
         on_saved=lambda saved: messages.success(
-            request, f"Referral saved: {saved.get_status_display().lower()}."
+            request,
+            gettext("Referral saved: %(status)s.")
+            % {"status": saved.get_status_display().lower()},
         ),
         template="treatments/referral_form.html",
         context={
@@ -84,16 +87,21 @@ EARLY_TIMEPOINTS = [
 
 def _follow_up_saved(request: HttpRequest, follow_up: ReferralFollowUp) -> None:
     timepoint = follow_up.get_timepoint_display()
-    messages.success(request, f"{timepoint} follow-up saved.")
+    messages.success(
+        request, gettext("%(timepoint)s follow-up saved.") % {"timepoint": timepoint}
+    )
     if (
         follow_up.spasm_status == MvdOutcome.NO_CHANGE
         and follow_up.timepoint in EARLY_TIMEPOINTS
     ):
         messages.info(
             request,
-            f"No change at {timepoint.lower()} is not a failure: spasm often stops "
-            "months after decompression (delayed cure). Judge the result at 12 "
-            "months.",
+            gettext(
+                "No change at %(timepoint)s is not a failure: spasm often stops "
+                "months after decompression (delayed cure). Judge the result at 12 "
+                "months."
+            )
+            % {"timepoint": timepoint.lower()},
         )
 
 
@@ -121,13 +129,13 @@ def referral_followup_create(request: HttpRequest, referral_pk: int) -> HttpResp
                 write=lambda follow_up: services.save_referral_follow_up(
                     follow_up=follow_up, by=request.user
                 ),
-                noun="follow-up",
+                noun=gettext("follow-up"),
                 then=lambda follow_up: redirect(patient),
                 on_created=lambda follow_up: _follow_up_saved(request, follow_up),
             )
         except IntegrityError:
             # Another user recorded this timepoint at the same moment.
-            form.add_error("timepoint", "This timepoint is already recorded.")
+            form.add_error("timepoint", gettext("This timepoint is already recorded."))
             answer = None
         if answer is not None:
             return answer

@@ -3,6 +3,7 @@
 from django.contrib.auth.decorators import permission_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 
 from clinic.submissions import record_page
@@ -26,7 +27,7 @@ def _therapy_session_page(request, session: TherapySession) -> HttpResponse:
         write=lambda saved: services.save_therapy_session(
             session=saved, by=request.user
         ),
-        noun="therapy session",
+        noun=gettext("therapy session"),
         then=lambda saved: redirect(saved.course.case.patient),
         template="treatments/therapysession_form.html",
         context={

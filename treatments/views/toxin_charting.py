@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 
 from clinic.access import record_access
@@ -76,7 +77,10 @@ def _concentration(product, size, diluent) -> Decimal | None:
 def concentration_text(per_ml: Decimal | None) -> str:
     if per_ml is None:
         return ""
-    return f"{format_units(per_ml / 10)} U per 0.1 mL ({format_units(per_ml)} U/mL)"
+    return gettext("%(per_tenth)s U per 0.1 mL (%(per_ml)s U/mL)") % {
+        "per_tenth": format_units(per_ml / 10),
+        "per_ml": format_units(per_ml),
+    }
 
 
 def volume_text(units, per_ml: Decimal) -> str:
@@ -274,16 +278,18 @@ def _save_charted(request, form, vials, injections, session, creating):
         )
         if not existing:
             raise
-        messages.info(request, "This session was already saved.")
+        messages.info(request, gettext("This session was already saved."))
         return redirect(existing), None
     if overriding.get("given_already") and saved.safety_flags.unacknowledged():
         messages.warning(
             request,
-            "Toxin session saved as already given: its warnings are flagged for a "
-            "neurologist to acknowledge.",
+            gettext(
+                "Toxin session saved as already given: its warnings are flagged for a "
+                "neurologist to acknowledge."
+            ),
         )
     else:
-        messages.success(request, "Toxin session saved.")
+        messages.success(request, gettext("Toxin session saved."))
     return redirect(saved), None
 
 
@@ -304,7 +310,9 @@ def _opening_forms(request, session: ToxinSession, previous) -> tuple:
         initial["form_token"] = uuid.uuid4()
         if request.GET.get("repeat"):
             if previous is None:
-                messages.info(request, "There is no earlier session to repeat.")
+                messages.info(
+                    request, gettext("There is no earlier session to repeat.")
+                )
             else:
                 repeat, vial_rows, injection_rows = _repeat_initial(previous)
                 initial.update(repeat)
@@ -434,9 +442,11 @@ def toxinsession_create(request: HttpRequest, course_pk: int) -> HttpResponse:
         existing = saved_by_token(ToxinSession.objects.all(), request.POST)
         if existing is not None:
             if existing.course_id != course.pk:
-                messages.error(request, "That form was already used; start again.")
+                messages.error(
+                    request, gettext("That form was already used; start again.")
+                )
                 return redirect("treatments:toxinsession_create", course_pk=course.pk)
-            messages.info(request, "This session was already saved.")
+            messages.info(request, gettext("This session was already saved."))
             return redirect(existing)
     return _chart_session(
         request, course, ToxinSession(course=course, injector=request.user)
@@ -449,4 +459,14 @@ def toxinsession_update(request: HttpRequest, pk: int) -> HttpResponse:
     session = get_object_or_404(
         ToxinSession.objects.select_related("course__case__patient"), pk=pk
     )
+    if session.is_historical and not session.vials.exists():
+        # The charting page charts vials; this record has none to correct.
+        messages.error(
+            request,
+            gettext(
+                "A historical session imported without vial data is not charted "
+                "again here: mark it entered in error and import it corrected."
+            ),
+        )
+        return redirect(session)
     return _chart_session(request, session.course, session)

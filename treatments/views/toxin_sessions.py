@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from clinic.access import record_access
@@ -45,8 +46,11 @@ def _vial_and_site_rows(session, vials, injections) -> dict:
             (
                 injection,
                 format_units(injection.units),
-                volume_text(injection.units, per_ml[injection.vial_id]),
-                numbers[injection.vial_id],
+                # A historical site imported without its vial has no volume.
+                volume_text(injection.units, per_ml[injection.vial_id])
+                if injection.vial_id
+                else "–",
+                numbers.get(injection.vial_id, "–"),
             )
             for injection in injections
         ],
@@ -138,7 +142,7 @@ def safetyflag_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, "Safety flag acknowledged.")
+        messages.success(request, gettext("Safety flag acknowledged."))
     return redirect(flag.session)
 
 
@@ -164,7 +168,7 @@ def toxinsession_followup(request: HttpRequest, pk: int) -> HttpResponse:
                 ],
                 by=request.user,
             )
-            messages.success(request, "Follow-up saved.")
+            messages.success(request, gettext("Follow-up saved."))
             if any(
                 effect_form.cleaned_data.get("kind") in URGENT_ADVERSE_EFFECTS
                 for effect_form in effects.forms
@@ -172,8 +176,10 @@ def toxinsession_followup(request: HttpRequest, pk: int) -> HttpResponse:
             ):
                 messages.warning(
                     request,
-                    "Possible distant spread of toxin (swallowing, speech or "
-                    "breathing problems): escalate urgently to a neurologist.",
+                    gettext(
+                        "Possible distant spread of toxin (swallowing, speech or "
+                        "breathing problems): escalate urgently to a neurologist."
+                    ),
                 )
             return redirect(saved)
     else:
