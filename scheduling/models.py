@@ -156,6 +156,8 @@ class Appointment(models.Model):
     objects = AppointmentQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("appointment")
+        verbose_name_plural = _("appointments")
         db_table = "treatments_appointment"
         ordering = ["starts_at"]
         permissions = [
@@ -254,6 +256,8 @@ class RecallContact(models.Model):
     history = HistoricalRecords(table_name="treatments_historicalrecallcontact")
 
     class Meta:
+        verbose_name = _("recall contact")
+        verbose_name_plural = _("recall contacts")
         db_table = "treatments_recallcontact"
         ordering = ["-contacted_at"]
         constraints = [
@@ -326,6 +330,7 @@ class WaitlistEntry(models.Model):
     objects = WaitlistEntryQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("waitlist entry")
         db_table = "treatments_waitlistentry"
         verbose_name_plural = _("waitlist entries")
         ordering = ["created_at"]
@@ -406,6 +411,8 @@ class Reminder(models.Model):
     created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
         db_table = "treatments_reminder"
         ordering = ["created_at"]
         constraints = [
@@ -442,13 +449,15 @@ class CalendarFeed(models.Model):
         related_name="calendar_feeds",
         verbose_name=_("clinician"),
     )
-    token = models.CharField(max_length=64, unique=True)
+    token = models.CharField(max_length=64, unique=True, verbose_name=_("token"))
     created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
     revoked_at = models.DateTimeField(
         null=True, blank=True, verbose_name=_("revoked at")
     )
 
     class Meta:
+        verbose_name = _("calendar feed")
+        verbose_name_plural = _("calendar feeds")
         db_table = "treatments_calendarfeed"
         ordering = ["-created_at"]
         constraints = [

@@ -6,6 +6,7 @@ from clinic.records import (
     override_complete_constraint,
     valid_choice,
 )
+from treatments.models.adverse_effects import AdverseEffect, HistoricalAdverseEffect
 from treatments.models.choices import (
     AWAITING_REPLY_STATUSES,
     DISTANT_SPREAD_SIGNS,
@@ -55,8 +56,6 @@ from treatments.models.therapy import HistoricalTherapySession, TherapySession
 from treatments.models.toxin import (
     DEFAULT_DILUENT,
     FUTURE_TOLERANCE,
-    AdverseEffect,
-    HistoricalAdverseEffect,
     HistoricalInjection,
     HistoricalToxinSession,
     HistoricalVial,

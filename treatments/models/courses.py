@@ -92,6 +92,8 @@ class TreatmentCourse(models.Model):
     objects = TreatmentCourseQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("treatment course")
+        verbose_name_plural = _("treatment courses")
         ordering = ["-started_on"]
         permissions = [("view_recall", "Can see the toxin recall list")]
         constraints = [

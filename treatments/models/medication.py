@@ -88,6 +88,8 @@ class MedicationOrder(models.Model):
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("medication order")
+        verbose_name_plural = _("medication orders")
         ordering = ["-start_on"]
         # The admin's list: newest first, with the -pk tiebreak Django adds.
         indexes = [

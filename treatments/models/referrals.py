@@ -83,6 +83,8 @@ class Referral(models.Model):
     objects = ReferralQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("referral")
+        verbose_name_plural = _("referrals")
         ordering = ["-sent_on"]
         constraints = [
             valid_choice("specialty", Specialty, "treatments_referral"),
@@ -181,6 +183,8 @@ class ReferralFollowUp(models.Model):
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("referral follow up")
+        verbose_name_plural = _("referral follow ups")
         ordering = ["seen_on"]
         indexes = [
             # The admin's list order (then Django's -pk tiebreak).

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from clinic.text import NoteField
@@ -22,28 +23,39 @@ class SafetyFlag(models.Model):
     it with a note (DESIGN.md 5)."""
 
     session = models.ForeignKey(
-        ToxinSession, models.PROTECT, related_name="safety_flags"
+        ToxinSession,
+        models.PROTECT,
+        related_name="safety_flags",
+        verbose_name=_("session"),
     )
-    code = models.CharField(max_length=40)
-    message = NoteField()
+    code = models.CharField(max_length=40, verbose_name=_("code"))
+    message = NoteField(verbose_name=_("message"))
     raised_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        related_name="+",
+        verbose_name=_("raised by"),
     )
-    raised_at = models.DateTimeField(default=timezone.now)
+    raised_at = models.DateTimeField(default=timezone.now, verbose_name=_("raised at"))
     acknowledged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
+        verbose_name=_("acknowledged by"),
     )
-    acknowledged_at = models.DateTimeField(null=True, blank=True)
-    acknowledgement_note = NoteField(blank=True)
+    acknowledged_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("acknowledged at")
+    )
+    acknowledgement_note = NoteField(blank=True, verbose_name=_("acknowledgement note"))
     history = HistoricalRecords()
 
     objects = SafetyFlagQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("safety flag")
+        verbose_name_plural = _("safety flags")
         ordering = ["raised_at", "pk"]
         constraints = [
             models.CheckConstraint(

@@ -60,6 +60,8 @@ class TherapySession(models.Model):
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("therapy session")
+        verbose_name_plural = _("therapy sessions")
         ordering = ["-session_on"]
         # The admin's list: newest first, with the -pk tiebreak Django adds.
         indexes = [

@@ -28,14 +28,11 @@ from treatments import dosing
 from treatments.dosing import format_units, product_name
 from treatments.models.choices import (
     MIDLINE_MUSCLES,
-    URGENT_ADVERSE_EFFECTS,
-    AdverseEffectKind,
     BenefitRating,
     Guidance,
     Muscle,
     Product,
     Route,
-    Severity,
     Side,
 )
 from treatments.models.courses import TreatmentCourse
@@ -81,11 +78,19 @@ class ToxinSession(models.Model):
     """One botulinum-toxin session (DOMAIN.md 2.10)."""
 
     course = models.ForeignKey(
-        TreatmentCourse, models.PROTECT, related_name="toxin_sessions"
+        TreatmentCourse,
+        models.PROTECT,
+        related_name="toxin_sessions",
+        verbose_name=_("course"),
     )
-    performed_at = models.DateTimeField(default=timezone.now)
+    performed_at = models.DateTimeField(
+        default=timezone.now, verbose_name=_("performed at")
+    )
     injector = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        related_name="+",
+        verbose_name=_("injector"),
     )
     assistant = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -93,26 +98,44 @@ class ToxinSession(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        verbose_name=_("assistant"),
     )
-    product = models.CharField(max_length=20, choices=Product)
-    consent_obtained = models.BooleanField(default=False)
+    product = models.CharField(
+        max_length=20, choices=Product, verbose_name=_("product")
+    )
+    consent_obtained = models.BooleanField(
+        default=False, verbose_name=_("consent obtained")
+    )
     consent_information_version = models.CharField(
-        "information sheet version", max_length=40, blank=True
+        _("information sheet version"), max_length=40, blank=True
     )
-    distant_spread_risk_discussed = models.BooleanField(default=False)
-    guidance = models.CharField(max_length=12, choices=Guidance, default=Guidance.NONE)
+    distant_spread_risk_discussed = models.BooleanField(
+        default=False, verbose_name=_("distant spread risk discussed")
+    )
+    guidance = models.CharField(
+        max_length=12,
+        choices=Guidance,
+        default=Guidance.NONE,
+        verbose_name=_("guidance"),
+    )
     # Follow-up reported by the patient later.
     onset_day = models.PositiveSmallIntegerField(
-        "onset (days after injection)", null=True, blank=True
+        _("onset (days after injection)"), null=True, blank=True
     )
     peak_day = models.PositiveSmallIntegerField(
-        "peak (days after injection)", null=True, blank=True
+        _("peak (days after injection)"), null=True, blank=True
     )
-    wore_off_on = models.DateField("wore off on", null=True, blank=True)
-    benefit = models.CharField(max_length=10, choices=BenefitRating, blank=True)
-    notes = NoteField(blank=True)
-    entered_in_error = models.BooleanField(default=False)
-    entered_in_error_reason = NoteField(blank=True)
+    wore_off_on = models.DateField(_("wore off on"), null=True, blank=True)
+    benefit = models.CharField(
+        max_length=10, choices=BenefitRating, blank=True, verbose_name=_("benefit")
+    )
+    notes = NoteField(blank=True, verbose_name=_("notes"))
+    entered_in_error = models.BooleanField(
+        default=False, verbose_name=_("entered in error")
+    )
+    entered_in_error_reason = NoteField(
+        blank=True, verbose_name=_("entered in error reason")
+    )
     # Transcribed from an earlier record by the historical import
     # (treatments.session_imports), not charted when given: what that record did
     # not hold is listed, and a session without vial data has no vial checks.
@@ -128,16 +151,20 @@ class ToxinSession(models.Model):
     )
     # A one-time token from the charting form: a second POST of the same form
     # finds this session instead of charting it twice.
-    form_token = models.UUIDField(null=True, blank=True, editable=False)
+    form_token = models.UUIDField(
+        null=True, blank=True, editable=False, verbose_name=_("form token")
+    )
     # Safety warnings shown before saving and explicitly overridden (DESIGN.md 5).
     overridden_warnings = models.JSONField(
-        "warnings overridden",
+        _("warnings overridden"),
         default=list,
         blank=True,
         editable=False,
         help_text=_("The safety warnings shown when the session was saved."),
     )
-    override_reason = NoteField(blank=True, editable=False)
+    override_reason = NoteField(
+        blank=True, editable=False, verbose_name=_("override reason")
+    )
     overridden_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         models.PROTECT,
@@ -145,13 +172,18 @@ class ToxinSession(models.Model):
         blank=True,
         editable=False,
         related_name="+",
+        verbose_name=_("overridden by"),
     )
-    overridden_at = models.DateTimeField(null=True, blank=True, editable=False)
+    overridden_at = models.DateTimeField(
+        null=True, blank=True, editable=False, verbose_name=_("overridden at")
+    )
     history = HistoricalRecords()
 
     objects = ToxinSessionQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("toxin session")
+        verbose_name_plural = _("toxin sessions")
         ordering = ["-performed_at"]
         constraints = [
             valid_choice("product", Product, "treatments_session"),
@@ -266,14 +298,18 @@ class Vial(models.Model):
     so a vial belongs to one session; a session uses one or more (DOMAIN.md 2.4).
     The product is the session's: one visit gives one product."""
 
-    session = models.ForeignKey(ToxinSession, models.PROTECT, related_name="vials")
-    size_units = models.PositiveIntegerField("vial size (U)")
-    lot_number = LotNumberField(max_length=40)
-    expiry_date = models.DateField()
-    diluent = models.CharField(max_length=60, blank=True, default=DEFAULT_DILUENT)
+    session = models.ForeignKey(
+        ToxinSession, models.PROTECT, related_name="vials", verbose_name=_("session")
+    )
+    size_units = models.PositiveIntegerField(_("vial size (U)"))
+    lot_number = LotNumberField(max_length=40, verbose_name=_("lot number"))
+    expiry_date = models.DateField(verbose_name=_("expiry date"))
+    diluent = models.CharField(
+        max_length=60, blank=True, default=DEFAULT_DILUENT, verbose_name=_("diluent")
+    )
     # Empty for a ready-made solution, which is not reconstituted.
     diluent_volume_ml = models.DecimalField(
-        "diluent volume (mL)",
+        _("diluent volume (mL)"),
         max_digits=4,
         decimal_places=2,
         null=True,
@@ -284,18 +320,24 @@ class Vial(models.Model):
             )
         ],
     )
-    reconstituted_at = models.DateTimeField(null=True, blank=True)
+    reconstituted_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("reconstituted at")
+    )
     units_discarded = models.DecimalField(
-        "units discarded",
+        _("units discarded"),
         max_digits=7,
         decimal_places=2,
         default=Decimal("0"),
         validators=[MinValueValidator(Decimal("0"), _("Units cannot be negative."))],
     )
-    waste_reason = models.CharField(max_length=200, blank=True)
+    waste_reason = models.CharField(
+        max_length=200, blank=True, verbose_name=_("waste reason")
+    )
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("vial")
+        verbose_name_plural = _("vials")
         ordering = ["session", "pk"]
         constraints = [
             models.CheckConstraint(
@@ -424,25 +466,43 @@ def vial_sizes_sold(product: str) -> tuple[int, ...]:
 class Injection(models.Model):
     """One injected site of a toxin session."""
 
-    session = models.ForeignKey(ToxinSession, models.PROTECT, related_name="injections")
+    session = models.ForeignKey(
+        ToxinSession,
+        models.PROTECT,
+        related_name="injections",
+        verbose_name=_("session"),
+    )
     # Empty only on a historical session imported without vial data.
     vial = models.ForeignKey(
-        "Vial", models.PROTECT, null=True, blank=True, related_name="injections"
+        "Vial",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="injections",
+        verbose_name=_("vial"),
     )
-    muscle = models.CharField(max_length=30, choices=Muscle)
-    side = models.CharField(max_length=10, choices=Side)
+    muscle = models.CharField(max_length=30, choices=Muscle, verbose_name=_("muscle"))
+    side = models.CharField(max_length=10, choices=Side, verbose_name=_("side"))
     units = models.DecimalField(
         max_digits=6,
         decimal_places=2,
         validators=[
             MinValueValidator(Decimal("0.01"), _("Units must be more than 0."))
         ],
+        verbose_name=_("units"),
     )
-    points = models.PositiveSmallIntegerField(default=1)
-    route = models.CharField(max_length=2, choices=Route, default=Route.INTRAMUSCULAR)
+    points = models.PositiveSmallIntegerField(default=1, verbose_name=_("points"))
+    route = models.CharField(
+        max_length=2,
+        choices=Route,
+        default=Route.INTRAMUSCULAR,
+        verbose_name=_("route"),
+    )
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("injection")
+        verbose_name_plural = _("injections")
         ordering = ["session", "muscle", "side"]
         indexes = [
             # The admin's list, by its own columns (not the session's date).
@@ -514,54 +574,3 @@ class Injection(models.Model):
         return dosing.vial_volume_ml(
             self.session.product, self.units, vial.size_units, vial.diluent_volume_ml
         )
-
-
-class AdverseEffect(models.Model):
-    session = models.ForeignKey(
-        ToxinSession, models.PROTECT, related_name="adverse_effects"
-    )
-    kind = models.CharField(max_length=30, choices=AdverseEffectKind)
-    onset_on = models.DateField()
-    severity = models.CharField(max_length=10, choices=Severity)
-    resolved_on = models.DateField(null=True, blank=True)
-    notes = NoteField(blank=True)
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["onset_on"]
-        indexes = [
-            # The admin's list: newest first.
-            models.Index(fields=["-onset_on", "-id"], name="treatments_adverse_newest"),
-        ]
-        constraints = [
-            valid_choice("kind", AdverseEffectKind, "treatments_adverse"),
-            valid_choice("severity", Severity, "treatments_adverse"),
-            models.CheckConstraint(
-                condition=Q(resolved_on__isnull=True)
-                | Q(resolved_on__gte=F("onset_on")),
-                name="treatments_adverse_resolved_after_onset",
-                violation_error_message=_("An effect cannot resolve before it began."),
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.get_kind_display()} ({self.severity})"
-
-    def clean(self):
-        if self.session_id and self.onset_on and self.session.performed_at:
-            if self.onset_on < self.session.performed_on:
-                raise ValidationError(
-                    {
-                        "onset_on": gettext(
-                            "An adverse effect cannot begin before the session."
-                        )
-                    }
-                )
-        if self.onset_on and self.resolved_on and self.resolved_on < self.onset_on:
-            raise ValidationError(
-                {"resolved_on": gettext("An effect cannot resolve before it began.")}
-            )
-
-    @property
-    def is_urgent(self) -> bool:
-        return self.kind in URGENT_ADVERSE_EFFECTS
